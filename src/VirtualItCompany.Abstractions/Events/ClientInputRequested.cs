@@ -1,0 +1,10 @@
+namespace VirtualItCompany;
+
+/// <summary>The team asked the client a question or for a review; the project waits.</summary>
+/// <param name="Kind">Whether it is a question or a review.</param>
+/// <param name="Question">What the client is asked.</param>
+public sealed record ClientInputRequested(ClientInputKind Kind, string Question) : ProjectEvent
+{
+    /// <inheritdoc />
+    public override string Description => $"Asked the client ({Kind}): {Question}";
+}

@@ -1,0 +1,163 @@
+using System.Collections.Immutable;
+
+namespace VirtualItCompany;
+
+/// <summary>The state of a project at one version: the fold of its events.</summary>
+/// <remarks>Immutable; <see cref="Apply"/> returns the next snapshot. Stores keep one per project so that readers never replay.</remarks>
+public sealed record ProjectSnapshot
+{
+    /// <summary>Gets the project's id.</summary>
+    public required ProjectId Id { get; init; }
+
+    /// <summary>Gets the brief the project was created from.</summary>
+    public required ProjectBrief Brief { get; init; }
+
+    /// <summary>Gets the version: the number of events folded in.</summary>
+    public long Version { get; init; }
+
+    /// <summary>Gets the current lifecycle stage.</summary>
+    public LifecycleStage Stage { get; init; } = LifecycleStage.RequirementsAnalysis;
+
+    /// <summary>Gets how many times the project has entered each stage.</summary>
+    public ImmutableDictionary<LifecycleStage, int> StageRounds { get; init; } = ImmutableDictionary<LifecycleStage, int>.Empty;
+
+    /// <summary>Gets how many times each backward transition (from, trigger) was taken; loops are bounded by these.</summary>
+    public ImmutableDictionary<string, int> LoopCounts { get; init; } = ImmutableDictionary<string, int>.Empty;
+
+    /// <summary>Gets whether the project is worked on, waiting, paused or ended.</summary>
+    public ProjectStatus Status { get; init; } = ProjectStatus.Active;
+
+    /// <summary>Gets when the project was created.</summary>
+    public DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>Gets when the last event was committed.</summary>
+    public DateTimeOffset UpdatedAt { get; init; }
+
+    /// <summary>Gets the requirements summary, once captured.</summary>
+    public string? Requirements { get; init; }
+
+    /// <summary>Gets the acceptance criteria the team works to (the brief's, refined by the project manager).</summary>
+    public ImmutableList<string> AcceptanceCriteria { get; init; } = [];
+
+    /// <summary>Gets the planned features.</summary>
+    public ImmutableList<PlannedFeature> Features { get; init; } = [];
+
+    /// <summary>Gets the client's answers to the team's questions, oldest first.</summary>
+    public ImmutableList<string> ClientAnswers { get; init; } = [];
+
+    /// <summary>Gets the changes asked for by code review or the client and not yet addressed by a new round of development.</summary>
+    public ImmutableList<string> RequestedChanges { get; init; } = [];
+
+    /// <summary>Gets the question the project waits on, when <see cref="Status"/> is <see cref="ProjectStatus.WaitingForClient"/>.</summary>
+    public ClientInputRequested? PendingInput { get; init; }
+
+    /// <summary>Gets the work items scheduled and not yet completed, by id.</summary>
+    public ImmutableDictionary<string, WorkItem> OutstandingWork { get; init; } = ImmutableDictionary<string, WorkItem>.Empty;
+
+    /// <summary>Gets the work items set aside while the project is paused or waiting; resuming schedules them again.</summary>
+    public ImmutableList<WorkItem> ParkedWork { get; init; } = [];
+
+    /// <summary>Gets the deployments, by environment.</summary>
+    public ImmutableDictionary<string, Uri> Deployments { get; init; } = ImmutableDictionary<string, Uri>.Empty;
+
+    /// <summary>Gets the last test run, if any.</summary>
+    public TestsRun? LastTestRun { get; init; }
+
+    /// <summary>Gets the number of model calls made.</summary>
+    public long ModelCalls { get; init; }
+
+    /// <summary>Gets the input tokens used by all model calls.</summary>
+    public long InputTokens { get; init; }
+
+    /// <summary>Gets the output tokens used by all model calls.</summary>
+    public long OutputTokens { get; init; }
+
+    /// <summary>Gets what the model calls cost, in US dollars.</summary>
+    public decimal Spent { get; init; }
+
+    /// <summary>Gets the budget left, in US dollars (never below zero).</summary>
+    public decimal BudgetRemaining => Math.Max(0m, Brief.Budget - Spent);
+
+    /// <summary>Gets whether the project has ended (completed or cancelled).</summary>
+    public bool IsEnded => Status is ProjectStatus.Completed or ProjectStatus.Cancelled;
+
+    /// <summary>Gets the current round of a stage (0 before it was entered).</summary>
+    /// <param name="stage">The stage.</param>
+    /// <returns>How many times the project entered it.</returns>
+    public int RoundOf(LifecycleStage stage) => StageRounds.GetValueOrDefault(stage);
+
+    /// <summary>Creates the snapshot of a project from its first event.</summary>
+    /// <param name="created">The <see cref="ProjectCreated"/> event.</param>
+    /// <returns>The snapshot at version 1 (or at the event's version).</returns>
+    public static ProjectSnapshot Create(ProjectCreated created)
+    {
+        ArgumentNullException.ThrowIfNull(created);
+        return new ProjectSnapshot
+        {
+            Id = created.ProjectId,
+            Brief = created.Brief,
+            Version = created.Version == 0 ? 1 : created.Version,
+            CreatedAt = created.Timestamp,
+            UpdatedAt = created.Timestamp,
+            AcceptanceCriteria = [.. created.Brief.AcceptanceCriteria],
+            StageRounds = ImmutableDictionary<LifecycleStage, int>.Empty.Add(LifecycleStage.RequirementsAnalysis, 1),
+        };
+    }
+
+    /// <summary>Folds the next event in.</summary>
+    /// <param name="projectEvent">The event; its version should be <see cref="Version"/> + 1.</param>
+    /// <returns>The next snapshot.</returns>
+    public ProjectSnapshot Apply(ProjectEvent projectEvent)
+    {
+        ArgumentNullException.ThrowIfNull(projectEvent);
+        var next = this with { Version = projectEvent.Version == 0 ? Version + 1 : projectEvent.Version, UpdatedAt = projectEvent.Timestamp };
+        return projectEvent switch
+        {
+            StageChanged e => next with
+            {
+                Stage = e.To,
+                StageRounds = next.StageRounds.SetItem(e.To, next.RoundOf(e.To) + 1),
+                LoopCounts = IsBackward(e) ? next.LoopCounts.SetItem(LoopKey(e.From, e.Trigger), next.LoopCounts.GetValueOrDefault(LoopKey(e.From, e.Trigger)) + 1) : next.LoopCounts,
+                // A new round of development takes the requested changes; they are addressed once it is done.
+                RequestedChanges = e.From == LifecycleStage.FeatureDevelopment ? [] : next.RequestedChanges,
+            },
+            WorkItemScheduled e => next with { OutstandingWork = next.OutstandingWork.SetItem(e.Item.Id, e.Item) },
+            WorkItemCompleted e => next with { OutstandingWork = next.OutstandingWork.Remove(e.WorkItemId) },
+            WorkItemFailed { WillRetry: false } e => next with { OutstandingWork = next.OutstandingWork.Remove(e.WorkItemId) },
+            WorkItemParked e => next with
+            {
+                OutstandingWork = next.OutstandingWork.Remove(e.Item.Id),
+                ParkedWork = next.ParkedWork.RemoveAll(w => w.Id == e.Item.Id).Add(e.Item),
+            },
+            ModelCallCompleted e => next with
+            {
+                ModelCalls = next.ModelCalls + 1,
+                InputTokens = next.InputTokens + e.InputTokens,
+                OutputTokens = next.OutputTokens + e.OutputTokens,
+                Spent = next.Spent + e.Cost,
+            },
+            RequirementsCaptured e => next with { Requirements = e.Summary, AcceptanceCriteria = [.. e.AcceptanceCriteria] },
+            PlanCreated e => next with { Features = [.. e.Features] },
+            CodeReviewed { Approved: false } e => next with { RequestedChanges = next.RequestedChanges.AddRange(e.Comments) },
+            TestsRun e => next with { LastTestRun = e },
+            Deployed e => next with { Deployments = next.Deployments.SetItem(e.Environment, e.Url) },
+            ClientInputRequested e => next with { Status = ProjectStatus.WaitingForClient, PendingInput = e },
+            ClientAnswered e => next with { Status = ProjectStatus.Active, PendingInput = null, ClientAnswers = next.ClientAnswers.Add(e.Answer) },
+            ClientApproved => next with { Status = ProjectStatus.Active, PendingInput = null },
+            ClientRequestedChanges e => next with { Status = ProjectStatus.Active, PendingInput = null, RequestedChanges = next.RequestedChanges.Add(e.Changes) },
+            ProjectPaused => next with { Status = ProjectStatus.Paused },
+            ProjectResumed => next with { Status = next.PendingInput is null ? ProjectStatus.Active : ProjectStatus.WaitingForClient, ParkedWork = [] },
+            ProjectCancelled => next with { Status = ProjectStatus.Cancelled, PendingInput = null },
+            ProjectCompleted => next with { Status = ProjectStatus.Completed, PendingInput = null },
+            _ => next,
+        };
+    }
+
+    /// <summary>Gets the key under which <see cref="LoopCounts"/> counts a transition.</summary>
+    /// <param name="from">The stage left.</param>
+    /// <param name="trigger">The trigger.</param>
+    /// <returns>The key.</returns>
+    public static string LoopKey(LifecycleStage from, LifecycleTrigger trigger) => $"{from}:{trigger}";
+
+    private bool IsBackward(StageChanged e) => RoundOf(e.To) > 0;
+}
