@@ -3,7 +3,8 @@ namespace VirtualItCompany;
 /// <summary>The team asked the client a question or for a review; the project waits.</summary>
 /// <param name="Kind">Whether it is a question or a review.</param>
 /// <param name="Question">What the client is asked.</param>
-public sealed record ClientInputRequested(ClientInputKind Kind, string Question) : ProjectEvent
+/// <param name="Trigger">For an escalation, the transition the team held back and takes once the client answers; otherwise <see langword="null"/>.</param>
+public sealed record ClientInputRequested(ClientInputKind Kind, string Question, LifecycleTrigger? Trigger = null) : ProjectEvent
 {
     /// <inheritdoc />
     public override string Description => $"Asked the client ({Kind}): {Question}";

@@ -25,8 +25,8 @@ public sealed record ProjectBrief
     /// <summary>Gets the conditions the delivered project must meet; may be empty, in which case the team asks.</summary>
     public IReadOnlyList<string> AcceptanceCriteria { get; init; } = [];
 
-    /// <summary>Gets the most the client will spend on model calls, in US dollars; zero means only free models.</summary>
-    public decimal Budget { get; init; } = 10m;
+    /// <summary>Gets the most the client will spend on model calls, in US dollars; zero means only free models; <see langword="null"/> takes the company's default budget on submit.</summary>
+    public decimal? Budget { get; init; }
 
     /// <summary>Gets who the project is for.</summary>
     public string Client { get; init; } = "client";

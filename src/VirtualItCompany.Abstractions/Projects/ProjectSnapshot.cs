@@ -76,7 +76,7 @@ public sealed record ProjectSnapshot
     public decimal Spent { get; init; }
 
     /// <summary>Gets the budget left, in US dollars (never below zero).</summary>
-    public decimal BudgetRemaining => Math.Max(0m, Brief.Budget - Spent);
+    public decimal BudgetRemaining => Math.Max(0m, (Brief.Budget ?? 0m) - Spent);
 
     /// <summary>Gets whether the project has ended (completed or cancelled).</summary>
     public bool IsEnded => Status is ProjectStatus.Completed or ProjectStatus.Cancelled;
