@@ -1,0 +1,67 @@
+namespace VirtualItCompany.Workspace;
+
+/// <content>Commits to the workspace's local git repository.</content>
+internal sealed partial class LocalProjectWorkspace
+{
+    // The workspace's repository must not depend on the machine's or the user's git settings (identity, signing, hooks).
+    private static readonly KeyValuePair<string, string>[] GitEnvironment =
+    [
+        new("GIT_CONFIG_NOSYSTEM", "1"),
+        new("GIT_CONFIG_GLOBAL", OperatingSystem.IsWindows() ? "NUL" : "/dev/null"),
+        new("GIT_TERMINAL_PROMPT", "0"),
+    ];
+
+    /// <inheritdoc />
+    /// <remarks>The first commit creates the repository (<c>git init -b main</c>); build output (<c>bin/</c>, <c>obj/</c>) is excluded through <c>.git/info/exclude</c>, so no file is added to the work tree.</remarks>
+    /// <exception cref="WorkspacePathException"><c>git</c> is not on the allow-list.</exception>
+    /// <exception cref="InvalidOperationException">A git command failed; the message carries its output.</exception>
+    public async Task<string?> CommitAsync(string message, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(message);
+        await _commitGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (!Directory.Exists(Path.Combine(RootPath, ".git")))
+            {
+                await GitAsync(["init", "-q", "-b", "main"], cancellationToken).ConfigureAwait(false);
+                var info = Directory.CreateDirectory(Path.Combine(RootPath, ".git", "info"));
+                await File.AppendAllTextAsync(Path.Combine(info.FullName, "exclude"), "\nbin/\nobj/\n", cancellationToken).ConfigureAwait(false);
+            }
+
+            await GitAsync(["add", "-A"], cancellationToken).ConfigureAwait(false);
+            var status = await GitAsync(["status", "--porcelain"], cancellationToken).ConfigureAwait(false);
+            if (string.IsNullOrWhiteSpace(status))
+            {
+                return null;
+            }
+
+            await GitAsync(
+                ["-c", "user.name=" + _options.GitAuthorName, "-c", "user.email=" + _options.GitAuthorEmail, "-c", "commit.gpgsign=false", "commit", "-q", "--no-verify", "-m", message],
+                cancellationToken).ConfigureAwait(false);
+            var sha = (await GitAsync(["rev-parse", "HEAD"], cancellationToken).ConfigureAwait(false)).Trim();
+            WorkspaceLog.Committed(_logger, sha, ProjectId);
+            return sha;
+        }
+        finally
+        {
+            _commitGate.Release();
+        }
+    }
+
+    private async Task<string> GitAsync(string[] arguments, CancellationToken cancellationToken)
+    {
+        var startInfo = _runner.CreateStartInfo(["git", .. arguments], RootPath, GitEnvironment);
+        var result = await _runner.RunAsync(startInfo, _options.DefaultCommandTimeout, _options.MaxOutputChars, cancellationToken).ConfigureAwait(false);
+        if (!result.Succeeded)
+        {
+            throw new InvalidOperationException(
+                $"git {arguments[0]} failed in the workspace of {ProjectId} (exit code {result.ExitCode}{(result.TimedOut ? ", timed out" : "")}):\n{Tail(result.Output)}");
+        }
+
+        return result.Output;
+    }
+
+    /// <summary>Gets the end of a command's output, short enough for an exception message.</summary>
+    private static string Tail(string output) =>
+        output.Length <= 4000 ? output : "..." + output[^4000..];
+}

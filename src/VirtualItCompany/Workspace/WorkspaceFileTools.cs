@@ -1,0 +1,111 @@
+using System.ComponentModel;
+using System.Text;
+using Microsoft.Extensions.AI;
+
+namespace VirtualItCompany.Workspace;
+
+/// <summary>The file tools a model uses in a workspace: list_files, read_file, write_file and search_files.</summary>
+/// <remarks>Refused paths and missing files surface as exceptions, which a function-invoking chat client reports to the model.</remarks>
+internal sealed class WorkspaceFileTools(LocalProjectWorkspace workspace, Action<string>? onFileWritten)
+{
+    /// <summary>The most characters read_file returns.</summary>
+    internal const int MaxReadChars = 100_000;
+
+    /// <summary>The most paths list_files returns.</summary>
+    internal const int MaxListedFiles = 2_000;
+
+    /// <summary>The most matching lines search_files returns.</summary>
+    internal const int MaxSearchMatches = 100;
+
+    private const int MaxSearchedFileBytes = 1024 * 1024;
+    private const int MaxMatchLineChars = 200;
+
+    /// <summary>Creates the tools.</summary>
+    public IList<AITool> Create() =>
+    [
+        AIFunctionFactory.Create(ListFilesAsync, "list_files",
+            "Lists the files in the project workspace, one relative path per line, sorted. Build output (bin, obj) and the .git folder are skipped."),
+        AIFunctionFactory.Create(ReadFileAsync, "read_file",
+            "Reads a UTF-8 text file of the project workspace and returns its content."),
+        AIFunctionFactory.Create(WriteFileAsync, "write_file",
+            "Creates or replaces a UTF-8 text file in the project workspace with the given content, creating folders as needed. Always send the complete file content."),
+        AIFunctionFactory.Create(SearchFilesAsync, "search_files",
+            $"Searches the text files of the project workspace for a text (ignoring case) and returns matching lines as 'path:line: text', at most {MaxSearchMatches}."),
+    ];
+
+    private async Task<string> ListFilesAsync(
+        [Description("The folder to list, relative to the workspace root, with '/' separators; empty for the whole workspace.")] string path = "",
+        CancellationToken cancellationToken = default)
+    {
+        var files = await workspace.ListFilesAsync(path, cancellationToken).ConfigureAwait(false);
+        if (files.Count == 0)
+        {
+            return "The folder has no files.";
+        }
+
+        var listed = string.Join('\n', files.Take(MaxListedFiles));
+        return files.Count <= MaxListedFiles ? listed : $"{listed}\n[{files.Count - MaxListedFiles} more files not shown; list a sub-folder]";
+    }
+
+    private async Task<string> ReadFileAsync(
+        [Description("The file to read, relative to the workspace root, such as 'src/Program.cs'.")] string path,
+        CancellationToken cancellationToken = default)
+    {
+        var content = await workspace.ReadFileAsync(path, cancellationToken).ConfigureAwait(false);
+        return content.Length <= MaxReadChars
+            ? content
+            : $"{content[..MaxReadChars]}\n[file truncated: it has {content.Length} characters, only the first {MaxReadChars} are shown]";
+    }
+
+    private async Task<string> WriteFileAsync(
+        [Description("The file to write, relative to the workspace root, such as 'src/Program.cs'.")] string path,
+        [Description("The complete new content of the file.")] string content,
+        CancellationToken cancellationToken = default)
+    {
+        await workspace.WriteFileAsync(path, content, cancellationToken).ConfigureAwait(false);
+        var relative = WorkspacePaths.Normalize(path);
+        onFileWritten?.Invoke(relative);
+        return $"Wrote {content.Length} characters to {relative}.";
+    }
+
+    private async Task<string> SearchFilesAsync(
+        [Description("The text to look for; matched literally, ignoring case.")] string text,
+        CancellationToken cancellationToken = default)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            throw new ArgumentException("Give a non-empty text to search for.", nameof(text));
+        }
+
+        var matches = new List<string>();
+        foreach (var file in await workspace.ListFilesAsync("", cancellationToken).ConfigureAwait(false))
+        {
+            var (_, fullPath) = workspace.ResolveReadable(file);
+            if (new FileInfo(fullPath).Length > MaxSearchedFileBytes)
+            {
+                continue;
+            }
+
+            var lines = await File.ReadAllLinesAsync(fullPath, Encoding.UTF8, cancellationToken).ConfigureAwait(false);
+            if (lines.Any(l => l.Contains('\0', StringComparison.Ordinal)))
+            {
+                continue; // a binary file
+            }
+
+            for (var i = 0; i < lines.Length; i++)
+            {
+                if (lines[i].Contains(text, StringComparison.OrdinalIgnoreCase))
+                {
+                    var line = lines[i].Trim();
+                    matches.Add($"{file}:{i + 1}: {(line.Length <= MaxMatchLineChars ? line : line[..MaxMatchLineChars] + "...")}");
+                    if (matches.Count == MaxSearchMatches)
+                    {
+                        return string.Join('\n', matches) + $"\n[stopped at {MaxSearchMatches} matches; search for a more precise text]";
+                    }
+                }
+            }
+        }
+
+        return matches.Count == 0 ? $"No line contains '{text}'." : string.Join('\n', matches);
+    }
+}

@@ -1,0 +1,22 @@
+using Microsoft.Extensions.Logging;
+
+namespace VirtualItCompany.Workspace;
+
+/// <summary>The workspace's log messages.</summary>
+internal static partial class WorkspaceLog
+{
+    [LoggerMessage(1, LogLevel.Debug, "Running {Program} in workspace {ProjectId}")]
+    public static partial void Running(ILogger logger, string program, ProjectId projectId);
+
+    [LoggerMessage(2, LogLevel.Information, "Committed {Sha} in workspace {ProjectId}")]
+    public static partial void Committed(ILogger logger, string sha, ProjectId projectId);
+
+    [LoggerMessage(3, LogLevel.Information, "Deployed {Environment} of {ProjectId} at {Url}")]
+    public static partial void Deployed(ILogger logger, string environment, ProjectId projectId, Uri url);
+
+    [LoggerMessage(4, LogLevel.Information, "Stopped {Environment} of {ProjectId}")]
+    public static partial void Stopped(ILogger logger, string environment, ProjectId projectId);
+
+    [LoggerMessage(5, LogLevel.Warning, "Deployment of {Environment} for {ProjectId} failed: {Reason}")]
+    public static partial void DeploymentFailed(ILogger logger, string environment, ProjectId projectId, string reason);
+}

@@ -1,0 +1,112 @@
+using Microsoft.Extensions.Options;
+
+namespace VirtualItCompany.Workspace;
+
+/// <summary>Configures the local workspaces: where they live, which commands agents may run, and the limits on those commands and deployments.</summary>
+/// <remarks>Call <see cref="Validate"/> (the <see cref="LocalWorkspaceProvider"/> does when it is created) to learn every problem at once.</remarks>
+public sealed class WorkspaceOptions
+{
+    /// <summary>Gets or sets the folder holding one sub-folder per project.</summary>
+    /// <value>The default value is <c>virtual-it-company/workspaces</c> in the system's temporary folder.</value>
+    public string RootDirectory { get; set; } = Path.Combine(Path.GetTempPath(), "virtual-it-company", "workspaces");
+
+    /// <summary>Gets the programs commands may start, matched by file name without extension (<c>dotnet</c> matches <c>dotnet.exe</c>).</summary>
+    /// <remarks>A program given with a folder (<c>./dotnet</c>, <c>/usr/bin/git</c>) is always refused; programs are found on <c>PATH</c>. Committing needs <c>git</c>.</remarks>
+    /// <value>The default value is <c>dotnet</c> and <c>git</c>.</value>
+    public IList<string> AllowedCommands { get; } = ["dotnet", "git"];
+
+    /// <summary>Gets or sets how long the workspace's own commands (git, deployment builds) may run, and commands that ask for no time-out of their own.</summary>
+    /// <value>The default value is 5 minutes.</value>
+    public TimeSpan DefaultCommandTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Gets or sets the most characters of a command's output kept (the end is kept); a request may ask for fewer, never more.</summary>
+    /// <value>The default value is 65,536 (64 KiB).</value>
+    public int MaxOutputChars { get; set; } = 64 * 1024;
+
+    /// <summary>Gets or sets how long a started deployment has to answer its health check with 200.</summary>
+    /// <value>The default value is 60 seconds.</value>
+    public TimeSpan DeploymentStartTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Gets or sets how long one health check waits for an answer.</summary>
+    /// <value>The default value is 5 seconds.</value>
+    public TimeSpan HealthCheckTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Gets or sets the author name of the workspace's commits.</summary>
+    /// <value>The default value is <c>VirtualItCompany</c>.</value>
+    public string GitAuthorName { get; set; } = "VirtualItCompany";
+
+    /// <summary>Gets or sets the author e-mail of the workspace's commits.</summary>
+    /// <value>The default value is <c>agents@virtualitcompany.local</c>.</value>
+    public string GitAuthorEmail { get; set; } = "agents@virtualitcompany.local";
+
+    /// <summary>Gets the environment variables commands inherit; every other variable (API keys, tokens) is removed. A name ending in <c>*</c> keeps every variable with that prefix.</summary>
+    /// <remarks>Names are matched ignoring case. Proxy variables are not kept by default because their URLs may carry credentials; add them when builds need a proxy.</remarks>
+    /// <value>The default value keeps <c>PATH</c>, <c>HOME</c>, <c>USER</c>, <c>LOGNAME</c>, the temporary-folder, locale and certificate variables, <c>DOTNET_*</c>, <c>NUGET_PACKAGES</c> and the Windows system folders.</value>
+    public IList<string> PassThroughEnvironment { get; } =
+    [
+        "PATH", "HOME", "USER", "LOGNAME", "TMPDIR", "TEMP", "TMP", "LANG", "LANGUAGE", "LC_*",
+        "DOTNET_*", "NUGET_PACKAGES", "SSL_CERT_FILE", "SSL_CERT_DIR",
+        "SystemRoot", "SystemDrive", "windir", "ComSpec", "PATHEXT", "USERPROFILE", "APPDATA", "LOCALAPPDATA",
+        "ProgramFiles", "ProgramFiles(x86)", "ProgramData",
+    ];
+
+    /// <summary>Lists every problem of the options, as sentences.</summary>
+    /// <returns>The problems; empty when the options are valid.</returns>
+    public IReadOnlyList<string> GetProblems()
+    {
+        var problems = new List<string>();
+        if (string.IsNullOrWhiteSpace(RootDirectory))
+        {
+            problems.Add("RootDirectory is empty; give the folder that holds the workspaces.");
+        }
+
+        if (AllowedCommands.Any(c => string.IsNullOrWhiteSpace(c) || c.Contains('/', StringComparison.Ordinal) || c.Contains('\\', StringComparison.Ordinal)))
+        {
+            problems.Add("AllowedCommands holds an empty name or a path; give bare program names such as 'dotnet'.");
+        }
+
+        CheckPositive(problems, nameof(DefaultCommandTimeout), DefaultCommandTimeout);
+        CheckPositive(problems, nameof(DeploymentStartTimeout), DeploymentStartTimeout);
+        CheckPositive(problems, nameof(HealthCheckTimeout), HealthCheckTimeout);
+        if (MaxOutputChars <= 0)
+        {
+            problems.Add($"MaxOutputChars is {MaxOutputChars}; it must be positive.");
+        }
+
+        if (string.IsNullOrWhiteSpace(GitAuthorName))
+        {
+            problems.Add("GitAuthorName is empty; commits need an author name.");
+        }
+
+        if (string.IsNullOrWhiteSpace(GitAuthorEmail) || !GitAuthorEmail.Contains('@', StringComparison.Ordinal))
+        {
+            problems.Add($"GitAuthorEmail '{GitAuthorEmail}' is not an e-mail address; commits need one.");
+        }
+
+        if (PassThroughEnvironment.Any(string.IsNullOrWhiteSpace))
+        {
+            problems.Add("PassThroughEnvironment holds an empty name.");
+        }
+
+        return problems;
+    }
+
+    /// <summary>Throws when the options are not valid, listing every problem.</summary>
+    /// <exception cref="OptionsValidationException">The options have at least one problem; <see cref="OptionsValidationException.Failures"/> lists them all.</exception>
+    public void Validate()
+    {
+        var problems = GetProblems();
+        if (problems.Count > 0)
+        {
+            throw new OptionsValidationException(Options.DefaultName, typeof(WorkspaceOptions), problems);
+        }
+    }
+
+    private static void CheckPositive(List<string> problems, string name, TimeSpan value)
+    {
+        if (value <= TimeSpan.Zero)
+        {
+            problems.Add($"{name} is {value}; it must be positive.");
+        }
+    }
+}
