@@ -1,0 +1,10 @@
+namespace VirtualItCompany.Chat;
+
+/// <summary>One metered model call.</summary>
+/// <param name="Provider">The provider name.</param>
+/// <param name="ModelId">The model that answered.</param>
+/// <param name="InputTokens">Input tokens.</param>
+/// <param name="OutputTokens">Output tokens.</param>
+/// <param name="Cost">The cost in US dollars.</param>
+/// <param name="Duration">How long the call took.</param>
+internal readonly record struct ModelCall(string Provider, string ModelId, long InputTokens, long OutputTokens, decimal Cost, TimeSpan Duration);

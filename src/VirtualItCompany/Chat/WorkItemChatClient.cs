@@ -1,0 +1,96 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.AI;
+
+namespace VirtualItCompany.Chat;
+
+/// <summary>Tags each model call of a work item (project, stage, role, item) and meters its tokens and cost.</summary>
+internal sealed class WorkItemChatClient : DelegatingChatClient
+{
+    private readonly WorkItem _item;
+    private readonly TimeProvider _timeProvider;
+    private readonly string _provider;
+    private readonly string _defaultModel;
+    private readonly Lock _gate = new();
+    private List<ModelCall>? _calls;
+
+    public WorkItemChatClient(IChatClient inner, WorkItem item, TimeProvider timeProvider)
+        : base(inner)
+    {
+        _item = item;
+        _timeProvider = timeProvider;
+        var metadata = inner.GetService<ChatClientMetadata>();
+        _provider = metadata?.ProviderName ?? "unknown";
+        _defaultModel = metadata?.DefaultModelId ?? "unknown";
+    }
+
+    /// <summary>Takes the calls metered so far.</summary>
+    public IReadOnlyList<ModelCall> TakeCalls()
+    {
+        lock (_gate)
+        {
+            var calls = _calls ?? [];
+            _calls = null;
+            return calls;
+        }
+    }
+
+    public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        long start = _timeProvider.GetTimestamp();
+        var response = await base.GetResponseAsync(messages, Tag(options), cancellationToken).ConfigureAwait(false);
+        Record(response.ModelId, response.Usage, _timeProvider.GetElapsedTime(start));
+        return response;
+    }
+
+    public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        long start = _timeProvider.GetTimestamp();
+        string? modelId = null;
+        UsageDetails? usage = null;
+        await foreach (var update in base.GetStreamingResponseAsync(messages, Tag(options), cancellationToken).ConfigureAwait(false))
+        {
+            modelId ??= update.ModelId;
+            foreach (var content in update.Contents)
+            {
+                if (content is UsageContent u)
+                {
+                    usage ??= new UsageDetails();
+                    usage.Add(u.Details);
+                }
+            }
+
+            yield return update;
+        }
+
+        Record(modelId, usage, _timeProvider.GetElapsedTime(start));
+    }
+
+    private ChatOptions Tag(ChatOptions? options)
+    {
+        options = options?.Clone() ?? new ChatOptions();
+        var tags = options.AdditionalProperties ??= [];
+        tags[AgentChatTags.ProjectId] = _item.ProjectId.Value;
+        tags[AgentChatTags.Stage] = _item.Stage.Value;
+        tags[AgentChatTags.Role] = _item.Role.Value;
+        tags[AgentChatTags.WorkItemId] = _item.Id;
+        return options;
+    }
+
+    private void Record(string? modelId, UsageDetails? usage, TimeSpan duration)
+    {
+        modelId ??= _defaultModel;
+        // A router answers for the model it chose; ask for that model's price first.
+        var pricing = InnerClient.GetService(typeof(ModelPricing), modelId) as ModelPricing ?? InnerClient.GetService<ModelPricing>();
+        if (pricing is null && usage is not null && (usage.InputTokenCount ?? 0) + (usage.OutputTokenCount ?? 0) > 0)
+        {
+            throw new InvalidOperationException(
+                $"The model client for '{modelId}' reports no {nameof(ModelPricing)}, so the call's cost cannot be accounted. Register the model with its prices (e.g. through a provider package) or return ModelPricing.Free from GetService for a free model.");
+        }
+
+        var call = new ModelCall(_provider, modelId, usage?.InputTokenCount ?? 0, usage?.OutputTokenCount ?? 0, pricing?.CostOf(usage) ?? 0m, duration);
+        lock (_gate)
+        {
+            (_calls ??= []).Add(call);
+        }
+    }
+}

@@ -1,0 +1,43 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using VirtualItCompany.DependencyInjection;
+
+namespace VirtualItCompany;
+
+/// <summary>Configures the company: agents, the worker, storage.</summary>
+public static class VirtualItCompanyBuilderExtensions
+{
+    /// <summary>Adds an agent; it does the work of its role, replacing the agent registered for that role before it.</summary>
+    /// <typeparam name="TAgent">The agent type, created by the container as a singleton.</typeparam>
+    /// <param name="builder">The builder.</param>
+    /// <returns>The builder.</returns>
+    public static IVirtualItCompanyBuilder AddAgent<TAgent>(this IVirtualItCompanyBuilder builder)
+        where TAgent : class, IAgent
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddSingleton<IAgent, TAgent>();
+        return builder;
+    }
+
+    /// <summary>Adds an agent instance; it does the work of its role, replacing the agent registered for that role before it.</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="agent">The agent.</param>
+    /// <returns>The builder.</returns>
+    public static IVirtualItCompanyBuilder AddAgent(this IVirtualItCompanyBuilder builder, IAgent agent)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(agent);
+        builder.Services.AddSingleton(agent);
+        return builder;
+    }
+
+    /// <summary>Adds a hosted service that runs the workers of this process for the life of the host.</summary>
+    /// <param name="builder">The builder.</param>
+    /// <returns>The builder.</returns>
+    public static IVirtualItCompanyBuilder AddWorker(this IVirtualItCompanyBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, CompanyWorkerService>());
+        return builder;
+    }
+}

@@ -1,0 +1,78 @@
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using VirtualItCompany;
+using VirtualItCompany.DependencyInjection;
+using VirtualItCompany.Lifecycle;
+using VirtualItCompany.Runtime;
+using VirtualItCompany.Storage;
+using VirtualItCompany.Workspace;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Adds the VirtualItCompany runtime to a service collection.</summary>
+public static class VirtualItCompanyServiceCollectionExtensions
+{
+    /// <summary>Adds the company: the built-in agents, in-memory storage, local workspaces and the <see cref="IDeliveryCompany"/> facade.</summary>
+    /// <param name="services">The services.</param>
+    /// <param name="configure">Sets options in code, after configuration (<c>VirtualItCompany:*</c>) is bound.</param>
+    /// <returns>The builder, to pick storage (<c>Use*</c>), add models and agents (<c>Add*</c>), and <see cref="VirtualItCompanyBuilderExtensions.AddWorker"/>.</returns>
+    /// <remarks>Options are validated when first used and at host start; a model must be added (e.g. <c>AddOfflineModel()</c>).</remarks>
+    public static IVirtualItCompanyBuilder AddVirtualItCompany(this IServiceCollection services, Action<CompanyOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var options = services.AddOptions<CompanyOptions>();
+        options.Configure<IServiceProvider>((o, sp) =>
+        {
+            if (sp.GetService<IConfiguration>()?.GetSection(CompanyOptions.SectionName) is { } section && section.Exists())
+            {
+                section.Bind(o);
+            }
+        });
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        options.ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CompanyOptions>, CompanyOptionsValidator>());
+        services.AddOptions<WorkspaceOptions>().ValidateOnStart();
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<InMemoryCompanyStore>();
+        services.TryAddSingleton<IProjectStore>(sp => sp.GetRequiredService<InMemoryCompanyStore>());
+        services.TryAddSingleton<IWorkQueue>(sp => sp.GetRequiredService<InMemoryCompanyStore>());
+        services.TryAddSingleton<IArtifactStore, InMemoryArtifactStore>();
+        services.TryAddSingleton<LocalWorkspaceProvider>();
+        services.TryAddSingleton<IWorkspaceProvider>(sp => sp.GetRequiredService<LocalWorkspaceProvider>());
+
+
+        services.TryAddSingleton<ProjectEventFeed>();
+        services.TryAddSingleton(sp => new LifecycleEngine(sp.GetRequiredService<IOptions<CompanyOptions>>().Value.Lifecycle));
+        services.TryAddSingleton(sp => new LifecycleDecider(sp.GetRequiredService<LifecycleEngine>(), sp.GetRequiredService<IOptions<CompanyOptions>>().Value));
+        services.TryAddSingleton(sp => new AgentDirectory(sp.GetServices<IAgent>()));
+        services.TryAddSingleton(sp => new CommitWriter(sp.GetRequiredService<IProjectStore>(), sp.GetRequiredService<ProjectEventFeed>(), sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(sp => new WorkOrchestrator(
+            sp.GetRequiredService<CommitWriter>(),
+            sp.GetRequiredService<IWorkQueue>(),
+            sp.GetRequiredService<IArtifactStore>(),
+            sp.GetRequiredService<IWorkspaceProvider>(),
+            sp.GetService<IChatClient>() ?? throw new InvalidOperationException("No model is registered. Add one to the company: AddOfflineModel() for the offline stand-in (no AI), or a provider such as AddOpenAI(...)."),
+            sp.GetRequiredService<AgentDirectory>(),
+            sp.GetRequiredService<LifecycleDecider>(),
+            sp.GetRequiredService<IOptions<CompanyOptions>>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp,
+            sp.GetService<ILoggerFactory>()));
+        services.TryAddSingleton<WorkDispatcher>();
+        services.TryAddSingleton<IDeliveryCompany>(sp => new DeliveryCompany(
+            sp.GetRequiredService<CommitWriter>(),
+            sp.GetRequiredService<ProjectEventFeed>(),
+            sp.GetRequiredService<LifecycleDecider>(),
+            sp.GetRequiredService<IOptions<CompanyOptions>>(),
+            sp.GetRequiredService<TimeProvider>()));
+        return new VirtualItCompanyBuilder(services);
+    }
+}

@@ -1,0 +1,106 @@
+using VirtualItCompany.Lifecycle;
+
+namespace VirtualItCompany.Runtime;
+
+/// <summary>Options of the company runtime; bound from the <c>VirtualItCompany</c> configuration section and validated at start.</summary>
+public sealed class CompanyOptions
+{
+    /// <summary>The configuration section the options bind from.</summary>
+    public const string SectionName = "VirtualItCompany";
+
+    /// <summary>Gets or sets how many work items run at once in this process.</summary>
+    /// <value>The default value is 4.</value>
+    public int Workers { get; set; } = 4;
+
+    /// <summary>Gets the most work items of a role that run at once, by role name; a role not listed is limited only by <see cref="Workers"/>.</summary>
+    public IDictionary<string, int> RoleConcurrency { get; } = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Gets or sets the budget, in US dollars, of a brief that gives none.</summary>
+    /// <value>The default value is 10.</value>
+    public decimal DefaultBudget { get; set; } = 10m;
+
+    /// <summary>Gets or sets how long a worker's lease on a work item lasts; it is renewed while the agent works.</summary>
+    /// <value>The default value is 2 minutes.</value>
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Gets or sets how many times a work item is tried before the project is paused for a human.</summary>
+    /// <value>The default value is 3.</value>
+    public int MaxAttempts { get; set; } = 3;
+
+    /// <summary>Gets or sets the wait before the first retry; each further retry waits twice as long.</summary>
+    /// <value>The default value is 1 second.</value>
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Gets or sets the longest wait before a retry.</summary>
+    /// <value>The default value is 1 minute.</value>
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Gets or sets how many times a loop (review, test or client changes, clarification) may go round before the project asks a human.</summary>
+    /// <value>The default value is 3.</value>
+    public int MaxLoopCount { get; set; } = 3;
+
+    /// <summary>Gets or sets how long an idle worker waits before it looks at the queue again (a durable queue polls at this rate).</summary>
+    /// <value>The default value is 1 second.</value>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Gets or sets the lifecycle projects follow.</summary>
+    /// <value>The default value is <see cref="LifecycleDefinition.Default"/>.</value>
+    public LifecycleDefinition Lifecycle { get; set; } = LifecycleDefinition.Default;
+
+    /// <summary>Lists every problem of these options.</summary>
+    /// <returns>The problems, as sentences; empty when valid.</returns>
+    public IReadOnlyList<string> GetProblems()
+    {
+        var problems = new List<string>();
+        if (Workers is < 1 or > 4096)
+        {
+            problems.Add($"Workers is {Workers}; it must be between 1 and 4096.");
+        }
+
+        foreach (var (role, limit) in RoleConcurrency)
+        {
+            if (limit < 1)
+            {
+                problems.Add($"RoleConcurrency['{role}'] is {limit}; it must be 1 or more (remove the entry for no limit).");
+            }
+        }
+
+        if (DefaultBudget < 0)
+        {
+            problems.Add($"DefaultBudget is {DefaultBudget}; it must be zero or more.");
+        }
+
+        Positive(problems, nameof(LeaseDuration), LeaseDuration);
+        Positive(problems, nameof(RetryBaseDelay), RetryBaseDelay);
+        Positive(problems, nameof(MaxRetryDelay), MaxRetryDelay);
+        Positive(problems, nameof(PollInterval), PollInterval);
+        if (MaxAttempts < 1)
+        {
+            problems.Add($"MaxAttempts is {MaxAttempts}; it must be 1 or more.");
+        }
+
+        if (MaxLoopCount < 1)
+        {
+            problems.Add($"MaxLoopCount is {MaxLoopCount}; it must be 1 or more.");
+        }
+
+        if (Lifecycle is null)
+        {
+            problems.Add("Lifecycle is null; set a lifecycle definition or leave the default.");
+        }
+        else
+        {
+            problems.AddRange(Lifecycle.GetProblems().Select(p => "Lifecycle: " + p));
+        }
+
+        return problems;
+    }
+
+    private static void Positive(List<string> problems, string name, TimeSpan value)
+    {
+        if (value <= TimeSpan.Zero)
+        {
+            problems.Add($"{name} is {value}; it must be more than zero.");
+        }
+    }
+}

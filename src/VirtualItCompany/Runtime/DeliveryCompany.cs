@@ -1,0 +1,200 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Options;
+
+namespace VirtualItCompany.Runtime;
+
+/// <summary>The company facade: every client action is validated, then committed atomically with the work it schedules.</summary>
+internal sealed class DeliveryCompany : IDeliveryCompany
+{
+    private const int MaxCommitAttempts = 16;
+
+    private readonly CommitWriter _writer;
+    private readonly ProjectEventFeed _feed;
+    private readonly LifecycleDecider _decider;
+    private readonly CompanyOptions _options;
+    private readonly TimeProvider _timeProvider;
+
+    public DeliveryCompany(CommitWriter writer, ProjectEventFeed feed, LifecycleDecider decider, IOptions<CompanyOptions> options, TimeProvider timeProvider)
+    {
+        _writer = writer;
+        _feed = feed;
+        _decider = decider;
+        _options = options.Value;
+        _timeProvider = timeProvider;
+    }
+
+    public async Task<ProjectSnapshot> SubmitAsync(ProjectBrief brief, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(brief);
+        brief.Validate();
+        brief = brief with { Budget = brief.Budget ?? _options.DefaultBudget, AcceptanceCriteria = [.. brief.AcceptanceCriteria] };
+        var id = ProjectId.New();
+        var plan = _decider.Start(new ProjectCreated(brief), id, _timeProvider.GetUtcNow());
+        return await _writer.CommitAsync(id, 0, plan, null, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<ProjectSnapshot> GetAsync(ProjectId projectId, CancellationToken cancellationToken = default) =>
+        await _writer.Store.GetAsync(projectId, cancellationToken).ConfigureAwait(false) ?? throw new ProjectNotFoundException(projectId);
+
+    public IAsyncEnumerable<ProjectSnapshot> ListAsync(ProjectStatus? status = null, CancellationToken cancellationToken = default) =>
+        _writer.Store.ListAsync(status, cancellationToken);
+
+    public async IAsyncEnumerable<ProjectEvent> WatchAsync(ProjectId projectId, long afterVersion = 0, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(afterVersion);
+        // Subscribe before reading the history, so that nothing committed in between is missed.
+        using var live = _feed.Subscribe(projectId);
+        var project = await GetAsync(projectId, cancellationToken).ConfigureAwait(false);
+        long last = afterVersion;
+        await foreach (var e in _writer.Store.ReadEventsAsync(projectId, afterVersion, cancellationToken).ConfigureAwait(false))
+        {
+            last = e.Version;
+            yield return e;
+            if (IsEnd(e))
+            {
+                yield break;
+            }
+        }
+
+        if (project.IsEnded && last >= project.Version)
+        {
+            yield break;
+        }
+
+        await foreach (var e in live.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (e.Version <= last)
+            {
+                continue;
+            }
+
+            if (e.Version > last + 1)
+            {
+                // Events committed by another process never reach this feed: fill the gap from the store.
+                await foreach (var missed in _writer.Store.ReadEventsAsync(projectId, last, cancellationToken).ConfigureAwait(false))
+                {
+                    if (missed.Version >= e.Version)
+                    {
+                        break;
+                    }
+
+                    last = missed.Version;
+                    yield return missed;
+                }
+            }
+
+            last = e.Version;
+            yield return e;
+            if (IsEnd(e))
+            {
+                yield break;
+            }
+        }
+    }
+
+    public Task<ProjectSnapshot> AnswerAsync(ProjectId projectId, string answer, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(answer);
+        return ActAsync(projectId, project =>
+        {
+            var pending = RequireWaiting(project, "answer", ClientInputKind.Clarification, ClientInputKind.Escalation);
+            var answered = new ClientAnswered(answer);
+            var now = _timeProvider.GetUtcNow();
+            if (pending.Kind == ClientInputKind.Escalation)
+            {
+                return pending.Trigger is { } held ? _decider.DecideClientAction(project, answered, held, now, bypassLoopBound: true) : _decider.Rerun(project, answered, now);
+            }
+
+            return _decider.DecideClientAction(project, answered, LifecycleTrigger.NeedsClarification, now, bypassLoopBound: false);
+        }, cancellationToken);
+    }
+
+    public Task<ProjectSnapshot> ApproveAsync(ProjectId projectId, string? comment = null, CancellationToken cancellationToken = default) =>
+        ActAsync(projectId, project =>
+        {
+            RequireWaiting(project, "approve", ClientInputKind.Review);
+            return _decider.DecideClientAction(project, new ClientApproved(comment), LifecycleTrigger.ClientApproved, _timeProvider.GetUtcNow(), bypassLoopBound: false);
+        }, cancellationToken);
+
+    public Task<ProjectSnapshot> RequestChangesAsync(ProjectId projectId, string changes, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(changes);
+        return ActAsync(projectId, project =>
+        {
+            RequireWaiting(project, "request changes to", ClientInputKind.Review);
+            return _decider.DecideClientAction(project, new ClientRequestedChanges(changes), LifecycleTrigger.ClientRequestedChanges, _timeProvider.GetUtcNow(), bypassLoopBound: false);
+        }, cancellationToken);
+    }
+
+    public Task<ProjectSnapshot> PauseAsync(ProjectId projectId, string reason = "paused by the client", CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+        return ActAsync(projectId, project =>
+        {
+            if (project.IsEnded || project.Status == ProjectStatus.Paused)
+            {
+                throw Refused(project, $"Project '{project.Id}' is {project.Status}; only a running or waiting project can be paused.");
+            }
+
+            return new WorkPlan([new ProjectPaused(reason)], []);
+        }, cancellationToken);
+    }
+
+    public Task<ProjectSnapshot> ResumeAsync(ProjectId projectId, CancellationToken cancellationToken = default) =>
+        ActAsync(projectId, project =>
+        {
+            if (project.Status != ProjectStatus.Paused)
+            {
+                throw Refused(project, $"Project '{project.Id}' is {project.Status}, not paused, so it cannot be resumed.");
+            }
+
+            return LifecycleDecider.Resume(project);
+        }, cancellationToken);
+
+    public Task<ProjectSnapshot> CancelAsync(ProjectId projectId, string reason = "cancelled by the client", CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+        return ActAsync(projectId, project =>
+        {
+            if (project.IsEnded)
+            {
+                throw Refused(project, $"Project '{project.Id}' has already ended ({project.Status}); there is nothing to cancel.");
+            }
+
+            return new WorkPlan([new ProjectCancelled(reason)], []);
+        }, cancellationToken);
+    }
+
+    private static bool IsEnd(ProjectEvent e) => e is ProjectCompleted or ProjectCancelled;
+
+    private static ClientInputRequested RequireWaiting(ProjectSnapshot project, string verb, params ClientInputKind[] kinds)
+    {
+        if (project.Status != ProjectStatus.WaitingForClient || project.PendingInput is not { } pending || !kinds.Contains(pending.Kind))
+        {
+            string waitingFor = project.PendingInput is { } p && project.Status == ProjectStatus.WaitingForClient ? $"it waits for a {p.Kind.ToString().ToLowerInvariant()}" : "it does not wait for the client";
+            throw Refused(project, $"Cannot {verb} project '{project.Id}' now: it is in stage {project.Stage} with status {project.Status}, and {waitingFor}.");
+        }
+
+        return pending;
+    }
+
+    private static InvalidProjectOperationException Refused(ProjectSnapshot project, string message) =>
+        new(project.Id, project.Stage, project.Status, message);
+
+    private async Task<ProjectSnapshot> ActAsync(ProjectId projectId, Func<ProjectSnapshot, WorkPlan> decide, CancellationToken cancellationToken)
+    {
+        for (int attempt = 0; ; attempt++)
+        {
+            var project = await GetAsync(projectId, cancellationToken).ConfigureAwait(false);
+            var plan = decide(project);
+            try
+            {
+                return await _writer.CommitAsync(projectId, project.Version, plan, null, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ConcurrencyException) when (attempt < MaxCommitAttempts)
+            {
+                // A worker committed first: check the action again against the fresh project.
+            }
+        }
+    }
+}

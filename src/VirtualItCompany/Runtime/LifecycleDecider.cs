@@ -1,0 +1,199 @@
+using VirtualItCompany.Lifecycle;
+
+namespace VirtualItCompany.Runtime;
+
+/// <summary>Turns an agent's outcome or a client's action into events and follow-up work: transitions, fan-out, fan-in, retries, loop bounds.</summary>
+/// <remarks>Pure: it reads a snapshot and writes a plan, so a commit that lost a race is decided again on the fresh snapshot.</remarks>
+internal sealed class LifecycleDecider
+{
+    private readonly LifecycleEngine _engine;
+    private readonly CompanyOptions _options;
+
+    public LifecycleDecider(LifecycleEngine engine, CompanyOptions options)
+    {
+        _engine = engine;
+        _options = options;
+    }
+
+    public LifecycleEngine Engine => _engine;
+
+    /// <summary>Whether a leased item still belongs to the project's present: current stage and round, still outstanding, project not ended.</summary>
+    public static bool IsCurrent(ProjectSnapshot project, WorkItem item) =>
+        !project.IsEnded
+        && project.Stage == item.Stage
+        && project.RoundOf(item.Stage) == item.Round
+        && project.OutstandingWork.ContainsKey(item.Id);
+
+    /// <summary>Schedules the first work of a new project.</summary>
+    public WorkPlan Start(ProjectCreated created, ProjectId projectId, DateTimeOffset now)
+    {
+        var plan = new WorkPlan([created], []);
+        var snapshot = ProjectSnapshot.Create(created with { ProjectId = projectId });
+        Schedule(plan, snapshot, _engine.Definition.InitialStage, 1, now);
+        return plan;
+    }
+
+    /// <summary>Decides what an agent's outcome commits.</summary>
+    public WorkPlan Decide(ProjectSnapshot project, WorkItem item, AgentOutcome outcome, IEnumerable<ProjectEvent> recorded, TimeSpan duration, DateTimeOffset now)
+    {
+        var plan = new WorkPlan([], []);
+        plan.Events.AddRange(recorded);
+        plan.Events.AddRange(outcome.Events);
+        switch (outcome.Kind)
+        {
+            case AgentOutcomeKind.Completed:
+                plan.Events.Add(new WorkItemCompleted(item.Id, item.Role, item.Stage, outcome.Summary, duration));
+                bool othersOutstanding = project.OutstandingWork.Values.Any(w => w.Id != item.Id && w.Stage == item.Stage && w.Round == item.Round);
+                if (othersOutstanding)
+                {
+                    break; // fan-in: the last item of the stage moves the project on
+                }
+
+                if (outcome.Trigger is not { } trigger)
+                {
+                    Escalate(plan, project, $"{item.Role} finished {item.Stage} without saying what comes next (no trigger); decide how to go on.", null);
+                    break;
+                }
+
+                Transition(plan, project, trigger, now, bypassLoopBound: false);
+                break;
+
+            case AgentOutcomeKind.NeedsClientInput:
+                plan.Events.Add(new WorkItemCompleted(item.Id, item.Role, item.Stage, "Asked the client: " + outcome.Summary, duration));
+                plan.Events.Add(new ClientInputRequested(outcome.InputKind, outcome.Summary));
+                break;
+
+            default:
+                bool retry = outcome.Retryable && item.Attempt + 1 < _options.MaxAttempts;
+                plan.Events.Add(new WorkItemFailed(item.Id, item.Role, item.Stage, outcome.Summary, item.Attempt, retry));
+                var next = item with { Attempt = item.Attempt + 1, NotBefore = retry ? now + Backoff(item.Attempt) : null };
+                if (retry)
+                {
+                    plan.Events.Add(new WorkItemScheduled(next));
+                    plan.Enqueue.Add(next);
+                }
+                else
+                {
+                    // Nothing is lost: the item waits, parked, until a human resumes the project.
+                    plan.Events.Add(new WorkItemParked(next, outcome.Summary));
+                    plan.Events.Add(new ProjectPaused($"{item.Role} could not finish {item.DisplayName} after {item.Attempt + 1} tries: {outcome.Summary} Fix the cause, then resume the project to try again."));
+                }
+
+                break;
+        }
+
+        return ParkIfHeld(plan, project);
+    }
+
+    /// <summary>Fires a trigger for a client action (answer, approval, changes) on a waiting project.</summary>
+    public WorkPlan DecideClientAction(ProjectSnapshot project, ProjectEvent clientEvent, LifecycleTrigger trigger, DateTimeOffset now, bool bypassLoopBound)
+    {
+        var plan = new WorkPlan([clientEvent], []);
+        Transition(plan, project, trigger, now, bypassLoopBound);
+        return plan;
+    }
+
+    /// <summary>Resumes a paused project: the parked work is scheduled again.</summary>
+    public static WorkPlan Resume(ProjectSnapshot project)
+    {
+        var plan = new WorkPlan([new ProjectResumed()], []);
+        foreach (var item in project.ParkedWork)
+        {
+            var again = item with { NotBefore = null };
+            plan.Events.Add(new WorkItemScheduled(again));
+            plan.Enqueue.Add(again);
+        }
+
+        return plan;
+    }
+
+    /// <summary>Runs the current stage's work again (after a human answered an escalation that held back no transition).</summary>
+    public WorkPlan Rerun(ProjectSnapshot project, ProjectEvent clientEvent, DateTimeOffset now)
+    {
+        var plan = new WorkPlan([clientEvent], []);
+        if (!_engine.IsTerminal(project.Stage))
+        {
+            Schedule(plan, project, project.Stage, project.RoundOf(project.Stage), now);
+        }
+
+        return plan;
+    }
+
+    private void Transition(WorkPlan plan, ProjectSnapshot project, LifecycleTrigger trigger, DateTimeOffset now, bool bypassLoopBound)
+    {
+        var from = project.Stage;
+        if (!_engine.CanFire(from, trigger))
+        {
+            Escalate(plan, project, $"The trigger '{trigger}' is not allowed in stage {from} (allowed: {string.Join(", ", _engine.GetPermittedTriggers(from))}); decide how to go on.", null);
+            return;
+        }
+
+        var to = _engine.Fire(from, trigger);
+        int loops = project.LoopCounts.GetValueOrDefault(ProjectSnapshot.LoopKey(from, trigger));
+        if (!bypassLoopBound && project.RoundOf(to) > 0 && loops >= _options.MaxLoopCount)
+        {
+            Escalate(plan, project, $"{from} sent the project back to {to} ({trigger}) {loops} times already; answer to let the team go round once more, or cancel.", trigger);
+            return;
+        }
+
+        plan.Events.Add(new StageChanged(from, trigger, to));
+        if (_engine.IsTerminal(to))
+        {
+            plan.Events.Add(new ProjectCompleted());
+            return;
+        }
+
+        Schedule(plan, project.Apply(new StageChanged(from, trigger, to)), to, project.RoundOf(to) + 1, now);
+    }
+
+    private void Schedule(WorkPlan plan, ProjectSnapshot project, LifecycleStage stage, int round, DateTimeOffset now)
+    {
+        var definition = _engine.Definition.GetStage(stage);
+        foreach (var role in definition.Roles)
+        {
+            if (definition.FanOutPerFeature && project.Features.Count > 0)
+            {
+                foreach (var feature in project.Features)
+                {
+                    Add(WorkItem.Create(project.Id, role, stage, round, now, feature.Name));
+                }
+            }
+            else
+            {
+                Add(WorkItem.Create(project.Id, role, stage, round, now));
+            }
+        }
+
+        void Add(WorkItem item)
+        {
+            plan.Events.Add(new WorkItemScheduled(item));
+            plan.Enqueue.Add(item);
+        }
+    }
+
+    private static void Escalate(WorkPlan plan, ProjectSnapshot project, string question, LifecycleTrigger? heldBack) =>
+        plan.Events.Add(new ClientInputRequested(ClientInputKind.Escalation, $"{project.Brief.Title}: {question}", heldBack));
+
+    /// <summary>A paused project finishes the work in progress but starts nothing new: follow-ups are parked.</summary>
+    private static WorkPlan ParkIfHeld(WorkPlan plan, ProjectSnapshot project)
+    {
+        if (project.Status != ProjectStatus.Paused || plan.Enqueue.Count == 0)
+        {
+            return plan;
+        }
+
+        foreach (var item in plan.Enqueue)
+        {
+            plan.Events.Add(new WorkItemParked(item, "the project is paused"));
+        }
+
+        plan.Enqueue.Clear();
+        return plan;
+    }
+
+    private TimeSpan Backoff(int attempt)
+    {
+        var delay = _options.RetryBaseDelay * Math.Pow(2, Math.Min(attempt, 30));
+        return delay < _options.MaxRetryDelay ? delay : _options.MaxRetryDelay;
+    }
+}

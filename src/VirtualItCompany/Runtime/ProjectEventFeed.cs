@@ -1,0 +1,82 @@
+using System.Threading.Channels;
+
+namespace VirtualItCompany.Runtime;
+
+/// <summary>The live feed of committed events in this process: every subscriber gets each event once, in commit order per project.</summary>
+public sealed class ProjectEventFeed
+{
+    private readonly Lock _gate = new();
+    private Subscription[] _subscriptions = [];
+
+    /// <summary>Subscribes to the events committed from now on.</summary>
+    /// <param name="projectId">Only this project's events; <see langword="null"/> for all projects.</param>
+    /// <returns>The subscription; dispose it to stop receiving.</returns>
+    public Subscription Subscribe(ProjectId? projectId = null)
+    {
+        var subscription = new Subscription(this, projectId);
+        lock (_gate)
+        {
+            _subscriptions = [.. _subscriptions, subscription];
+        }
+
+        return subscription;
+    }
+
+    /// <summary>Publishes events that were just committed.</summary>
+    /// <param name="events">The committed events of one project, in version order.</param>
+    public void Publish(IReadOnlyList<ProjectEvent> events)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        var subscriptions = Volatile.Read(ref _subscriptions);
+        if (subscriptions.Length == 0)
+        {
+            return;
+        }
+
+        foreach (var subscription in subscriptions)
+        {
+            foreach (var e in events)
+            {
+                if (subscription.ProjectId is null || subscription.ProjectId == e.ProjectId)
+                {
+                    subscription.Channel.Writer.TryWrite(e);
+                }
+            }
+        }
+    }
+
+    private void Remove(Subscription subscription)
+    {
+        lock (_gate)
+        {
+            _subscriptions = [.. _subscriptions.Where(s => !ReferenceEquals(s, subscription))];
+        }
+    }
+
+    /// <summary>A subscription to the live feed.</summary>
+    public sealed class Subscription : IDisposable
+    {
+        private readonly ProjectEventFeed _feed;
+
+        internal Subscription(ProjectEventFeed feed, ProjectId? projectId)
+        {
+            _feed = feed;
+            ProjectId = projectId;
+        }
+
+        /// <summary>Gets the project subscribed to, or <see langword="null"/> for all.</summary>
+        public ProjectId? ProjectId { get; }
+
+        /// <summary>Gets the events as they are committed.</summary>
+        public ChannelReader<ProjectEvent> Reader => Channel.Reader;
+
+        internal Channel<ProjectEvent> Channel { get; } = System.Threading.Channels.Channel.CreateUnbounded<ProjectEvent>(new UnboundedChannelOptions { SingleReader = true });
+
+        /// <inheritdoc />
+        public void Dispose()
+        {
+            _feed.Remove(this);
+            Channel.Writer.TryComplete();
+        }
+    }
+}

@@ -1,0 +1,63 @@
+using Microsoft.Extensions.AI;
+
+namespace VirtualItCompany.Runtime;
+
+/// <summary>Passes every call to the project's workspace and records which files the work item wrote.</summary>
+internal sealed class RecordingWorkspace : IProjectWorkspace
+{
+    private readonly IProjectWorkspace _inner;
+    private readonly Lock _gate = new();
+    private readonly SortedSet<string> _written = new(StringComparer.Ordinal);
+
+    public RecordingWorkspace(IProjectWorkspace inner) => _inner = inner;
+
+    public ProjectId ProjectId => _inner.ProjectId;
+
+    public string RootPath => _inner.RootPath;
+
+    public IReadOnlyList<string> WrittenFiles
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _written];
+            }
+        }
+    }
+
+    public Task<string> ReadFileAsync(string path, CancellationToken cancellationToken = default) => _inner.ReadFileAsync(path, cancellationToken);
+
+    public async Task WriteFileAsync(string path, string content, CancellationToken cancellationToken = default)
+    {
+        await _inner.WriteFileAsync(path, content, cancellationToken).ConfigureAwait(false);
+        Written(path);
+    }
+
+    public Task<IReadOnlyList<string>> ListFilesAsync(string path = "", CancellationToken cancellationToken = default) => _inner.ListFilesAsync(path, cancellationToken);
+
+    public Task<CommandResult> RunAsync(CommandRequest request, CancellationToken cancellationToken = default) => _inner.RunAsync(request, cancellationToken);
+
+    public Task<string?> CommitAsync(string message, CancellationToken cancellationToken = default) => _inner.CommitAsync(message, cancellationToken);
+
+    public Task<Uri> DeployAsync(string environment, DeploymentSpec spec, CancellationToken cancellationToken = default) => _inner.DeployAsync(environment, spec, cancellationToken);
+
+    public Task<HealthChecked> CheckHealthAsync(string environment, CancellationToken cancellationToken = default) => _inner.CheckHealthAsync(environment, cancellationToken);
+
+    public Task StopAsync(string environment, CancellationToken cancellationToken = default) => _inner.StopAsync(environment, cancellationToken);
+
+    public IList<AITool> CreateFileTools(Action<string>? onFileWritten = null) =>
+        _inner.CreateFileTools(path =>
+        {
+            Written(path);
+            onFileWritten?.Invoke(path);
+        });
+
+    private void Written(string path)
+    {
+        lock (_gate)
+        {
+            _written.Add(path.Replace('\\', '/'));
+        }
+    }
+}

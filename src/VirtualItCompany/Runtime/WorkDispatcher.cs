@@ -1,0 +1,141 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace VirtualItCompany.Runtime;
+
+/// <summary>Pulls work items from the queue and runs them on a fixed number of workers, within each role's concurrency limit.</summary>
+/// <remarks>One pump leases items only for roles with a free slot and hands them to the workers over a channel, so no more items are leased than can run.</remarks>
+public sealed class WorkDispatcher
+{
+    private readonly IWorkQueue _queue;
+    private readonly WorkOrchestrator _orchestrator;
+    private readonly CompanyOptions _options;
+    private readonly ILogger _logger;
+    private int _running;
+
+    /// <summary>Creates the dispatcher.</summary>
+    /// <param name="queue">The work queue.</param>
+    /// <param name="orchestrator">Runs each item.</param>
+    /// <param name="options">Workers, role limits, lease duration and poll interval.</param>
+    /// <param name="logger">The logger.</param>
+    public WorkDispatcher(IWorkQueue queue, WorkOrchestrator orchestrator, IOptions<CompanyOptions> options, ILogger<WorkDispatcher>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(queue);
+        ArgumentNullException.ThrowIfNull(orchestrator);
+        ArgumentNullException.ThrowIfNull(options);
+        _queue = queue;
+        _orchestrator = orchestrator;
+        _options = options.Value;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+    }
+
+    /// <summary>Gets a name that identifies this process's workers on leases.</summary>
+    public string WorkerId { get; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
+
+    /// <summary>Runs the workers until cancelled; items in progress are then released for another worker.</summary>
+    /// <param name="cancellationToken">Stops the workers.</param>
+    /// <returns>A task that completes when every worker has stopped.</returns>
+    /// <exception cref="InvalidOperationException">The dispatcher is already running.</exception>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        if (Interlocked.Exchange(ref _running, 1) == 1)
+        {
+            throw new InvalidOperationException("This dispatcher is already running; run it once per process (AddWorker() does).");
+        }
+
+        try
+        {
+            var slots = new RoleSlots(_options);
+            var channel = Channel.CreateBounded<WorkLease>(new BoundedChannelOptions(_options.Workers) { SingleWriter = true });
+            var workers = new Task[_options.Workers];
+            for (int i = 0; i < workers.Length; i++)
+            {
+                workers[i] = Task.Run(() => WorkAsync(channel.Reader, slots, cancellationToken), CancellationToken.None);
+            }
+
+            try
+            {
+                await PumpAsync(channel.Writer, slots, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+            }
+            finally
+            {
+                channel.Writer.TryComplete();
+                await Task.WhenAll(workers).ConfigureAwait(false);
+                // Leases handed over but never started go back to the queue.
+                while (channel.Reader.TryRead(out var unstarted))
+                {
+                    await _queue.ReleaseAsync(unstarted, CancellationToken.None).ConfigureAwait(false);
+                }
+            }
+        }
+        finally
+        {
+            Volatile.Write(ref _running, 0);
+        }
+    }
+
+    private async Task PumpAsync(ChannelWriter<WorkLease> writer, RoleSlots slots, CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var fullRoles = slots.TryReserveAny();
+            if (fullRoles is null)
+            {
+                await slots.WaitForFreeSlotAsync(_options.PollInterval, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            var lease = await _queue.TryLeaseAsync(new LeaseRequest(WorkerId, _options.LeaseDuration, fullRoles.Count == 0 ? null : fullRoles), cancellationToken).ConfigureAwait(false);
+            if (lease is null)
+            {
+                slots.Unreserve();
+                var newWork = _queue.WaitForWorkAsync(_options.PollInterval, cancellationToken).AsTask();
+                // Work may be waiting for a role at its limit: a finished item of that role frees it.
+                await (fullRoles.Count == 0 ? newWork : Task.WhenAny(newWork, slots.WaitForFreeSlotAsync(_options.PollInterval, cancellationToken))).ConfigureAwait(false);
+                continue;
+            }
+
+            slots.Commit(lease.Item.Role);
+            await writer.WriteAsync(lease, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task WorkAsync(ChannelReader<WorkLease> reader, RoleSlots slots, CancellationToken cancellationToken)
+    {
+        while (await reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
+        {
+            if (!reader.TryRead(out var lease))
+            {
+                continue;
+            }
+
+            try
+            {
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    await _queue.ReleaseAsync(lease, CancellationToken.None).ConfigureAwait(false);
+                    continue;
+                }
+
+                await _orchestrator.ProcessAsync(lease, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // The lease lapses and the item runs again; nothing was committed.
+                _logger.LogError(ex, "Work item {WorkItem} could not be committed; it will run again when its lease expires.", lease.Item.DisplayName);
+            }
+            finally
+            {
+                slots.Release(lease.Item.Role);
+            }
+        }
+    }
+}

@@ -1,0 +1,219 @@
+using System.Text;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using VirtualItCompany.Chat;
+
+namespace VirtualItCompany.Runtime;
+
+/// <summary>Runs one leased work item: gives it to its role's agent, then commits the outcome, the transitions and the follow-up work in one atomic commit fenced by the lease.</summary>
+public sealed class WorkOrchestrator
+{
+    private const int MaxCommitAttempts = 16;
+
+    private readonly CommitWriter _writer;
+    private readonly IWorkQueue _queue;
+    private readonly IArtifactStore _artifacts;
+    private readonly IWorkspaceProvider _workspaces;
+    private readonly IChatClient _model;
+    private readonly AgentDirectory _agents;
+    private readonly LifecycleDecider _decider;
+    private readonly CompanyOptions _options;
+    private readonly TimeProvider _timeProvider;
+    private readonly IServiceProvider _services;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly ILogger _logger;
+
+    internal WorkOrchestrator(
+        CommitWriter writer,
+        IWorkQueue queue,
+        IArtifactStore artifacts,
+        IWorkspaceProvider workspaces,
+        IChatClient model,
+        AgentDirectory agents,
+        LifecycleDecider decider,
+        IOptions<CompanyOptions> options,
+        TimeProvider timeProvider,
+        IServiceProvider services,
+        ILoggerFactory? loggerFactory)
+    {
+        _writer = writer;
+        _queue = queue;
+        _artifacts = artifacts;
+        _workspaces = workspaces;
+        _model = model;
+        _agents = agents;
+        _decider = decider;
+        _options = options.Value;
+        _timeProvider = timeProvider;
+        _services = services;
+        _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
+        _logger = _loggerFactory.CreateLogger<WorkOrchestrator>();
+    }
+
+    /// <summary>Does one leased work item to the end: its result is committed, or the item goes back on the queue.</summary>
+    /// <param name="lease">The lease.</param>
+    /// <param name="cancellationToken">Stops the work; the item is released for another worker and nothing is committed.</param>
+    /// <returns>A task that completes when the item is committed or released.</returns>
+    public async Task ProcessAsync(WorkLease lease, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        var item = lease.Item;
+        var project = await _writer.Store.GetAsync(item.ProjectId, cancellationToken).ConfigureAwait(false);
+        if (project is null)
+        {
+            _logger.LogWarning("Work item {WorkItemId} names unknown project {ProjectId}; releasing it.", item.Id, item.ProjectId);
+            await _queue.ReleaseAsync(lease, CancellationToken.None).ConfigureAwait(false);
+            return;
+        }
+
+        if (!LifecycleDecider.IsCurrent(project, item) || project.Status is not ProjectStatus.Active)
+        {
+            await CommitWithoutWorkAsync(lease, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        using var leaseKeeper = new LeaseKeeper(_queue, lease, _options.LeaseDuration, _timeProvider, cancellationToken);
+        var workToken = leaseKeeper.Token;
+        long started = _timeProvider.GetTimestamp();
+        AgentOutcome outcome;
+        WorkItemChatClient? chat = null;
+        RecordingWorkspace? workspace = null;
+        try
+        {
+            var agent = _agents.Find(item.Role);
+            if (agent is null)
+            {
+                outcome = AgentOutcome.Failed($"No agent is registered for the role '{item.Role}'. Register one with AddAgent<TAgent>() (roles with agents: {string.Join(", ", _agents.Roles)}).", retryable: false);
+            }
+            else
+            {
+                workspace = new RecordingWorkspace(await _workspaces.GetWorkspaceAsync(item.ProjectId, workToken).ConfigureAwait(false));
+                chat = new WorkItemChatClient(_model, item, _timeProvider);
+                // Not disposed: disposing a delegating client disposes the shared model under it.
+                var functions = new FunctionInvokingChatClient(chat, _loggerFactory, _services);
+                var context = new AgentContext
+                {
+                    WorkItem = item,
+                    Project = project,
+                    ChatClient = functions,
+                    Workspace = workspace,
+                    TimeProvider = _timeProvider,
+                    Logger = _loggerFactory.CreateLogger("VirtualItCompany.Agents." + item.Role.Value),
+                    Services = _services,
+                };
+                outcome = await agent.ExecuteAsync(context, workToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The worker is stopping: give the item back untouched.
+            await _queue.ReleaseAsync(lease, CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+        catch (OperationCanceledException) when (leaseKeeper.Lost)
+        {
+            _logger.LogWarning("Lost the lease on {WorkItem}; another worker has it now.", item.DisplayName);
+            return;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            _logger.LogWarning(ex, "The {Role} agent failed on {WorkItem}.", item.Role, item.DisplayName);
+            outcome = AgentOutcome.Failed($"{ex.GetType().Name}: {ex.Message}", retryable: true);
+        }
+
+        var recorded = new List<ProjectEvent>();
+        foreach (var call in chat?.TakeCalls() ?? [])
+        {
+            recorded.Add(new ModelCallCompleted(item.Id, item.Role, item.Stage, call.Provider, call.ModelId, call.InputTokens, call.OutputTokens, call.Cost, call.Duration));
+        }
+
+        if (outcome.Kind != AgentOutcomeKind.Failed && workspace is not null)
+        {
+            var changed = await SaveWorkspaceAsync(workspace, item, outcome, workToken).ConfigureAwait(false);
+            if (changed is not null)
+            {
+                recorded.Add(changed);
+            }
+        }
+
+        var duration = _timeProvider.GetElapsedTime(started);
+        await CommitOutcomeAsync(lease, outcome, recorded, duration, leaseKeeper, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<FilesChanged?> SaveWorkspaceAsync(RecordingWorkspace workspace, WorkItem item, AgentOutcome outcome, CancellationToken cancellationToken)
+    {
+        var written = workspace.WrittenFiles;
+        string? commitId = await workspace.CommitAsync($"{item.DisplayName}: {outcome.Summary}", cancellationToken).ConfigureAwait(false);
+        foreach (var path in written)
+        {
+            var text = await workspace.ReadFileAsync(path, cancellationToken).ConfigureAwait(false);
+            await _artifacts.SaveAsync(item.ProjectId, path, Encoding.UTF8.GetBytes(text), cancellationToken).ConfigureAwait(false);
+        }
+
+        return written.Count == 0 && commitId is null ? null : new FilesChanged(written, commitId);
+    }
+
+    private async Task CommitOutcomeAsync(WorkLease lease, AgentOutcome outcome, List<ProjectEvent> recorded, TimeSpan duration, LeaseKeeper leaseKeeper, CancellationToken cancellationToken)
+    {
+        var item = lease.Item;
+        for (int attempt = 0; ; attempt++)
+        {
+            var project = await _writer.Store.GetAsync(item.ProjectId, cancellationToken).ConfigureAwait(false)
+                ?? throw new ProjectNotFoundException(item.ProjectId);
+            WorkPlan plan;
+            if (!LifecycleDecider.IsCurrent(project, item))
+            {
+                // The project moved on (cancelled, or the stage was left) while the agent worked: keep the record of the calls, drop the rest.
+                plan = new WorkPlan(recorded, []);
+            }
+            else
+            {
+                plan = _decider.Decide(project, item, outcome, recorded, duration, _timeProvider.GetUtcNow());
+            }
+
+            try
+            {
+                leaseKeeper.Stop();
+                await _writer.CommitAsync(item.ProjectId, project.Version, plan, lease, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (ConcurrencyException) when (attempt < MaxCommitAttempts)
+            {
+                // Another item of the same project committed first: decide again on the fresh snapshot.
+            }
+            catch (LeaseLostException)
+            {
+                _logger.LogWarning("Lost the lease on {WorkItem} before committing; its result is dropped and the item runs again.", item.DisplayName);
+                return;
+            }
+        }
+    }
+
+    private async Task CommitWithoutWorkAsync(WorkLease lease, CancellationToken cancellationToken)
+    {
+        var item = lease.Item;
+        for (int attempt = 0; ; attempt++)
+        {
+            var project = await _writer.Store.GetAsync(item.ProjectId, cancellationToken).ConfigureAwait(false)
+                ?? throw new ProjectNotFoundException(item.ProjectId);
+            // Work of a paused or waiting project is parked until it resumes; stale work (old round, ended project) is dropped.
+            var plan = LifecycleDecider.IsCurrent(project, item) && project.Status is ProjectStatus.Paused or ProjectStatus.WaitingForClient
+                ? new WorkPlan([new WorkItemParked(item, project.Status == ProjectStatus.Paused ? "the project is paused" : "the project waits for the client")], [])
+                : new WorkPlan([], []);
+            try
+            {
+                await _writer.CommitAsync(item.ProjectId, project.Version, plan, lease, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (ConcurrencyException) when (attempt < MaxCommitAttempts)
+            {
+            }
+            catch (LeaseLostException)
+            {
+                return;
+            }
+        }
+    }
+}

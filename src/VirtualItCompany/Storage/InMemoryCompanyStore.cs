@@ -1,0 +1,370 @@
+using System.Runtime.CompilerServices;
+
+namespace VirtualItCompany.Storage;
+
+/// <summary>The in-memory project store and work queue: one lock makes every <see cref="ProjectCommit"/> atomic.</summary>
+/// <remarks>Nothing survives the process; use a durable adapter (SQLite, PostgreSQL) for that. Safe for concurrent use.</remarks>
+public sealed class InMemoryCompanyStore : IProjectStore, IWorkQueue
+{
+    private readonly Lock _gate = new();
+    private readonly TimeProvider _timeProvider;
+    private readonly Dictionary<ProjectId, ProjectRecord> _projects = [];
+    private readonly Dictionary<AgentRole, Queue<QueueEntry>> _ready = [];
+    private readonly PriorityQueue<QueueEntry, DateTimeOffset> _delayed = new();
+    private readonly Dictionary<string, QueueEntry> _leased = new(StringComparer.Ordinal);
+    private readonly PriorityQueue<(QueueEntry Entry, long Token), DateTimeOffset> _leaseExpiries = new();
+    private TaskCompletionSource _workSignal = NewSignal();
+    private bool _workPending;
+    private long _nextToken;
+    private long _nextSequence;
+    private long _count;
+
+    /// <summary>Creates an empty store.</summary>
+    /// <param name="timeProvider">The clock for timestamps, lease expiry and retry backoff.</param>
+    public InMemoryCompanyStore(TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        _timeProvider = timeProvider;
+    }
+
+    /// <inheritdoc />
+    public Task<ProjectSnapshot> CommitAsync(ProjectCommit commit, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(commit);
+        cancellationToken.ThrowIfCancellationRequested();
+        var now = _timeProvider.GetUtcNow();
+        TaskCompletionSource? signal = null;
+        ProjectSnapshot snapshot;
+        lock (_gate)
+        {
+            // Check everything first, so that a refused commit changes nothing.
+            _projects.TryGetValue(commit.ProjectId, out var record);
+            long version = record?.Snapshot.Version ?? 0;
+            if (commit.ExpectedVersion == 0 && record is null)
+            {
+                if (commit.Events.Count == 0 || commit.Events[0] is not ProjectCreated)
+                {
+                    throw new ArgumentException("A commit that creates a project must start with a ProjectCreated event.", nameof(commit));
+                }
+            }
+            else if (record is null)
+            {
+                throw new ProjectNotFoundException(commit.ProjectId);
+            }
+            else if (version != commit.ExpectedVersion)
+            {
+                throw new ConcurrencyException(commit.ProjectId, commit.ExpectedVersion, version);
+            }
+
+            QueueEntry? completed = null;
+            if (commit.CompletesLease is { } lease)
+            {
+                if (!_leased.TryGetValue(lease.Item.Id, out completed) || completed.Token != lease.Token)
+                {
+                    throw new LeaseLostException(lease);
+                }
+            }
+
+            var events = new ProjectEvent[commit.Events.Count];
+            for (int i = 0; i < events.Length; i++)
+            {
+                var e = commit.Events[i];
+                events[i] = e with
+                {
+                    ProjectId = commit.ProjectId,
+                    Version = version + i + 1,
+                    Timestamp = e.Timestamp == default ? now : e.Timestamp,
+                };
+            }
+
+            snapshot = record?.Snapshot ?? ProjectSnapshot.Create((ProjectCreated)events[0]);
+            for (int i = record is null ? 1 : 0; i < events.Length; i++)
+            {
+                snapshot = snapshot.Apply(events[i]);
+            }
+
+            // Apply: nothing below can fail.
+            if (record is null)
+            {
+                record = new ProjectRecord(snapshot);
+                _projects.Add(commit.ProjectId, record);
+            }
+
+            record.Events.AddRange(events);
+            record.Snapshot = snapshot;
+            if (completed is not null)
+            {
+                _leased.Remove(completed.Item.Id);
+                _count--;
+            }
+
+            foreach (var item in commit.Enqueue)
+            {
+                var entry = new QueueEntry(item, _nextSequence++);
+                _count++;
+                if (item.NotBefore is { } notBefore && notBefore > now)
+                {
+                    _delayed.Enqueue(entry, notBefore);
+                }
+                else
+                {
+                    ReadyQueue(item.Role).Enqueue(entry);
+                }
+            }
+
+            if (commit.Enqueue.Count > 0)
+            {
+                signal = TakeSignal();
+            }
+        }
+
+        signal?.TrySetResult();
+        return Task.FromResult(snapshot);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<ProjectSnapshot?> GetAsync(ProjectId projectId, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            return ValueTask.FromResult(_projects.TryGetValue(projectId, out var record) ? record.Snapshot : null);
+        }
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<ProjectEvent> ReadEventsAsync(ProjectId projectId, long afterVersion = 0, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ProjectEvent[] events;
+        lock (_gate)
+        {
+            if (!_projects.TryGetValue(projectId, out var record))
+            {
+                yield break;
+            }
+
+            int start = (int)Math.Clamp(afterVersion, 0, record.Events.Count);
+            events = record.Events.GetRange(start, record.Events.Count - start).ToArray();
+        }
+
+        foreach (var e in events)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return e;
+        }
+
+        await Task.CompletedTask.ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<ProjectSnapshot> ListAsync(ProjectStatus? status = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ProjectSnapshot[] snapshots;
+        lock (_gate)
+        {
+            snapshots = [.. _projects.Values.Select(r => r.Snapshot).Where(s => status is null || s.Status == status).OrderByDescending(s => s.CreatedAt).ThenByDescending(s => s.Id.Value, StringComparer.Ordinal)];
+        }
+
+        foreach (var s in snapshots)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return s;
+        }
+
+        await Task.CompletedTask.ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<WorkLease?> TryLeaseAsync(LeaseRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(request.Duration, TimeSpan.Zero, nameof(request));
+        var now = _timeProvider.GetUtcNow();
+        lock (_gate)
+        {
+            PromoteDue(now);
+            Queue<QueueEntry>? best = null;
+            foreach (var (role, queue) in _ready)
+            {
+                if (queue.Count > 0 && (request.ExcludedRoles is null || !request.ExcludedRoles.Contains(role)) && (best is null || queue.Peek().Sequence < best.Peek().Sequence))
+                {
+                    best = queue;
+                }
+            }
+
+            if (best is null)
+            {
+                return ValueTask.FromResult<WorkLease?>(null);
+            }
+
+            var entry = best.Dequeue();
+            entry.Token = ++_nextToken;
+            entry.ExpiresAt = now + request.Duration;
+            entry.WorkerId = request.WorkerId;
+            _leased[entry.Item.Id] = entry;
+            _leaseExpiries.Enqueue((entry, entry.Token), entry.ExpiresAt);
+            return ValueTask.FromResult<WorkLease?>(new WorkLease(entry.Item, entry.Token, request.WorkerId, entry.ExpiresAt));
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask WaitForWorkAsync(TimeSpan maxWait, CancellationToken cancellationToken = default)
+    {
+        Task signal;
+        var now = _timeProvider.GetUtcNow();
+        lock (_gate)
+        {
+            if (_workPending)
+            {
+                _workPending = false;
+                return;
+            }
+
+            // Wake for the next delayed item or lease expiry too.
+            if (_delayed.TryPeek(out _, out var due) && due - now < maxWait)
+            {
+                maxWait = due - now;
+            }
+
+            if (_leaseExpiries.TryPeek(out _, out var expiry) && expiry - now < maxWait)
+            {
+                maxWait = expiry - now;
+            }
+
+            signal = _workSignal.Task;
+        }
+
+        if (maxWait <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        try
+        {
+            await signal.WaitAsync(maxWait, _timeProvider, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // Waking without new work is fine: the caller tries to lease again.
+        }
+
+        lock (_gate)
+        {
+            _workPending = false;
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<WorkLease> RenewAsync(WorkLease lease, TimeSpan duration, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(duration, TimeSpan.Zero);
+        var now = _timeProvider.GetUtcNow();
+        lock (_gate)
+        {
+            if (!_leased.TryGetValue(lease.Item.Id, out var entry) || entry.Token != lease.Token || entry.ExpiresAt <= now)
+            {
+                throw new LeaseLostException(lease);
+            }
+
+            entry.ExpiresAt = now + duration;
+            _leaseExpiries.Enqueue((entry, entry.Token), entry.ExpiresAt);
+            return ValueTask.FromResult(lease with { ExpiresAt = entry.ExpiresAt });
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask ReleaseAsync(WorkLease lease, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        TaskCompletionSource? signal = null;
+        lock (_gate)
+        {
+            if (_leased.TryGetValue(lease.Item.Id, out var entry) && entry.Token == lease.Token)
+            {
+                Requeue(entry);
+                signal = TakeSignal();
+            }
+        }
+
+        signal?.TrySetResult();
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public ValueTask<long> CountAsync(CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            return ValueTask.FromResult(_count);
+        }
+    }
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private TaskCompletionSource TakeSignal()
+    {
+        var signal = _workSignal;
+        _workSignal = NewSignal();
+        _workPending = true;
+        return signal;
+    }
+
+    private Queue<QueueEntry> ReadyQueue(AgentRole role)
+    {
+        if (!_ready.TryGetValue(role, out var queue))
+        {
+            queue = new Queue<QueueEntry>();
+            _ready.Add(role, queue);
+        }
+
+        return queue;
+    }
+
+    private void PromoteDue(DateTimeOffset now)
+    {
+        while (_delayed.TryPeek(out var entry, out var due) && due <= now)
+        {
+            _delayed.Dequeue();
+            ReadyQueue(entry.Item.Role).Enqueue(entry);
+        }
+
+        while (_leaseExpiries.TryPeek(out var expiry, out var at) && at <= now)
+        {
+            _leaseExpiries.Dequeue();
+            var (entry, token) = expiry;
+            // A renewed or completed lease leaves a stale expiry behind; only a lapsed current lease returns the item.
+            if (entry.Token == token && entry.ExpiresAt <= now && _leased.TryGetValue(entry.Item.Id, out var current) && ReferenceEquals(current, entry))
+            {
+                Requeue(entry);
+            }
+        }
+    }
+
+    private void Requeue(QueueEntry entry)
+    {
+        _leased.Remove(entry.Item.Id);
+        entry.Token = 0;
+        entry.WorkerId = null;
+        ReadyQueue(entry.Item.Role).Enqueue(entry);
+    }
+
+    private sealed class ProjectRecord(ProjectSnapshot snapshot)
+    {
+        public List<ProjectEvent> Events { get; } = [];
+
+        public ProjectSnapshot Snapshot { get; set; } = snapshot;
+    }
+
+    private sealed class QueueEntry(WorkItem item, long sequence)
+    {
+        public WorkItem Item { get; } = item;
+
+        public long Sequence { get; } = sequence;
+
+        public long Token { get; set; }
+
+        public DateTimeOffset ExpiresAt { get; set; }
+
+        public string? WorkerId { get; set; }
+    }
+}
