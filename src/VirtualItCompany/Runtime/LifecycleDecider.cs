@@ -9,10 +9,25 @@ internal sealed class LifecycleDecider
     private readonly LifecycleEngine _engine;
     private readonly CompanyOptions _options;
 
+    private readonly Dictionary<LifecycleStage, int> _depth = [];
+
     public LifecycleDecider(LifecycleEngine engine, CompanyOptions options)
     {
         _engine = engine;
         _options = options;
+
+        // A transition is a loop when it goes back to a stage no farther from the start than the one it leaves.
+        var definition = engine.Definition;
+        var frontier = new Queue<LifecycleStage>([definition.InitialStage]);
+        _depth[definition.InitialStage] = 0;
+        while (frontier.TryDequeue(out var stage))
+        {
+            foreach (var t in definition.Transitions.Where(t => t.From == stage && !_depth.ContainsKey(t.To)))
+            {
+                _depth[t.To] = _depth[stage] + 1;
+                frontier.Enqueue(t.To);
+            }
+        }
     }
 
     public LifecycleEngine Engine => _engine;
@@ -130,7 +145,7 @@ internal sealed class LifecycleDecider
 
         var to = _engine.Fire(from, trigger);
         int loops = project.LoopCounts.GetValueOrDefault(ProjectSnapshot.LoopKey(from, trigger));
-        if (!bypassLoopBound && project.RoundOf(to) > 0 && loops >= _options.MaxLoopCount)
+        if (!bypassLoopBound && IsLoop(from, to) && loops >= _options.MaxLoopCount)
         {
             Escalate(plan, project, $"{from} sent the project back to {to} ({trigger}) {loops} times already; answer to let the team go round once more, or cancel.", trigger);
             return;
@@ -145,6 +160,9 @@ internal sealed class LifecycleDecider
 
         Schedule(plan, project.Apply(new StageChanged(from, trigger, to)), to, project.RoundOf(to) + 1, now);
     }
+
+    private bool IsLoop(LifecycleStage from, LifecycleStage to) =>
+        _depth.GetValueOrDefault(to) <= _depth.GetValueOrDefault(from);
 
     private void Schedule(WorkPlan plan, ProjectSnapshot project, LifecycleStage stage, int round, DateTimeOffset now)
     {

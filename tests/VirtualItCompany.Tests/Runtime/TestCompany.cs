@@ -60,13 +60,20 @@ internal sealed class TestCompany : IAsyncDisposable
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var seen = new List<ProjectEvent>();
-        await foreach (var e in Company.WatchAsync(id, afterVersion, timeout.Token))
+        try
         {
-            seen.Add(e);
-            if (until(e))
+            await foreach (var e in Company.WatchAsync(id, afterVersion, timeout.Token))
             {
-                break;
+                seen.Add(e);
+                if (until(e))
+                {
+                    break;
+                }
             }
+        }
+        catch (OperationCanceledException ex)
+        {
+            throw new TimeoutException("Gave up waiting; events seen: " + string.Join(" | ", seen.Select(e => $"{e.Version}:{e.Description}")), ex);
         }
 
         return seen;
