@@ -50,7 +50,8 @@ public sealed class LifecycleEngine
             }
             else
             {
-                configuration.Permit(transition.Trigger, transition.To);
+                // The declared spelling of the target, so Fire returns stages exactly as the definition names them.
+                configuration.Permit(transition.Trigger, definition.GetStage(transition.To).Stage);
             }
         }
 

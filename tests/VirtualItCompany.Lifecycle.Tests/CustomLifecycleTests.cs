@@ -74,6 +74,15 @@ public class CustomLifecycleTests
     }
 
     [Fact]
+    public void A_custom_lifecycle_may_name_a_declared_stage_in_another_case_and_gets_it_back_as_declared()
+    {
+        var engine = new LifecycleEngine(Minimal().Permit(Draft, Reject, new LifecycleStage("DRAFT")).Permit(Draft, Submit, new LifecycleStage("published")).Build());
+
+        Assert.Equal("Draft", engine.Fire(Draft, Reject).Value);
+        Assert.Equal("Published", engine.Fire(Draft, Submit).Value);
+    }
+
+    [Fact]
     public void A_custom_lifecycle_may_have_several_terminal_stages()
     {
         var definition = Minimal().Terminal(Archive).Permit(Draft, Reject, Archive).Build();

@@ -156,4 +156,11 @@ public class DefaultLifecycleTests
         Assert.Equal("Testing", next.Value);
         Assert.True(Engine.CanFire(new LifecycleStage("TESTING"), new LifecycleTrigger("testsfailed")));
     }
+
+    [Fact]
+    public void Default_lifecycle_returns_stages_spelled_as_declared_whatever_the_caller_spelling()
+    {
+        Assert.Equal("RequirementsAnalysis", Engine.Fire(new LifecycleStage("requirementsanalysis"), LifecycleTrigger.NeedsClarification).Value);
+        Assert.Equal("FeatureDevelopment", Engine.Fire(new LifecycleStage("TESTING"), LifecycleTrigger.TestsFailed).Value);
+    }
 }
