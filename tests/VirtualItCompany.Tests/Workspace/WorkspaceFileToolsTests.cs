@@ -66,6 +66,20 @@ public sealed class WorkspaceFileToolsTests
         Assert.Empty(written);
     }
 
+    [Fact]
+    public async Task Search_skips_a_file_linked_out_of_the_workspace()
+    {
+        await using var scratch = new ScratchWorkspaces();
+        var workspace = await scratch.GetAsync();
+        var secret = Path.Combine(scratch.Options.RootDirectory, "secret.txt");
+        await File.WriteAllTextAsync(secret, "password = hunter2", Ct);
+        File.CreateSymbolicLink(Path.Combine(workspace.RootPath, "linked.txt"), secret);
+        await workspace.WriteFileAsync("config.txt", "password = (from the vault)", Ct);
+        var search = workspace.CreateFileTools().OfType<AIFunction>().Single(t => t.Name == "search_files");
+
+        Assert.Equal("config.txt:1: password = (from the vault)", await InvokeAsync(search, new() { ["text"] = "password" }));
+    }
+
     private static async Task<string?> InvokeAsync(AIFunction function, AIFunctionArguments arguments) =>
         (await function.InvokeAsync(arguments, Ct))?.ToString();
 }
