@@ -9,9 +9,12 @@ internal sealed partial class LocalProjectWorkspace
 {
     private static readonly TimeSpan HealthPollInterval = TimeSpan.FromMilliseconds(200);
 
+    private bool _disposed;
+
     /// <inheritdoc />
     /// <remarks>The start command gets <c>PORT</c> and <c>ASPNETCORE_URLS</c> (<c>http://127.0.0.1:PORT</c>) in its environment and must answer 200 at the health path within <see cref="WorkspaceOptions.DeploymentStartTimeout"/>.</remarks>
     /// <exception cref="WorkspacePathException">A program is not on the allow-list.</exception>
+    /// <exception cref="ObjectDisposedException">The workspace (or its provider) was disposed.</exception>
     /// <exception cref="InvalidOperationException">The build failed, or the started process exited or did not become healthy in time; the message carries the end of its output.</exception>
     public async Task<Uri> DeployAsync(string environment, DeploymentSpec spec, CancellationToken cancellationToken = default)
     {
@@ -27,6 +30,7 @@ internal sealed partial class LocalProjectWorkspace
         await _deployGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            ObjectDisposedException.ThrowIf(_disposed, this);
             await StopCoreAsync(environment).ConfigureAwait(false);
             if (spec.BuildCommand is { Count: > 0 })
             {
@@ -99,6 +103,7 @@ internal sealed partial class LocalProjectWorkspace
         await _deployGate.WaitAsync().ConfigureAwait(false);
         try
         {
+            _disposed = true;
             foreach (var environment in _deployments.Keys.ToArray())
             {
                 await StopCoreAsync(environment).ConfigureAwait(false);

@@ -80,17 +80,7 @@ internal sealed class WorkspaceFileTools(LocalProjectWorkspace workspace, Action
         var matches = new List<string>();
         foreach (var file in await workspace.ListFilesAsync("", cancellationToken).ConfigureAwait(false))
         {
-            var (_, fullPath) = workspace.ResolveReadable(file);
-            if (new FileInfo(fullPath).Length > MaxSearchedFileBytes)
-            {
-                continue;
-            }
-
-            var lines = await File.ReadAllLinesAsync(fullPath, Encoding.UTF8, cancellationToken).ConfigureAwait(false);
-            if (lines.Any(l => l.Contains('\0', StringComparison.Ordinal)))
-            {
-                continue; // a binary file
-            }
+            var lines = await TryReadTextLinesAsync(file, cancellationToken).ConfigureAwait(false);
 
             for (var i = 0; i < lines.Length; i++)
             {
@@ -107,5 +97,26 @@ internal sealed class WorkspaceFileTools(LocalProjectWorkspace workspace, Action
         }
 
         return matches.Count == 0 ? $"No line contains '{text}'." : string.Join('\n', matches);
+    }
+
+    /// <summary>Reads a listed file's lines, or none for a file that is too large, binary, unreadable or linked out of the workspace.</summary>
+    private async Task<string[]> TryReadTextLinesAsync(string file, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var (_, fullPath) = workspace.ResolveReadable(file);
+            if (new FileInfo(fullPath).Length > MaxSearchedFileBytes)
+            {
+                return [];
+            }
+
+            var lines = await File.ReadAllLinesAsync(fullPath, Encoding.UTF8, cancellationToken).ConfigureAwait(false);
+            return lines.Any(l => l.Contains('\0', StringComparison.Ordinal)) ? [] : lines;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // WorkspacePathException is an UnauthorizedAccessException: a link out is skipped, not searched.
+            return [];
+        }
     }
 }

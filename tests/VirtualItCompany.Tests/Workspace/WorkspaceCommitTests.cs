@@ -1,0 +1,88 @@
+namespace VirtualItCompany.Tests.Workspace;
+
+public sealed class WorkspaceCommitTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Commit_returns_the_sha_and_git_log_shows_the_message_and_author()
+    {
+        await using var scratch = new ScratchWorkspaces();
+        var workspace = await scratch.GetAsync();
+        await workspace.WriteFileAsync("src/App.cs", "class App;", Ct);
+
+        var sha = await workspace.CommitAsync("Add the app", Ct);
+
+        Assert.Matches("^[0-9a-f]{40}$", sha);
+        var log = await workspace.RunAsync(new CommandRequest(["git", "log", "--format=%H %an <%ae> %s"]), Ct);
+        Assert.Equal($"{sha} VirtualItCompany <agents@virtualitcompany.local> Add the app\n", log.Output);
+        var branch = await workspace.RunAsync(new CommandRequest(["git", "branch", "--show-current"]), Ct);
+        Assert.Equal("main\n", branch.Output);
+    }
+
+    [Fact]
+    public async Task A_second_commit_without_changes_returns_null()
+    {
+        await using var scratch = new ScratchWorkspaces();
+        var workspace = await scratch.GetAsync();
+        await workspace.WriteFileAsync("a.txt", "a", Ct);
+        Assert.NotNull(await workspace.CommitAsync("First", Ct));
+
+        Assert.Null(await workspace.CommitAsync("Nothing changed", Ct));
+    }
+
+    [Fact]
+    public async Task Commit_of_an_empty_workspace_returns_null_and_adds_no_files()
+    {
+        await using var scratch = new ScratchWorkspaces();
+        var workspace = await scratch.GetAsync();
+
+        Assert.Null(await workspace.CommitAsync("Nothing yet", Ct));
+        Assert.Empty(await workspace.ListFilesAsync(cancellationToken: Ct));
+    }
+
+    [Fact]
+    public async Task Build_output_is_not_committed()
+    {
+        await using var scratch = new ScratchWorkspaces();
+        var workspace = await scratch.GetAsync();
+        await workspace.WriteFileAsync("App.cs", "class App;", Ct);
+        Directory.CreateDirectory(Path.Combine(workspace.RootPath, "bin"));
+        await File.WriteAllTextAsync(Path.Combine(workspace.RootPath, "bin", "App.dll"), "binary", Ct);
+
+        await workspace.CommitAsync("Add the app", Ct);
+
+        var files = await workspace.RunAsync(new CommandRequest(["git", "ls-files"]), Ct);
+        Assert.Equal("App.cs\n", files.Output);
+    }
+
+    [Fact]
+    public async Task Concurrent_commits_are_serialised_and_each_change_lands_once()
+    {
+        await using var scratch = new ScratchWorkspaces();
+        var workspace = await scratch.GetAsync();
+
+        var shas = await Task.WhenAll(Enumerable.Range(0, 6).Select(async i =>
+        {
+            await workspace.WriteFileAsync($"file{i}.txt", $"content {i}", Ct);
+            return await workspace.CommitAsync($"Add file {i}", Ct);
+        }));
+
+        var committed = shas.OfType<string>().ToArray();
+        Assert.NotEmpty(committed);
+        Assert.Equal(committed.Length, committed.Distinct().Count());
+        var count = await workspace.RunAsync(new CommandRequest(["git", "rev-list", "--count", "HEAD"]), Ct);
+        Assert.Equal($"{committed.Length}\n", count.Output);
+        var files = await workspace.RunAsync(new CommandRequest(["git", "ls-files"]), Ct);
+        Assert.Equal(6, files.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+    }
+
+    [Fact]
+    public async Task Commit_fails_clearly_when_git_is_not_allowed()
+    {
+        await using var scratch = new ScratchWorkspaces(o => o.AllowedCommands.Remove("git"));
+        var workspace = await scratch.GetAsync();
+
+        await Assert.ThrowsAsync<WorkspacePathException>(() => workspace.CommitAsync("No git", Ct));
+    }
+}

@@ -1,0 +1,140 @@
+using System.Net;
+using VirtualItCompany.Workspace;
+
+namespace VirtualItCompany.Tests.Workspace;
+
+public sealed class WorkspaceDeploymentTests(HealthServerFixture server) : IClassFixture<HealthServerFixture>
+{
+    private static readonly DeploymentSpec HealthServer = new([], ["dotnet", "app/HealthServer.dll"], "/health");
+
+    private static readonly HttpClient Http = new(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(5) };
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task A_deployment_starts_a_local_server_that_answers_its_health_check_until_stopped()
+    {
+        await using var scratch = new ScratchWorkspaces();
+        var workspace = await scratch.GetAsync();
+        server.CopyInto(workspace);
+
+        var url = await workspace.DeployAsync("staging", HealthServer, Ct);
+
+        Assert.Equal("127.0.0.1", url.Host);
+        Assert.Equal("/", url.AbsolutePath);
+        Assert.Equal(HttpStatusCode.OK, (await Http.GetAsync(new Uri(url, "health"), Ct)).StatusCode);
+        var health = await workspace.CheckHealthAsync("staging", Ct);
+        Assert.Equal(new HealthChecked("staging", new Uri(url, "/health"), Healthy: true, StatusCode: 200), health);
+
+        await workspace.StopAsync("staging", Ct);
+
+        Assert.False(await AnswersAsync(url));
+    }
+
+    [Fact]
+    public async Task Checking_an_environment_that_was_never_deployed_fails_clearly()
+    {
+        await using var scratch = new ScratchWorkspaces();
+        var workspace = await scratch.GetAsync();
+
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => workspace.CheckHealthAsync("production", Ct));
+
+        Assert.Contains("production", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Deploying_an_environment_again_replaces_the_earlier_deployment()
+    {
+        await using var scratch = new ScratchWorkspaces();
+        var workspace = await scratch.GetAsync();
+        server.CopyInto(workspace);
+
+        var first = await workspace.DeployAsync("staging", HealthServer, Ct);
+        var second = await workspace.DeployAsync("staging", HealthServer, Ct);
+
+        Assert.NotEqual(first, second);
+        Assert.False(await AnswersAsync(first));
+        Assert.True(await AnswersAsync(second));
+    }
+
+    [Fact]
+    public async Task Disposing_the_provider_stops_every_deployment_of_every_workspace()
+    {
+        var scratch = new ScratchWorkspaces();
+        await using var cleanUp = scratch;
+        var first = await scratch.GetAsync("prj_one");
+        var second = await scratch.GetAsync("prj_two");
+        server.CopyInto(first);
+        server.CopyInto(second);
+        var urls = new[]
+        {
+            await first.DeployAsync("staging", HealthServer, Ct),
+            await first.DeployAsync("production", HealthServer, Ct),
+            await second.DeployAsync("staging", HealthServer, Ct),
+        };
+        foreach (var url in urls)
+        {
+            Assert.True(await AnswersAsync(url));
+        }
+
+        await scratch.Provider.DisposeAsync();
+
+        foreach (var url in urls)
+        {
+            Assert.False(await AnswersAsync(url));
+        }
+    }
+
+    [Fact]
+    public async Task A_failing_build_fails_the_deployment_with_the_build_output()
+    {
+        await using var scratch = new ScratchWorkspaces(ScratchWorkspaces.AllowShell);
+        var workspace = await scratch.GetAsync();
+        var spec = new DeploymentSpec(["sh", "-c", "echo 'Program.cs(3,1): error CS1002: ; expected'; exit 1"], ["dotnet", "app/HealthServer.dll"], "/health");
+
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => workspace.DeployAsync("staging", spec, Ct));
+
+        Assert.Contains("CS1002", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_server_that_exits_before_it_is_healthy_fails_the_deployment_with_its_output()
+    {
+        await using var scratch = new ScratchWorkspaces(ScratchWorkspaces.AllowShell);
+        var workspace = await scratch.GetAsync();
+        var spec = new DeploymentSpec([], ["sh", "-c", "echo cannot bind to $PORT; exit 3"], "/health");
+
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => workspace.DeployAsync("staging", spec, Ct));
+
+        Assert.Contains("exited with code 3", ex.Message, StringComparison.Ordinal);
+        Assert.Matches("cannot bind to [0-9]+", ex.Message);
+    }
+
+    [Fact]
+    public async Task A_server_that_never_becomes_healthy_is_killed_when_the_start_time_out_passes()
+    {
+        await using var scratch = new ScratchWorkspaces(o => { ScratchWorkspaces.AllowShell(o); o.DeploymentStartTimeout = TimeSpan.FromSeconds(1); });
+        var workspace = await scratch.GetAsync();
+        var spec = new DeploymentSpec([], ["sh", "-c", "sleep 60 & echo $! > child.pid; echo still starting; wait"], "/health");
+
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => workspace.DeployAsync("staging", spec, Ct));
+
+        Assert.Contains("did not answer 200", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("still starting", ex.Message, StringComparison.Ordinal);
+        var child = int.Parse(await workspace.ReadFileAsync("child.pid", Ct), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(await ProcessProbe.IsGoneWithinAsync(child, TimeSpan.FromSeconds(5)));
+    }
+
+    private static async Task<bool> AnswersAsync(Uri url)
+    {
+        try
+        {
+            using var response = await Http.GetAsync(new Uri(url, "health"), Ct);
+            return response.IsSuccessStatusCode;
+        }
+        catch (HttpRequestException)
+        {
+            return false;
+        }
+    }
+}
