@@ -45,7 +45,7 @@ public sealed class InMemoryWorkspace : IProjectWorkspace
         Task.FromResult(new CommandResult(0, "in-memory workspace: nothing was run", false, TimeSpan.Zero));
 
     /// <inheritdoc />
-    public Task<string?> CommitAsync(string message, CancellationToken cancellationToken = default)
+    public Task<string?> CommitAsync(string message, IReadOnlyCollection<string>? paths = null, CancellationToken cancellationToken = default)
     {
         _commits.Enqueue(message);
         return Task.FromResult<string?>(null);

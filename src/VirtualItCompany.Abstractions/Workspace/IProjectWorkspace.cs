@@ -37,11 +37,12 @@ public interface IProjectWorkspace
     /// <returns>The exit code and output.</returns>
     Task<CommandResult> RunAsync(CommandRequest request, CancellationToken cancellationToken = default);
 
-    /// <summary>Commits every change in the workspace to its local git repository.</summary>
+    /// <summary>Commits changes in the workspace to its local git repository.</summary>
     /// <param name="message">The commit message.</param>
+    /// <param name="paths">The files to commit: <see langword="null"/> for every change; an empty list records the commit even with no file changed (a log entry for work that wrote no file).</param>
     /// <param name="cancellationToken">Cancels the commit.</param>
-    /// <returns>The commit id, or <see langword="null"/> when there was nothing to commit.</returns>
-    Task<string?> CommitAsync(string message, CancellationToken cancellationToken = default);
+    /// <returns>The commit id, or <see langword="null"/> when <paramref name="paths"/> is <see langword="null"/> and nothing changed.</returns>
+    Task<string?> CommitAsync(string message, IReadOnlyCollection<string>? paths = null, CancellationToken cancellationToken = default);
 
     /// <summary>Builds and starts the project as a local process on 127.0.0.1, replacing an earlier deployment of the same environment.</summary>
     /// <param name="environment">The environment name, such as <c>staging</c>.</param>

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using VirtualItCompany;
+using VirtualItCompany.Agents;
 using VirtualItCompany.DependencyInjection;
 using VirtualItCompany.Lifecycle;
 using VirtualItCompany.Runtime;
@@ -38,6 +39,7 @@ public static class VirtualItCompanyServiceCollectionExtensions
 
         options.ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CompanyOptions>, CompanyOptionsValidator>());
+        services.AddOptions<AgentOptions>().ValidateOnStart();
         services.AddOptions<WorkspaceOptions>().ValidateOnStart();
 
         services.TryAddSingleton(TimeProvider.System);
@@ -48,6 +50,12 @@ public static class VirtualItCompanyServiceCollectionExtensions
         services.TryAddSingleton<LocalWorkspaceProvider>();
         services.TryAddSingleton<IWorkspaceProvider>(sp => sp.GetRequiredService<LocalWorkspaceProvider>());
 
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IAgent, ProjectManagerAgent>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IAgent, DesignerAgent>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IAgent, DevOpsAgent>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IAgent, DeveloperAgent>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IAgent, CodeReviewerAgent>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IAgent, TesterAgent>());
 
         services.TryAddSingleton<ProjectEventFeed>();
         services.TryAddSingleton(sp => new LifecycleEngine(sp.GetRequiredService<IOptions<CompanyOptions>>().Value.Lifecycle));

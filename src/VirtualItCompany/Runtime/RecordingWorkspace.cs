@@ -38,7 +38,7 @@ internal sealed class RecordingWorkspace : IProjectWorkspace
 
     public Task<CommandResult> RunAsync(CommandRequest request, CancellationToken cancellationToken = default) => _inner.RunAsync(request, cancellationToken);
 
-    public Task<string?> CommitAsync(string message, CancellationToken cancellationToken = default) => _inner.CommitAsync(message, cancellationToken);
+    public Task<string?> CommitAsync(string message, IReadOnlyCollection<string>? paths = null, CancellationToken cancellationToken = default) => _inner.CommitAsync(message, paths, cancellationToken);
 
     public Task<Uri> DeployAsync(string environment, DeploymentSpec spec, CancellationToken cancellationToken = default) => _inner.DeployAsync(environment, spec, cancellationToken);
 

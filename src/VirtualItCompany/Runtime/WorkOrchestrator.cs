@@ -145,7 +145,8 @@ public sealed class WorkOrchestrator
     private async Task<FilesChanged?> SaveWorkspaceAsync(RecordingWorkspace workspace, WorkItem item, AgentOutcome outcome, CancellationToken cancellationToken)
     {
         var written = workspace.WrittenFiles;
-        string? commitId = await workspace.CommitAsync($"{item.DisplayName}: {outcome.Summary}", cancellationToken).ConfigureAwait(false);
+        // One commit per completed item: its own files, or an empty commit that logs work which wrote none.
+        string? commitId = await workspace.CommitAsync($"{item.DisplayName}: {outcome.Summary}", written, cancellationToken).ConfigureAwait(false);
         foreach (var path in written)
         {
             var text = await workspace.ReadFileAsync(path, cancellationToken).ConfigureAwait(false);

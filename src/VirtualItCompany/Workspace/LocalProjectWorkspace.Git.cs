@@ -15,9 +15,11 @@ internal sealed partial class LocalProjectWorkspace
     /// <remarks>The first commit creates the repository (<c>git init -b main</c>); build output (<c>bin/</c>, <c>obj/</c>) is excluded through <c>.git/info/exclude</c>, so no file is added to the work tree.</remarks>
     /// <exception cref="WorkspacePathException"><c>git</c> is not on the allow-list.</exception>
     /// <exception cref="InvalidOperationException">A git command failed; the message carries its output.</exception>
-    public async Task<string?> CommitAsync(string message, CancellationToken cancellationToken = default)
+    public async Task<string?> CommitAsync(string message, IReadOnlyCollection<string>? paths = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(message);
+        // Resolve first: a path out of the workspace is refused before git runs.
+        string[]? relative = paths?.Select(p => _paths.Resolve(p).Relative).ToArray();
         await _commitGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -28,15 +30,16 @@ internal sealed partial class LocalProjectWorkspace
                 await File.AppendAllTextAsync(Path.Combine(info.FullName, "exclude"), "\nbin/\nobj/\n", cancellationToken).ConfigureAwait(false);
             }
 
-            await GitAsync(["add", "-A"], cancellationToken).ConfigureAwait(false);
-            var status = await GitAsync(["status", "--porcelain"], cancellationToken).ConfigureAwait(false);
-            if (string.IsNullOrWhiteSpace(status))
+            await GitAsync(relative is null ? ["add", "-A"] : ["add", "-A", "--", .. relative], cancellationToken).ConfigureAwait(false);
+            var status = await GitAsync(["diff", "--cached", "--name-only"], cancellationToken).ConfigureAwait(false);
+            if (relative is null && string.IsNullOrWhiteSpace(status))
             {
                 return null;
             }
 
+            // Only what was staged is committed, so concurrent work items each get their own commit.
             await GitAsync(
-                ["-c", "user.name=" + _options.GitAuthorName, "-c", "user.email=" + _options.GitAuthorEmail, "-c", "commit.gpgsign=false", "commit", "-q", "--no-verify", "-m", message],
+                ["-c", "user.name=" + _options.GitAuthorName, "-c", "user.email=" + _options.GitAuthorEmail, "-c", "commit.gpgsign=false", "commit", "-q", "--no-verify", "--allow-empty", "-m", message],
                 cancellationToken).ConfigureAwait(false);
             var sha = (await GitAsync(["rev-parse", "HEAD"], cancellationToken).ConfigureAwait(false)).Trim();
             WorkspaceLog.Committed(_logger, sha, ProjectId);

@@ -11,7 +11,7 @@ public sealed class WorkspaceCommitTests
         var workspace = await scratch.GetAsync();
         await workspace.WriteFileAsync("src/App.cs", "class App;", Ct);
 
-        var sha = await workspace.CommitAsync("Add the app", Ct);
+        var sha = await workspace.CommitAsync("Add the app", cancellationToken: Ct);
 
         Assert.Matches("^[0-9a-f]{40}$", sha);
         var log = await workspace.RunAsync(new CommandRequest(["git", "log", "--format=%H %an <%ae> %s"]), Ct);
@@ -26,9 +26,9 @@ public sealed class WorkspaceCommitTests
         await using var scratch = new ScratchWorkspaces();
         var workspace = await scratch.GetAsync();
         await workspace.WriteFileAsync("a.txt", "a", Ct);
-        Assert.NotNull(await workspace.CommitAsync("First", Ct));
+        Assert.NotNull(await workspace.CommitAsync("First", cancellationToken: Ct));
 
-        Assert.Null(await workspace.CommitAsync("Nothing changed", Ct));
+        Assert.Null(await workspace.CommitAsync("Nothing changed", cancellationToken: Ct));
     }
 
     [Fact]
@@ -37,8 +37,52 @@ public sealed class WorkspaceCommitTests
         await using var scratch = new ScratchWorkspaces();
         var workspace = await scratch.GetAsync();
 
-        Assert.Null(await workspace.CommitAsync("Nothing yet", Ct));
+        Assert.Null(await workspace.CommitAsync("Nothing yet", cancellationToken: Ct));
         Assert.Empty(await workspace.ListFilesAsync(cancellationToken: Ct));
+    }
+
+    [Fact]
+    public async Task Concurrent_work_items_committing_their_own_paths_get_one_commit_each()
+    {
+        await using var scratch = new ScratchWorkspaces();
+        var workspace = await scratch.GetAsync();
+
+        var shas = await Task.WhenAll(Enumerable.Range(0, 4).Select(async i =>
+        {
+            await workspace.WriteFileAsync($"feature{i}.cs", $"class F{i};", Ct);
+            return await workspace.CommitAsync($"Feature {i}", [$"feature{i}.cs"], Ct);
+        }));
+
+        Assert.Equal(4, shas.Distinct().Count());
+        foreach (var (sha, i) in shas.Select((s, i) => (s!, i)))
+        {
+            var files = await workspace.RunAsync(new CommandRequest(["git", "show", "--name-only", "--format=", sha]), Ct);
+            Assert.Equal($"feature{i}.cs\n", files.Output);
+        }
+    }
+
+    [Fact]
+    public async Task An_empty_path_list_records_a_commit_for_work_that_wrote_no_file()
+    {
+        await using var scratch = new ScratchWorkspaces();
+        var workspace = await scratch.GetAsync();
+        await workspace.WriteFileAsync("a.txt", "a", Ct);
+        await workspace.CommitAsync("First", cancellationToken: Ct);
+
+        var sha = await workspace.CommitAsync("Deployed to staging", [], Ct);
+
+        Assert.NotNull(sha);
+        var log = await workspace.RunAsync(new CommandRequest(["git", "log", "-1", "--format=%s"]), Ct);
+        Assert.Equal("Deployed to staging\n", log.Output);
+    }
+
+    [Fact]
+    public async Task Committing_a_path_outside_the_workspace_is_refused()
+    {
+        await using var scratch = new ScratchWorkspaces();
+        var workspace = await scratch.GetAsync();
+
+        await Assert.ThrowsAsync<WorkspacePathException>(() => workspace.CommitAsync("Sneaky", ["../outside.txt"], Ct));
     }
 
     [Fact]
@@ -50,7 +94,7 @@ public sealed class WorkspaceCommitTests
         Directory.CreateDirectory(Path.Combine(workspace.RootPath, "bin"));
         await File.WriteAllTextAsync(Path.Combine(workspace.RootPath, "bin", "App.dll"), "binary", Ct);
 
-        await workspace.CommitAsync("Add the app", Ct);
+        await workspace.CommitAsync("Add the app", cancellationToken: Ct);
 
         var files = await workspace.RunAsync(new CommandRequest(["git", "ls-files"]), Ct);
         Assert.Equal("App.cs\n", files.Output);
@@ -65,7 +109,7 @@ public sealed class WorkspaceCommitTests
         var shas = await Task.WhenAll(Enumerable.Range(0, 6).Select(async i =>
         {
             await workspace.WriteFileAsync($"file{i}.txt", $"content {i}", Ct);
-            return await workspace.CommitAsync($"Add file {i}", Ct);
+            return await workspace.CommitAsync($"Add file {i}", cancellationToken: Ct);
         }));
 
         var committed = shas.OfType<string>().ToArray();
@@ -83,6 +127,6 @@ public sealed class WorkspaceCommitTests
         await using var scratch = new ScratchWorkspaces(o => o.AllowedCommands.Remove("git"));
         var workspace = await scratch.GetAsync();
 
-        await Assert.ThrowsAsync<WorkspacePathException>(() => workspace.CommitAsync("No git", Ct));
+        await Assert.ThrowsAsync<WorkspacePathException>(() => workspace.CommitAsync("No git", cancellationToken: Ct));
     }
 }

@@ -1,0 +1,103 @@
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Quickstart;
+using Spectre.Console;
+using VirtualItCompany;
+using VirtualItCompany.Lifecycle;
+using VirtualItCompany.Workspace;
+
+var parsed = QuickstartArguments.Parse(args, out var usageError);
+if (parsed is null)
+{
+    if (!string.IsNullOrEmpty(usageError))
+    {
+        Console.Error.WriteLine("error: " + usageError);
+        Console.Error.WriteLine();
+    }
+
+    Console.Error.WriteLine(QuickstartArguments.Usage);
+    return usageError == "" ? 0 : 2;
+}
+
+var brief = new ProjectBrief
+{
+    Title = BriefText.TitleOf(parsed.Brief),
+    Description = parsed.Brief,
+    AcceptanceCriteria = parsed.Criteria,
+    Budget = parsed.Budget,
+    Client = Environment.UserName,
+};
+if (brief.GetProblems() is { Count: > 0 } problems)
+{
+    Console.Error.WriteLine("error: " + string.Join(" ", problems));
+    Console.Error.WriteLine();
+    Console.Error.WriteLine(QuickstartArguments.Usage);
+    return 2;
+}
+
+var builder = Host.CreateApplicationBuilder();
+builder.Logging.ClearProviders();
+builder.Services.Configure<WorkspaceOptions>(o =>
+{
+    if (parsed.WorkspaceRoot is not null)
+    {
+        o.RootDirectory = Path.GetFullPath(parsed.WorkspaceRoot);
+    }
+});
+builder.Services.AddVirtualItCompany(o => o.Workers = 4)
+    .AddOfflineModel()
+    .AddWorker();
+
+using var host = builder.Build();
+using var stop = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    stop.Cancel();
+};
+
+bool auto = parsed.AutoApprove || Console.IsInputRedirected;
+var model = host.Services.GetRequiredService<IChatClient>().GetService<ChatClientMetadata>();
+AnsiConsole.Write(new Rule("[bold]VirtualItCompany quickstart[/]").LeftJustified());
+AnsiConsole.MarkupLine($"Brief: [bold]{Markup.Escape(brief.Title)}[/]");
+AnsiConsole.MarkupLine($"Model: [yellow]{Markup.Escape(model?.ProviderName ?? "?")}[/] ({Markup.Escape(model?.DefaultModelId ?? "?")}) - [yellow]offline model, no AI[/]: a deterministic stand-in that lets the team run without keys.");
+AnsiConsole.MarkupLine(auto ? "Client: [grey]answers and approvals are automatic (--auto-approve or redirected input)[/]" : "Client: [grey]you will be asked when the team needs you[/]");
+AnsiConsole.WriteLine();
+
+await host.StartAsync(stop.Token);
+var company = host.Services.GetRequiredService<IDeliveryCompany>();
+var started = TimeProvider.System.GetTimestamp();
+var project = await company.SubmitAsync(brief, stop.Token);
+var view = new ProgressView(project.Brief);
+var client = new ClientDesk(company, auto, brief);
+try
+{
+    await foreach (var e in company.WatchAsync(project.Id, cancellationToken: stop.Token))
+    {
+        view.Show(e);
+        if (e is ProjectPaused)
+        {
+            AnsiConsole.MarkupLine("[yellow]The project is paused and needs a human; the quickstart stops here.[/]");
+            break;
+        }
+
+        if (e is ClientInputRequested request)
+        {
+            await client.RespondAsync(project.Id, request, stop.Token);
+        }
+    }
+}
+catch (OperationCanceledException) when (stop.IsCancellationRequested)
+{
+    AnsiConsole.MarkupLine("[yellow]Stopped by Ctrl+C; the project was left as it was.[/]");
+}
+
+var final = await company.GetAsync(project.Id, CancellationToken.None);
+var workspace = await host.Services.GetRequiredService<IWorkspaceProvider>().GetWorkspaceAsync(project.Id, CancellationToken.None);
+var history = await host.Services.GetRequiredService<IProjectStore>().ReadEventsAsync(project.Id).ToListAsync();
+Summary.Write(final, history, workspace.RootPath, host.Services.GetRequiredService<LifecycleEngine>(), TimeProvider.System.GetElapsedTime(started));
+
+await host.StopAsync(CancellationToken.None);
+return final.Status == ProjectStatus.Completed ? 0 : 1;

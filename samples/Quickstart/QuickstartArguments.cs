@@ -1,0 +1,112 @@
+using System.Globalization;
+
+namespace Quickstart;
+
+/// <summary>The quickstart's command line: a brief, and options.</summary>
+internal sealed record QuickstartArguments(string Brief, IReadOnlyList<string> Criteria, bool AutoApprove, decimal? Budget, string? WorkspaceRoot)
+{
+    public const string Usage = """
+        Usage: dotnet run --project samples/Quickstart -- "<brief>" [options]
+
+          <brief>                 What the client wants, in a sentence or a paragraph.
+          -c, --criterion <text>  An acceptance criterion (repeat for more). Without any, the team asks.
+          --auto-approve          Answer the team's questions and approve the client review automatically
+                                  (also the case when input is redirected).
+          --budget <dollars>      The project's budget for model calls (default 10).
+          --workspace <dir>       Where project workspaces are created (default: the system temp folder).
+          -h, --help              Show this help.
+
+        Example:
+          dotnet run --project samples/Quickstart -- "A todo list service for a small team" --auto-approve
+        """;
+
+    /// <summary>Parses the arguments; returns null and an error for bad input.</summary>
+    public static QuickstartArguments? Parse(string[] args, out string? error)
+    {
+        error = null;
+        string? brief = null;
+        var criteria = new List<string>();
+        bool auto = false;
+        decimal? budget = null;
+        string? workspace = null;
+        for (int i = 0; i < args.Length; i++)
+        {
+            string arg = args[i];
+            switch (arg)
+            {
+                case "-h" or "--help":
+                    error = "";
+                    return null;
+                case "--auto-approve":
+                    auto = true;
+                    break;
+                case "-c" or "--criterion":
+                    if (!TryValue(args, ref i, out var criterion, out error))
+                    {
+                        return null;
+                    }
+
+                    criteria.Add(criterion);
+                    break;
+                case "--budget":
+                    if (!TryValue(args, ref i, out var text, out error))
+                    {
+                        return null;
+                    }
+
+                    if (!decimal.TryParse(text, NumberStyles.Number, CultureInfo.InvariantCulture, out var value))
+                    {
+                        error = $"--budget takes a number of dollars, such as 5 or 12.50; '{text}' is not one.";
+                        return null;
+                    }
+
+                    budget = value;
+                    break;
+                case "--workspace":
+                    if (!TryValue(args, ref i, out workspace, out error))
+                    {
+                        return null;
+                    }
+
+                    break;
+                default:
+                    if (arg.StartsWith('-'))
+                    {
+                        error = $"Unknown option '{arg}'.";
+                        return null;
+                    }
+
+                    if (brief is not null)
+                    {
+                        error = "Give the brief as one argument: put it in quotes.";
+                        return null;
+                    }
+
+                    brief = arg;
+                    break;
+            }
+        }
+
+        if (string.IsNullOrWhiteSpace(brief))
+        {
+            error = "The brief is missing: say what the client wants, in quotes.";
+            return null;
+        }
+
+        return new QuickstartArguments(brief.Trim(), criteria, auto, budget, workspace);
+    }
+
+    private static bool TryValue(string[] args, ref int i, out string value, out string? error)
+    {
+        if (i + 1 >= args.Length || string.IsNullOrWhiteSpace(args[i + 1]))
+        {
+            value = "";
+            error = $"{args[i]} needs a value.";
+            return false;
+        }
+
+        value = args[++i];
+        error = null;
+        return true;
+    }
+}

@@ -1,0 +1,156 @@
+using Microsoft.Extensions.Options;
+
+namespace VirtualItCompany.Agents;
+
+/// <summary>DevOps: scaffolds the repository, deploys to staging and production, and watches production for a monitoring window.</summary>
+public sealed class DevOpsAgent : IAgent
+{
+    /// <summary>The staging environment's name.</summary>
+    public const string Staging = "staging";
+
+    /// <summary>The production environment's name.</summary>
+    public const string Production = "production";
+
+    private readonly AgentOptions _options;
+
+    /// <summary>Creates the agent.</summary>
+    /// <param name="options">The agents' options: the monitoring window and the build time limit.</param>
+    public DevOpsAgent(IOptions<AgentOptions> options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Value.Validate();
+        _options = options.Value;
+    }
+
+    /// <inheritdoc />
+    public AgentRole Role => AgentRole.DevOps;
+
+    /// <inheritdoc />
+    public Task<AgentOutcome> ExecuteAsync(AgentContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var stage = context.WorkItem.Stage;
+        return stage == LifecycleStage.SetupDevelopment ? ScaffoldAsync(context, cancellationToken)
+            : stage == LifecycleStage.StagingDeployment ? DeployAsync(context, Staging, LifecycleTrigger.StagingDeployed, cancellationToken)
+            : stage == LifecycleStage.ProductionDeployment ? DeployAsync(context, Production, LifecycleTrigger.ProductionDeployed, cancellationToken)
+            : stage == LifecycleStage.Monitoring ? MonitorAsync(context, cancellationToken)
+            : Task.FromResult(AgentStages.Unsupported(this, stage, LifecycleStage.SetupDevelopment, LifecycleStage.StagingDeployment, LifecycleStage.ProductionDeployment, LifecycleStage.Monitoring));
+    }
+
+    private static async Task<AgentOutcome> ScaffoldAsync(AgentContext context, CancellationToken cancellationToken)
+    {
+        var project = context.Project;
+        var existing = await context.Workspace.ListFilesAsync("", cancellationToken).ConfigureAwait(false);
+        string prompt = new PromptDocument(DevOpsPrompts.SetupTask)
+            .Brief(project.Brief)
+            .Section("Requirements", project.Requirements)
+            .Features(project.Features)
+            .List("Existing files", existing)
+            .ToString();
+        var (written, summary) = await ModelCalls.WorkWithFilesAsync(context, DevOpsPrompts.SetupSystem, prompt, complexity: 4, cancellationToken).ConfigureAwait(false);
+        return written.Count == 0
+            ? AgentStages.InvalidAnswer("The repository was not scaffolded", $"the model wrote no file (it said: \"{ModelCalls.Excerpt(summary)}\")")
+            : AgentOutcome.Completed($"Scaffolded the repository: {written.Count} file(s) written.", LifecycleTrigger.SetupComplete);
+    }
+
+    private async Task<AgentOutcome> DeployAsync(AgentContext context, string environment, LifecycleTrigger trigger, CancellationToken cancellationToken)
+    {
+        var project = context.Project;
+        var files = await context.Workspace.ListFilesAsync("", cancellationToken).ConfigureAwait(false);
+        string prompt = new PromptDocument(DevOpsPrompts.DeploymentTask)
+            .Section("Brief title", PromptDocument.OneLine(project.Brief.Title))
+            .Section("Environment", environment)
+            .List("Files", files)
+            .ToString();
+        var answer = await ModelCalls.AskAsync<DeploymentPlan>(context, DevOpsPrompts.DeploymentSystem, prompt, complexity: 3, cancellationToken).ConfigureAwait(false);
+        if (answer.Value is not { } plan)
+        {
+            return AgentStages.InvalidAnswer("The deployment plan could not be read", answer.Problem!);
+        }
+
+        var build = (plan.BuildCommand ?? []).ToList();
+        var start = (plan.StartCommand ?? []).ToList();
+        string? problem = start.Count == 0 ? "the start command is empty"
+            : build.Concat(start).Any(string.IsNullOrWhiteSpace) ? "a command has an empty argument"
+            : plan.HealthPath is not ['/', ..] ? $"the health path \"{plan.HealthPath}\" does not start with '/'"
+            : null;
+        if (problem is not null)
+        {
+            return AgentStages.InvalidAnswer("The deployment plan is not usable", problem);
+        }
+
+        Uri url;
+        using (var timeout = new CancellationTokenSource(_options.BuildTimeout, context.TimeProvider))
+        using (var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token))
+        {
+            try
+            {
+                url = await context.Workspace.DeployAsync(environment, new DeploymentSpec(build, start, plan.HealthPath), linked.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                return AgentOutcome.Failed($"Deploying to {environment} took longer than {_options.BuildTimeout}.", retryable: true);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                return AgentOutcome.Failed($"Deploying to {environment} failed: {ex.Message}", retryable: true);
+            }
+        }
+
+        var health = await WaitUntilHealthyAsync(context, environment, cancellationToken).ConfigureAwait(false);
+        if (!health.Healthy)
+        {
+            return AgentOutcome.Failed(
+                $"The {environment} deployment at {url} is not healthy: {DescribeStatus(health)} on {plan.HealthPath}.",
+                retryable: true,
+                [health]);
+        }
+
+        if (environment == Production)
+        {
+            // Production replaces staging: the client has approved it.
+            await context.Workspace.StopAsync(Staging, cancellationToken).ConfigureAwait(false);
+        }
+
+        return AgentOutcome.Completed($"Deployed to {environment} at {url}; it is healthy.", trigger, [new Deployed(environment, url), health]);
+    }
+
+    private async Task<HealthChecked> WaitUntilHealthyAsync(AgentContext context, string environment, CancellationToken cancellationToken)
+    {
+        for (int check = 1; ; check++)
+        {
+            var health = await context.Workspace.CheckHealthAsync(environment, cancellationToken).ConfigureAwait(false);
+            if (health.Healthy || check >= _options.DeploymentHealthChecks)
+            {
+                return health;
+            }
+
+            await Task.Delay(_options.MonitoringInterval, context.TimeProvider, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<AgentOutcome> MonitorAsync(AgentContext context, CancellationToken cancellationToken)
+    {
+        var checks = new List<HealthChecked>();
+        for (int check = 0; check < _options.MonitoringChecks; check++)
+        {
+            if (check > 0)
+            {
+                await Task.Delay(_options.MonitoringInterval, context.TimeProvider, cancellationToken).ConfigureAwait(false);
+            }
+
+            checks.Add(await context.Workspace.CheckHealthAsync(Production, cancellationToken).ConfigureAwait(false));
+        }
+
+        var unhealthy = checks.Where(c => !c.Healthy).ToList();
+        return unhealthy.Count == 0
+            ? AgentOutcome.Completed($"Production was healthy in all {checks.Count} checks of the monitoring window.", LifecycleTrigger.ProjectComplete, checks)
+            : AgentOutcome.Completed(
+                $"Production was unhealthy in {unhealthy.Count} of {checks.Count} checks ({string.Join(", ", unhealthy.Select(DescribeStatus))}).",
+                LifecycleTrigger.IssuesFound,
+                checks);
+    }
+
+    private static string DescribeStatus(HealthChecked health) =>
+        health.StatusCode is { } code ? $"status {code}" : "no answer";
+}

@@ -1,0 +1,101 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Options;
+
+namespace VirtualItCompany.Agents;
+
+/// <summary>The tester: writes the tests, then really runs them in the workspace and reports what passed.</summary>
+public sealed partial class TesterAgent : IAgent
+{
+    private const int OutputTailChars = 4_000;
+
+    private readonly AgentOptions _options;
+
+    /// <summary>Creates the agent.</summary>
+    /// <param name="options">The agents' options: the test run's time limit.</param>
+    public TesterAgent(IOptions<AgentOptions> options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Value.Validate();
+        _options = options.Value;
+    }
+
+    /// <inheritdoc />
+    public AgentRole Role => AgentRole.Tester;
+
+    /// <inheritdoc />
+    public async Task<AgentOutcome> ExecuteAsync(AgentContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (context.WorkItem.Stage != LifecycleStage.Testing)
+        {
+            return AgentStages.Unsupported(this, context.WorkItem.Stage, LifecycleStage.Testing);
+        }
+
+        var project = context.Project;
+        var files = await context.Workspace.ListFilesAsync("", cancellationToken).ConfigureAwait(false);
+        string writePrompt = new PromptDocument(TesterPrompts.WriteTask)
+            .Brief(project.Brief)
+            .List("Acceptance criteria", project.AcceptanceCriteria)
+            .Features(project.Features)
+            .List("Existing files", files)
+            .ToString();
+        // Tests written in an earlier round may still be right, so writing none is not a failure.
+        await ModelCalls.WorkWithFilesAsync(context, TesterPrompts.WriteSystem, writePrompt, complexity: 5, cancellationToken).ConfigureAwait(false);
+
+        files = await context.Workspace.ListFilesAsync("", cancellationToken).ConfigureAwait(false);
+        string commandPrompt = new PromptDocument(TesterPrompts.CommandTask)
+            .Section("Brief title", PromptDocument.OneLine(project.Brief.Title))
+            .List("Files", files)
+            .ToString();
+        var answer = await ModelCalls.AskAsync<TestCommand>(context, TesterPrompts.CommandSystem, commandPrompt, complexity: 3, cancellationToken).ConfigureAwait(false);
+        if (answer.Value is not { } command)
+        {
+            return AgentStages.InvalidAnswer("The test command could not be read", answer.Problem!);
+        }
+
+        var arguments = (command.Arguments ?? []).ToList();
+        if (arguments.Count == 0 || arguments.Any(string.IsNullOrWhiteSpace))
+        {
+            return AgentStages.InvalidAnswer("The test command is not usable", "it is empty or has an empty argument");
+        }
+
+        CommandResult result;
+        try
+        {
+            result = await context.Workspace.RunAsync(new CommandRequest(arguments) { Timeout = _options.TestTimeout }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (WorkspacePathException ex)
+        {
+            return AgentOutcome.Failed($"The test command \"{string.Join(' ', arguments)}\" was refused: {ex.Message}", retryable: true);
+        }
+
+        var (passed, failed) = CountResults(result.Output);
+        string tail = result.Output.Length <= OutputTailChars ? result.Output : result.Output[^OutputTailChars..];
+        var run = new TestsRun(arguments, result.ExitCode, passed, failed, tail);
+        return result.Succeeded
+            ? AgentOutcome.Completed($"The tests passed ({passed} passed, {failed} failed).", LifecycleTrigger.TestsPassed, [run])
+            : AgentOutcome.Completed(
+                result.TimedOut
+                    ? $"The tests did not finish within {_options.TestTimeout}."
+                    : $"The tests failed with exit code {result.ExitCode} ({passed} passed, {failed} failed).",
+                LifecycleTrigger.TestsFailed,
+                [run]);
+    }
+
+    /// <summary>Reads the last "N passed, N failed" line of a test run's output; 0 and 0 when there is none.</summary>
+    internal static (int Passed, int Failed) CountResults(string output)
+    {
+        var matches = PassedFailed().Matches(output);
+        if (matches.Count == 0)
+        {
+            return (0, 0);
+        }
+
+        var last = matches[^1];
+        return (int.Parse(last.Groups[1].ValueSpan, CultureInfo.InvariantCulture), int.Parse(last.Groups[2].ValueSpan, CultureInfo.InvariantCulture));
+    }
+
+    [GeneratedRegex(@"(\d{1,9})\s+passed,\s*(\d{1,9})\s+failed", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex PassedFailed();
+}
