@@ -234,7 +234,20 @@ internal static class ServiceTemplate
                         return failed == 0 ? 0 : 1;
                     }
 
-                    private static void Check(string name, Func<IEnumerable<string>> test) => Report(name, Run(() => Task.FromResult(test().ToList())).GetAwaiter().GetResult());
+                    private static void Check(string name, Func<IEnumerable<string>> test)
+                    {
+                        List<string> problems;
+                        try
+                        {
+                            problems = test().ToList();
+                        }
+                        catch (Exception ex)
+                        {
+                            problems = [$"{ex.GetType().Name}: {ex.Message}"];
+                        }
+
+                        Report(name, problems);
+                    }
 
                     private static async Task CheckAsync(string name, Func<Task<List<string>>> test) => Report(name, await Run(test));
 
