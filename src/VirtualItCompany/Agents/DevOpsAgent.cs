@@ -139,7 +139,7 @@ public sealed class DevOpsAgent : IAgent
                 await Task.Delay(_options.MonitoringInterval, context.TimeProvider, cancellationToken).ConfigureAwait(false);
             }
 
-            checks.Add(await context.Workspace.CheckHealthAsync(Production, cancellationToken).ConfigureAwait(false));
+            checks.Add(await CheckProductionAsync(context, cancellationToken).ConfigureAwait(false));
         }
 
         var unhealthy = checks.Where(c => !c.Healthy).ToList();
@@ -149,6 +149,20 @@ public sealed class DevOpsAgent : IAgent
                 $"Production was unhealthy in {unhealthy.Count} of {checks.Count} checks ({string.Join(", ", unhealthy.Select(DescribeStatus))}).",
                 LifecycleTrigger.IssuesFound,
                 checks);
+    }
+
+    private static async Task<HealthChecked> CheckProductionAsync(AgentContext context, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await context.Workspace.CheckHealthAsync(Production, cancellationToken).ConfigureAwait(false);
+        }
+        catch (InvalidOperationException)
+        {
+            // Production is not running here (e.g. the process that deployed it stopped): an issue for the team to fix, not a crash.
+            var url = context.Project.Deployments.GetValueOrDefault(Production) ?? new Uri("http://127.0.0.1/");
+            return new HealthChecked(Production, url, Healthy: false, StatusCode: null);
+        }
     }
 
     private static string DescribeStatus(HealthChecked health) =>

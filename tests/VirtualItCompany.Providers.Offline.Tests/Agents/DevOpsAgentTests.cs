@@ -31,14 +31,14 @@ public sealed class DevOpsAgentTests : IAsyncLifetime
 
         Assert.Equal(AgentOutcomeKind.Failed, outcome.Kind);
         Assert.True(outcome.Retryable);
-        Assert.StartsWith("Deploying to staging failed: The build failed", outcome.Summary, StringComparison.Ordinal);
+        Assert.StartsWith("Deploying to staging failed:", outcome.Summary, StringComparison.Ordinal);
+        Assert.Contains("build", outcome.Summary, StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]
     public async Task Monitoring_reports_issues_when_production_is_down()
     {
-        await _workspace.DeployAsync("production", new DeploymentSpec([], ["dotnet", "--version"], "/health"), TestContext.Current.CancellationToken);
-
+        // Nothing answers: production is not running.
         var outcome = await AgentRun.ExecuteAsync(new DevOpsAgent(AgentRun.Options(o => o.MonitoringChecks = 2)), _project, LifecycleStage.Monitoring, _workspace);
 
         Assert.Equal(LifecycleTrigger.IssuesFound, outcome.Trigger);
