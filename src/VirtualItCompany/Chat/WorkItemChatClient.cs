@@ -1,5 +1,7 @@
 using System.Runtime.CompilerServices;
+using System.Diagnostics;
 using Microsoft.Extensions.AI;
+using VirtualItCompany.Diagnostics;
 
 namespace VirtualItCompany.Chat;
 
@@ -36,14 +38,16 @@ internal sealed class WorkItemChatClient : DelegatingChatClient
 
     public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
+        using var activity = StartActivity();
         long start = _timeProvider.GetTimestamp();
         var response = await base.GetResponseAsync(messages, Tag(options), cancellationToken).ConfigureAwait(false);
-        Record(response.ModelId, response.Usage, _timeProvider.GetElapsedTime(start));
+        Record(response.ModelId, response.Usage, _timeProvider.GetElapsedTime(start), activity);
         return response;
     }
 
     public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
+        using var activity = StartActivity();
         long start = _timeProvider.GetTimestamp();
         string? modelId = null;
         UsageDetails? usage = null;
@@ -62,7 +66,7 @@ internal sealed class WorkItemChatClient : DelegatingChatClient
             yield return update;
         }
 
-        Record(modelId, usage, _timeProvider.GetElapsedTime(start));
+        Record(modelId, usage, _timeProvider.GetElapsedTime(start), activity);
     }
 
     private ChatOptions Tag(ChatOptions? options)
@@ -76,7 +80,23 @@ internal sealed class WorkItemChatClient : DelegatingChatClient
         return options;
     }
 
-    private void Record(string? modelId, UsageDetails? usage, TimeSpan duration)
+    private Activity? StartActivity()
+    {
+        var activity = CompanyTelemetry.ActivitySource.StartActivity("chat", ActivityKind.Client);
+        if (activity is not null)
+        {
+            activity.SetTag("gen_ai.operation.name", "chat");
+            activity.SetTag("gen_ai.provider.name", _provider);
+            activity.SetTag("gen_ai.request.model", _defaultModel);
+            activity.SetTag(AgentChatTags.ProjectId, _item.ProjectId.Value);
+            activity.SetTag(AgentChatTags.Stage, _item.Stage.Value);
+            activity.SetTag(AgentChatTags.Role, _item.Role.Value);
+        }
+
+        return activity;
+    }
+
+    private void Record(string? modelId, UsageDetails? usage, TimeSpan duration, Activity? activity)
     {
         modelId ??= _defaultModel;
         // A router answers for the model it chose; ask for that model's price first.
@@ -88,6 +108,26 @@ internal sealed class WorkItemChatClient : DelegatingChatClient
         }
 
         var call = new ModelCall(_provider, modelId, usage?.InputTokenCount ?? 0, usage?.OutputTokenCount ?? 0, pricing?.CostOf(usage) ?? 0m, duration);
+        if (activity is not null)
+        {
+            activity.SetTag("gen_ai.response.model", modelId);
+            activity.SetTag("gen_ai.usage.input_tokens", call.InputTokens);
+            activity.SetTag("gen_ai.usage.output_tokens", call.OutputTokens);
+            activity.SetTag("vic.cost_usd", (double)call.Cost);
+        }
+
+        if (CompanyTelemetry.Tokens.Enabled)
+        {
+            var model = new KeyValuePair<string, object?>("gen_ai.response.model", modelId);
+            CompanyTelemetry.Tokens.Add(call.InputTokens, model, new("gen_ai.token.type", "input"));
+            CompanyTelemetry.Tokens.Add(call.OutputTokens, model, new("gen_ai.token.type", "output"));
+        }
+
+        if (CompanyTelemetry.Cost.Enabled)
+        {
+            CompanyTelemetry.Cost.Add((double)call.Cost, new KeyValuePair<string, object?>("gen_ai.response.model", modelId), new(AgentChatTags.Role, _item.Role.Value));
+        }
+
         lock (_gate)
         {
             (_calls ??= []).Add(call);

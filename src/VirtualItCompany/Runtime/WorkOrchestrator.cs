@@ -1,9 +1,11 @@
+using System.Diagnostics;
 using System.Text;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using VirtualItCompany.Chat;
+using VirtualItCompany.Diagnostics;
 
 namespace VirtualItCompany.Runtime;
 
@@ -74,6 +76,12 @@ public sealed class WorkOrchestrator
             return;
         }
 
+        using var activity = CompanyTelemetry.ActivitySource.StartActivity("work_item " + item.Stage.Value);
+        activity?.SetTag(AgentChatTags.ProjectId, item.ProjectId.Value);
+        activity?.SetTag(AgentChatTags.Stage, item.Stage.Value);
+        activity?.SetTag(AgentChatTags.Role, item.Role.Value);
+        activity?.SetTag(AgentChatTags.WorkItemId, item.Id);
+        activity?.SetTag("vic.attempt", item.Attempt);
         using var leaseKeeper = new LeaseKeeper(_queue, lease, _options.LeaseDuration, _timeProvider, cancellationToken);
         var workToken = leaseKeeper.Token;
         long started = _timeProvider.GetTimestamp();
@@ -139,6 +147,19 @@ public sealed class WorkOrchestrator
         }
 
         var duration = _timeProvider.GetElapsedTime(started);
+        activity?.SetTag("vic.outcome", outcome.Kind.ToString());
+        if (outcome.Kind == AgentOutcomeKind.Failed)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, outcome.Summary);
+        }
+
+        if (CompanyTelemetry.WorkItems.Enabled || CompanyTelemetry.WorkItemDuration.Enabled)
+        {
+            var tags = new TagList { { AgentChatTags.Role, item.Role.Value }, { AgentChatTags.Stage, item.Stage.Value }, { "vic.outcome", outcome.Kind.ToString() } };
+            CompanyTelemetry.WorkItems.Add(1, tags);
+            CompanyTelemetry.WorkItemDuration.Record(duration.TotalSeconds, tags);
+        }
+
         await CommitOutcomeAsync(lease, outcome, recorded, duration, leaseKeeper, cancellationToken).ConfigureAwait(false);
     }
 
