@@ -55,6 +55,15 @@ public interface IDeliveryCompany
     /// <exception cref="InvalidProjectOperationException">The project does not wait for a review.</exception>
     Task<ProjectSnapshot> RequestChangesAsync(ProjectId projectId, string changes, CancellationToken cancellationToken = default);
 
+    /// <summary>Adds budget to a project; a project waiting for budget goes on with the work it set aside.</summary>
+    /// <param name="projectId">The project.</param>
+    /// <param name="amount">What to add, in US dollars; more than zero.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The project after the increase.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="amount"/> is zero or less.</exception>
+    /// <exception cref="InvalidProjectOperationException">The project has ended.</exception>
+    Task<ProjectSnapshot> AddBudgetAsync(ProjectId projectId, decimal amount, CancellationToken cancellationToken = default);
+
     /// <summary>Pauses a project: work in progress finishes, nothing new starts.</summary>
     /// <param name="projectId">The project.</param>
     /// <param name="reason">Why.</param>

@@ -11,4 +11,7 @@ public enum ClientInputKind
 
     /// <summary>A human decision: a loop ran too often, or work failed past its retries.</summary>
     Escalation,
+
+    /// <summary>More budget: no model that can do the next call fits the budget left.</summary>
+    Budget,
 }

@@ -10,7 +10,8 @@ namespace VirtualItCompany;
 /// <param name="OutputTokens">Output tokens used.</param>
 /// <param name="Cost">What the call cost, in US dollars.</param>
 /// <param name="Duration">How long the call took.</param>
-public sealed record ModelCallCompleted(string WorkItemId, AgentRole Role, LifecycleStage Stage, string Provider, string ModelId, long InputTokens, long OutputTokens, decimal Cost, TimeSpan Duration) : ProjectEvent
+/// <param name="Routing">Why the router chose the model, when the call was routed.</param>
+public sealed record ModelCallCompleted(string WorkItemId, AgentRole Role, LifecycleStage Stage, string Provider, string ModelId, long InputTokens, long OutputTokens, decimal Cost, TimeSpan Duration, RoutingDecision? Routing = null) : ProjectEvent
 {
     /// <inheritdoc />
     public override string Description => $"{Role} called {ModelId}: {InputTokens}+{OutputTokens} tokens, ${Cost:0.####}";

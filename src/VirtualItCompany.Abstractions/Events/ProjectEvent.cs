@@ -32,6 +32,7 @@ namespace VirtualItCompany;
 [JsonDerivedType(typeof(ProjectResumed), "projectResumed")]
 [JsonDerivedType(typeof(ProjectCancelled), "projectCancelled")]
 [JsonDerivedType(typeof(ProjectCompleted), "projectCompleted")]
+[JsonDerivedType(typeof(BudgetIncreased), "budgetIncreased")]
 public abstract record ProjectEvent
 {
     /// <summary>Gets the project the event belongs to (stamped at commit).</summary>

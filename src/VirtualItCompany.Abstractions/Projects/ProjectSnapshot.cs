@@ -149,6 +149,9 @@ public sealed record ProjectSnapshot
             ProjectResumed => next with { Status = next.PendingInput is null ? ProjectStatus.Active : ProjectStatus.WaitingForClient, ParkedWork = [] },
             ProjectCancelled => next with { Status = ProjectStatus.Cancelled, PendingInput = null },
             ProjectCompleted => next with { Status = ProjectStatus.Completed, PendingInput = null },
+            BudgetIncreased e => next.PendingInput is { Kind: ClientInputKind.Budget }
+                ? next with { Brief = next.Brief with { Budget = e.NewBudget }, Status = next.Status == ProjectStatus.WaitingForClient ? ProjectStatus.Active : next.Status, PendingInput = null }
+                : next with { Brief = next.Brief with { Budget = e.NewBudget } },
             _ => next,
         };
     }

@@ -7,4 +7,5 @@ namespace VirtualItCompany.Chat;
 /// <param name="OutputTokens">Output tokens.</param>
 /// <param name="Cost">The cost in US dollars.</param>
 /// <param name="Duration">How long the call took.</param>
-internal readonly record struct ModelCall(string Provider, string ModelId, long InputTokens, long OutputTokens, decimal Cost, TimeSpan Duration);
+/// <param name="Routing">The router's decision, when the call was routed.</param>
+internal readonly record struct ModelCall(string Provider, string ModelId, long InputTokens, long OutputTokens, decimal Cost, TimeSpan Duration, RoutingDecision? Routing);

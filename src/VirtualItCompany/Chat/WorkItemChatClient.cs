@@ -9,16 +9,18 @@ namespace VirtualItCompany.Chat;
 internal sealed class WorkItemChatClient : DelegatingChatClient
 {
     private readonly WorkItem _item;
+    private readonly ProjectSnapshot _project;
     private readonly TimeProvider _timeProvider;
     private readonly string _provider;
     private readonly string _defaultModel;
     private readonly Lock _gate = new();
     private List<ModelCall>? _calls;
 
-    public WorkItemChatClient(IChatClient inner, WorkItem item, TimeProvider timeProvider)
+    public WorkItemChatClient(IChatClient inner, WorkItem item, ProjectSnapshot project, TimeProvider timeProvider)
         : base(inner)
     {
         _item = item;
+        _project = project;
         _timeProvider = timeProvider;
         var metadata = inner.GetService<ChatClientMetadata>();
         _provider = metadata?.ProviderName ?? "unknown";
@@ -41,7 +43,7 @@ internal sealed class WorkItemChatClient : DelegatingChatClient
         using var activity = StartActivity();
         long start = _timeProvider.GetTimestamp();
         var response = await base.GetResponseAsync(messages, Tag(options), cancellationToken).ConfigureAwait(false);
-        Record(response.ModelId, response.Usage, _timeProvider.GetElapsedTime(start), activity);
+        Record(response.ModelId, response.Usage, _timeProvider.GetElapsedTime(start), activity, response.AdditionalProperties?.GetValueOrDefault(RoutingDecision.PropertyKey) as RoutingDecision);
         return response;
     }
 
@@ -51,9 +53,11 @@ internal sealed class WorkItemChatClient : DelegatingChatClient
         long start = _timeProvider.GetTimestamp();
         string? modelId = null;
         UsageDetails? usage = null;
+        RoutingDecision? decision = null;
         await foreach (var update in base.GetStreamingResponseAsync(messages, Tag(options), cancellationToken).ConfigureAwait(false))
         {
             modelId ??= update.ModelId;
+            decision ??= update.AdditionalProperties?.GetValueOrDefault(RoutingDecision.PropertyKey) as RoutingDecision;
             foreach (var content in update.Contents)
             {
                 if (content is UsageContent u)
@@ -66,7 +70,7 @@ internal sealed class WorkItemChatClient : DelegatingChatClient
             yield return update;
         }
 
-        Record(modelId, usage, _timeProvider.GetElapsedTime(start), activity);
+        Record(modelId, usage, _timeProvider.GetElapsedTime(start), activity, decision);
     }
 
     private ChatOptions Tag(ChatOptions? options)
@@ -77,6 +81,9 @@ internal sealed class WorkItemChatClient : DelegatingChatClient
         tags[AgentChatTags.Stage] = _item.Stage.Value;
         tags[AgentChatTags.Role] = _item.Role.Value;
         tags[AgentChatTags.WorkItemId] = _item.Id;
+        tags[AgentChatTags.Attempt] = _item.Attempt;
+        tags[AgentChatTags.BudgetLimit] = _project.Brief.Budget ?? 0m;
+        tags[AgentChatTags.BudgetSpent] = _project.Spent;
         return options;
     }
 
@@ -96,7 +103,7 @@ internal sealed class WorkItemChatClient : DelegatingChatClient
         return activity;
     }
 
-    private void Record(string? modelId, UsageDetails? usage, TimeSpan duration, Activity? activity)
+    private void Record(string? modelId, UsageDetails? usage, TimeSpan duration, Activity? activity, RoutingDecision? decision)
     {
         modelId ??= _defaultModel;
         // A router answers for the model it chose; ask for that model's price first.
@@ -107,7 +114,9 @@ internal sealed class WorkItemChatClient : DelegatingChatClient
                 $"The model client for '{modelId}' reports no {nameof(ModelPricing)}, so the call's cost cannot be accounted. Register the model with its prices (e.g. through a provider package) or return ModelPricing.Free from GetService for a free model.");
         }
 
-        var call = new ModelCall(_provider, modelId, usage?.InputTokenCount ?? 0, usage?.OutputTokenCount ?? 0, pricing?.CostOf(usage) ?? 0m, duration);
+        // A router answers for the model it chose: ask for that model's provider.
+        string provider = (InnerClient.GetService(typeof(ChatClientMetadata), modelId) as ChatClientMetadata)?.ProviderName ?? _provider;
+        var call = new ModelCall(provider, modelId, usage?.InputTokenCount ?? 0, usage?.OutputTokenCount ?? 0, pricing?.CostOf(usage) ?? 0m, duration, decision);
         if (activity is not null)
         {
             activity.SetTag("gen_ai.response.model", modelId);

@@ -126,6 +126,20 @@ internal sealed class DeliveryCompany : IDeliveryCompany
         }, cancellationToken);
     }
 
+    public Task<ProjectSnapshot> AddBudgetAsync(ProjectId projectId, decimal amount, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(amount);
+        return ActAsync(projectId, project =>
+        {
+            if (project.IsEnded)
+            {
+                throw Refused(project, $"Project '{project.Id}' has ended ({project.Status}); budget can only be added to a running project.");
+            }
+
+            return LifecycleDecider.AddBudget(project, amount);
+        }, cancellationToken);
+    }
+
     public Task<ProjectSnapshot> PauseAsync(ProjectId projectId, string reason = "paused by the client", CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(reason);

@@ -108,6 +108,32 @@ internal sealed class LifecycleDecider
         return plan;
     }
 
+    /// <summary>No model fits the budget left: the item is set aside and the client is asked for budget; nothing else changes.</summary>
+    public static WorkPlan WaitForBudget(WorkItem item, BudgetExhaustedException exhausted, IEnumerable<ProjectEvent> recorded)
+    {
+        var plan = new WorkPlan([.. recorded], []);
+        plan.Events.Add(new WorkItemParked(item, "waiting for budget"));
+        plan.Events.Add(new ClientInputRequested(ClientInputKind.Budget, exhausted.Message));
+        return plan;
+    }
+
+    /// <summary>The client added budget: the work set aside is scheduled again when the project waited for it.</summary>
+    public static WorkPlan AddBudget(ProjectSnapshot project, decimal amount)
+    {
+        var plan = new WorkPlan([new BudgetIncreased(amount, (project.Brief.Budget ?? 0m) + amount)], []);
+        if (project.PendingInput is { Kind: ClientInputKind.Budget } && project.Status == ProjectStatus.WaitingForClient)
+        {
+            foreach (var item in project.ParkedWork)
+            {
+                var again = item with { NotBefore = null };
+                plan.Events.Add(new WorkItemScheduled(again));
+                plan.Enqueue.Add(again);
+            }
+        }
+
+        return plan;
+    }
+
     /// <summary>Resumes a paused project: the parked work is scheduled again.</summary>
     public static WorkPlan Resume(ProjectSnapshot project)
     {

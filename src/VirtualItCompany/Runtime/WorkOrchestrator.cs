@@ -86,6 +86,7 @@ public sealed class WorkOrchestrator
         var workToken = leaseKeeper.Token;
         long started = _timeProvider.GetTimestamp();
         AgentOutcome outcome;
+        BudgetExhaustedException? budgetExhausted = null;
         WorkItemChatClient? chat = null;
         RecordingWorkspace? workspace = null;
         try
@@ -98,7 +99,7 @@ public sealed class WorkOrchestrator
             else
             {
                 workspace = new RecordingWorkspace(await _workspaces.GetWorkspaceAsync(item.ProjectId, workToken).ConfigureAwait(false));
-                chat = new WorkItemChatClient(_model, item, _timeProvider);
+                chat = new WorkItemChatClient(_model, item, project, _timeProvider);
                 // Not disposed: disposing a delegating client disposes the shared model under it.
                 var functions = new FunctionInvokingChatClient(chat, _loggerFactory, _services);
                 var context = new AgentContext
@@ -120,6 +121,11 @@ public sealed class WorkOrchestrator
             await _queue.ReleaseAsync(lease, CancellationToken.None).ConfigureAwait(false);
             throw;
         }
+        catch (BudgetExhaustedException ex)
+        {
+            budgetExhausted = ex;
+            outcome = AgentOutcome.Failed(ex.Message, retryable: false);
+        }
         catch (OperationCanceledException) when (leaseKeeper.Lost)
         {
             _logger.LogWarning("Lost the lease on {WorkItem}; another worker has it now.", item.DisplayName);
@@ -134,7 +140,7 @@ public sealed class WorkOrchestrator
         var recorded = new List<ProjectEvent>();
         foreach (var call in chat?.TakeCalls() ?? [])
         {
-            recorded.Add(new ModelCallCompleted(item.Id, item.Role, item.Stage, call.Provider, call.ModelId, call.InputTokens, call.OutputTokens, call.Cost, call.Duration));
+            recorded.Add(new ModelCallCompleted(item.Id, item.Role, item.Stage, call.Provider, call.ModelId, call.InputTokens, call.OutputTokens, call.Cost, call.Duration, call.Routing));
         }
 
         if (outcome.Kind != AgentOutcomeKind.Failed && workspace is not null)
@@ -160,7 +166,7 @@ public sealed class WorkOrchestrator
             CompanyTelemetry.WorkItemDuration.Record(duration.TotalSeconds, tags);
         }
 
-        await CommitOutcomeAsync(lease, outcome, recorded, duration, leaseKeeper, cancellationToken).ConfigureAwait(false);
+        await CommitOutcomeAsync(lease, outcome, budgetExhausted, recorded, duration, leaseKeeper, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<FilesChanged?> SaveWorkspaceAsync(RecordingWorkspace workspace, WorkItem item, AgentOutcome outcome, CancellationToken cancellationToken)
@@ -177,7 +183,7 @@ public sealed class WorkOrchestrator
         return written.Count == 0 && commitId is null ? null : new FilesChanged(written, commitId);
     }
 
-    private async Task CommitOutcomeAsync(WorkLease lease, AgentOutcome outcome, List<ProjectEvent> recorded, TimeSpan duration, LeaseKeeper leaseKeeper, CancellationToken cancellationToken)
+    private async Task CommitOutcomeAsync(WorkLease lease, AgentOutcome outcome, BudgetExhaustedException? budgetExhausted, List<ProjectEvent> recorded, TimeSpan duration, LeaseKeeper leaseKeeper, CancellationToken cancellationToken)
     {
         var item = lease.Item;
         for (int attempt = 0; ; attempt++)
@@ -189,6 +195,10 @@ public sealed class WorkOrchestrator
             {
                 // The project moved on (cancelled, or the stage was left) while the agent worked: keep the record of the calls, drop the rest.
                 plan = new WorkPlan(recorded, []);
+            }
+            else if (budgetExhausted is not null)
+            {
+                plan = LifecycleDecider.WaitForBudget(item, budgetExhausted, recorded);
             }
             else
             {

@@ -1,0 +1,17 @@
+namespace VirtualItCompany;
+
+/// <summary>Why the router sent a call to a model: the signals it read, every candidate it considered, and the estimated and actual cost.</summary>
+/// <param name="ChosenModelId">The catalog id of the model that answered.</param>
+/// <param name="Complexity">The call's complexity, 1 to 10.</param>
+/// <param name="ComplexityEstimated">Whether the complexity was estimated (not given on the call).</param>
+/// <param name="Reason">Why this model, in a sentence.</param>
+/// <param name="EstimatedCost">The worst-case cost reserved before the call, in US dollars.</param>
+/// <param name="Candidates">Every model considered, in the order they were ranked.</param>
+public sealed record RoutingDecision(string ChosenModelId, int Complexity, bool ComplexityEstimated, string Reason, decimal EstimatedCost, IReadOnlyList<RoutingCandidate> Candidates)
+{
+    /// <summary>The key under which a routed response carries its decision in <c>AdditionalProperties</c>.</summary>
+    public const string PropertyKey = "vic.routing_decision";
+
+    /// <summary>Gets the models tried and failed before the chosen one answered (fallbacks), oldest first.</summary>
+    public IReadOnlyList<string> FailedOver { get; init; } = [];
+}
