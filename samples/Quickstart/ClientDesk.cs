@@ -37,6 +37,29 @@ internal sealed class ClientDesk(IDeliveryCompany company, bool auto, ProjectBri
 
                 break;
 
+            case ClientInputKind.Budget:
+                decimal shortfall = request.BudgetShortfall ?? 1m;
+                if (auto)
+                {
+                    // Spending more money is never automatic.
+                    AnsiConsole.MarkupLine($"  [yellow]The project needs at least ${shortfall:0.####} more; unattended, the quickstart stops here. Run again with a larger --budget.[/]");
+                    await company.PauseAsync(id, "waiting for budget; the quickstart ran unattended", cancellationToken);
+                }
+                else
+                {
+                    var amount = AnsiConsole.Prompt(new TextPrompt<decimal>($"[bold]Add how many dollars to the budget?[/] (at least {shortfall:0.####}, 0 to stop)").DefaultValue(Math.Ceiling(shortfall)));
+                    if (amount > 0)
+                    {
+                        await company.AddBudgetAsync(id, amount, cancellationToken);
+                    }
+                    else
+                    {
+                        await company.PauseAsync(id, "the client added no budget", cancellationToken);
+                    }
+                }
+
+                break;
+
             default:
                 if (auto)
                 {

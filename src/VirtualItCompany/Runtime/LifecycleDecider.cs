@@ -113,7 +113,7 @@ internal sealed class LifecycleDecider
     {
         var plan = new WorkPlan([.. recorded], []);
         plan.Events.Add(new WorkItemParked(item, "waiting for budget"));
-        plan.Events.Add(new ClientInputRequested(ClientInputKind.Budget, exhausted.Message));
+        plan.Events.Add(new ClientInputRequested(ClientInputKind.Budget, exhausted.Message, null, exhausted.Shortfall));
         return plan;
     }
 
