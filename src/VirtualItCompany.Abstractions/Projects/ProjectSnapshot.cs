@@ -54,7 +54,7 @@ public sealed record ProjectSnapshot
     /// <summary>Gets the work items scheduled and not yet completed, by id.</summary>
     public ImmutableDictionary<string, WorkItem> OutstandingWork { get; init; } = ImmutableDictionary<string, WorkItem>.Empty;
 
-    /// <summary>Gets the work items set aside while the project is paused or waiting; resuming schedules them again.</summary>
+    /// <summary>Gets the work items set aside: while the project is paused, waits for the client or for budget, or after failing past its retries. Resuming, the client's answer or added budget schedules them again.</summary>
     public ImmutableList<WorkItem> ParkedWork { get; init; } = [];
 
     /// <summary>Gets the deployments, by environment.</summary>
@@ -120,8 +120,10 @@ public sealed record ProjectSnapshot
                 LoopCounts = IsBackward(e) ? next.LoopCounts.SetItem(LoopKey(e.From, e.Trigger), next.LoopCounts.GetValueOrDefault(LoopKey(e.From, e.Trigger)) + 1) : next.LoopCounts,
                 // A new round of development takes the requested changes; they are addressed once it is done.
                 RequestedChanges = e.From == LifecycleStage.FeatureDevelopment ? [] : next.RequestedChanges,
+                // Work set aside in the stage left is stale: the stage's next round schedules its own.
+                ParkedWork = next.ParkedWork.RemoveAll(w => w.Stage == e.From),
             },
-            WorkItemScheduled e => next with { OutstandingWork = next.OutstandingWork.SetItem(e.Item.Id, e.Item) },
+            WorkItemScheduled e => next with { OutstandingWork = next.OutstandingWork.SetItem(e.Item.Id, e.Item), ParkedWork = next.ParkedWork.RemoveAll(w => w.Id == e.Item.Id) },
             WorkItemCompleted e => next with { OutstandingWork = next.OutstandingWork.Remove(e.WorkItemId) },
             WorkItemFailed { WillRetry: false } e => next with { OutstandingWork = next.OutstandingWork.Remove(e.WorkItemId) },
             WorkItemParked e => next with
@@ -141,17 +143,16 @@ public sealed record ProjectSnapshot
             CodeReviewed { Approved: false } e => next with { RequestedChanges = next.RequestedChanges.AddRange(e.Comments) },
             TestsRun e => next with { LastTestRun = e },
             Deployed e => next with { Deployments = next.Deployments.SetItem(e.Environment, e.Url) },
-            ClientInputRequested e => next with { Status = ProjectStatus.WaitingForClient, PendingInput = e },
-            ClientAnswered e => next with { Status = ProjectStatus.Active, PendingInput = null, ClientAnswers = next.ClientAnswers.Add(e.Answer) },
-            ClientApproved => next with { Status = ProjectStatus.Active, PendingInput = null },
-            ClientRequestedChanges e => next with { Status = ProjectStatus.Active, PendingInput = null, RequestedChanges = next.RequestedChanges.Add(e.Changes) },
+            // A paused project stays paused when asked something; it waits for the client once resumed.
+            ClientInputRequested e => next with { Status = next.Status == ProjectStatus.Paused ? ProjectStatus.Paused : ProjectStatus.WaitingForClient, PendingInput = e },
+            ClientAnswered e => next.Answered() with { ClientAnswers = next.ClientAnswers.Add(e.Answer) },
+            ClientApproved => next.Answered(),
+            ClientRequestedChanges e => next.Answered() with { RequestedChanges = next.RequestedChanges.Add(e.Changes) },
             ProjectPaused => next with { Status = ProjectStatus.Paused },
-            ProjectResumed => next with { Status = next.PendingInput is null ? ProjectStatus.Active : ProjectStatus.WaitingForClient, ParkedWork = [] },
+            ProjectResumed => next with { Status = next.PendingInput is null ? ProjectStatus.Active : ProjectStatus.WaitingForClient },
             ProjectCancelled => next with { Status = ProjectStatus.Cancelled, PendingInput = null },
             ProjectCompleted => next with { Status = ProjectStatus.Completed, PendingInput = null },
-            BudgetIncreased e => next.PendingInput is { Kind: ClientInputKind.Budget }
-                ? next with { Brief = next.Brief with { Budget = e.NewBudget }, Status = next.Status == ProjectStatus.WaitingForClient ? ProjectStatus.Active : next.Status, PendingInput = null }
-                : next with { Brief = next.Brief with { Budget = e.NewBudget } },
+            BudgetIncreased e => (next.PendingInput is { Kind: ClientInputKind.Budget } ? next.Answered() : next) with { Brief = next.Brief with { Budget = e.NewBudget } },
             _ => next,
         };
     }
@@ -163,4 +164,7 @@ public sealed record ProjectSnapshot
     public static string LoopKey(LifecycleStage from, LifecycleTrigger trigger) => $"{from}:{trigger}";
 
     private bool IsBackward(StageChanged e) => RoundOf(e.To) > 0;
+
+    private ProjectSnapshot Answered() =>
+        this with { Status = Status == ProjectStatus.WaitingForClient ? ProjectStatus.Active : Status, PendingInput = null };
 }

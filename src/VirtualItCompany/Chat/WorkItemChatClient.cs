@@ -27,6 +27,11 @@ internal sealed class WorkItemChatClient : DelegatingChatClient
         _defaultModel = metadata?.DefaultModelId ?? "unknown";
     }
 
+    /// <summary>Does not dispose the model under it: that client is shared by every work item.</summary>
+    protected override void Dispose(bool disposing)
+    {
+    }
+
     /// <summary>Takes the calls metered so far.</summary>
     public IReadOnlyList<ModelCall> TakeCalls()
     {

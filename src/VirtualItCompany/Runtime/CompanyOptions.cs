@@ -70,10 +70,10 @@ public sealed class CompanyOptions
             problems.Add($"DefaultBudget is {DefaultBudget}; it must be zero or more.");
         }
 
-        Positive(problems, nameof(LeaseDuration), LeaseDuration);
-        Positive(problems, nameof(RetryBaseDelay), RetryBaseDelay);
-        Positive(problems, nameof(MaxRetryDelay), MaxRetryDelay);
-        Positive(problems, nameof(PollInterval), PollInterval);
+        Within(problems, nameof(LeaseDuration), LeaseDuration, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1));
+        Within(problems, nameof(RetryBaseDelay), RetryBaseDelay, TimeSpan.FromMilliseconds(1), TimeSpan.FromDays(1));
+        Within(problems, nameof(MaxRetryDelay), MaxRetryDelay, TimeSpan.FromMilliseconds(1), TimeSpan.FromDays(1));
+        Within(problems, nameof(PollInterval), PollInterval, TimeSpan.FromMilliseconds(1), TimeSpan.FromHours(1));
         if (MaxAttempts < 1)
         {
             problems.Add($"MaxAttempts is {MaxAttempts}; it must be 1 or more.");
@@ -96,11 +96,11 @@ public sealed class CompanyOptions
         return problems;
     }
 
-    private static void Positive(List<string> problems, string name, TimeSpan value)
+    private static void Within(List<string> problems, string name, TimeSpan value, TimeSpan min, TimeSpan max)
     {
-        if (value <= TimeSpan.Zero)
+        if (value < min || value > max)
         {
-            problems.Add($"{name} is {value}; it must be more than zero.");
+            problems.Add($"{name} is {value}; it must be between {min} and {max}.");
         }
     }
 }

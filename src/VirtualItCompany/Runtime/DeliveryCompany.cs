@@ -105,7 +105,10 @@ internal sealed class DeliveryCompany : IDeliveryCompany
                 return pending.Trigger is { } held ? _decider.DecideClientAction(project, answered, held, now, bypassLoopBound: true) : _decider.Rerun(project, answered, now);
             }
 
-            return _decider.DecideClientAction(project, answered, LifecycleTrigger.NeedsClarification, now, bypassLoopBound: false);
+            // The default lifecycle re-enters requirements analysis with the answer; elsewhere the asking work runs again.
+            return _decider.CanFire(project.Stage, LifecycleTrigger.NeedsClarification)
+                ? _decider.DecideClientAction(project, answered, LifecycleTrigger.NeedsClarification, now, bypassLoopBound: false)
+                : _decider.Rerun(project, answered, now);
         }, cancellationToken);
     }
 

@@ -47,7 +47,8 @@ internal sealed class LeaseKeeper : IDisposable
 
         try
         {
-            _lease = await _queue.RenewAsync(_lease, _duration, CancellationToken.None).ConfigureAwait(false);
+            using var timeout = new CancellationTokenSource(_duration / 3);
+            _lease = await _queue.RenewAsync(_lease, _duration, timeout.Token).ConfigureAwait(false);
         }
         catch (LeaseLostException)
         {

@@ -58,7 +58,9 @@ internal sealed class LifecycleDecider
         {
             case AgentOutcomeKind.Completed:
                 plan.Events.Add(new WorkItemCompleted(item.Id, item.Role, item.Stage, outcome.Summary, duration));
-                bool othersOutstanding = project.OutstandingWork.Values.Any(w => w.Id != item.Id && w.Stage == item.Stage && w.Round == item.Round);
+                // Fan-in: set-aside work of the stage (paused, waiting for the client or budget, failed) still counts.
+                bool othersOutstanding = project.OutstandingWork.Values.Any(w => w.Id != item.Id && w.Stage == item.Stage && w.Round == item.Round)
+                    || project.ParkedWork.Any(w => w.Id != item.Id && w.Stage == item.Stage && w.Round == item.Round);
                 if (othersOutstanding)
                 {
                     break; // fan-in: the last item of the stage moves the project on
@@ -74,7 +76,8 @@ internal sealed class LifecycleDecider
                 break;
 
             case AgentOutcomeKind.NeedsClientInput:
-                plan.Events.Add(new WorkItemCompleted(item.Id, item.Role, item.Stage, "Asked the client: " + outcome.Summary, duration));
+                // The item waits, set aside, for the client: the answer runs it again or moves the project on.
+                plan.Events.Add(new WorkItemParked(item, "waiting for the client: " + outcome.Summary));
                 plan.Events.Add(new ClientInputRequested(outcome.InputKind, outcome.Summary));
                 break;
 
@@ -123,12 +126,7 @@ internal sealed class LifecycleDecider
         var plan = new WorkPlan([new BudgetIncreased(amount, (project.Brief.Budget ?? 0m) + amount)], []);
         if (project.PendingInput is { Kind: ClientInputKind.Budget } && project.Status == ProjectStatus.WaitingForClient)
         {
-            foreach (var item in project.ParkedWork)
-            {
-                var again = item with { NotBefore = null };
-                plan.Events.Add(new WorkItemScheduled(again));
-                plan.Enqueue.Add(again);
-            }
+            Reschedule(plan, project);
         }
 
         return plan;
@@ -138,26 +136,45 @@ internal sealed class LifecycleDecider
     public static WorkPlan Resume(ProjectSnapshot project)
     {
         var plan = new WorkPlan([new ProjectResumed()], []);
-        foreach (var item in project.ParkedWork)
+        // Work that waits for the client's answer keeps waiting; the answer schedules it.
+        if (project.PendingInput is null)
         {
-            var again = item with { NotBefore = null };
-            plan.Events.Add(new WorkItemScheduled(again));
-            plan.Enqueue.Add(again);
+            Reschedule(plan, project);
         }
 
         return plan;
     }
 
-    /// <summary>Runs the current stage's work again (after a human answered an escalation that held back no transition).</summary>
+    /// <summary>Runs the current stage's set-aside work again after the client answered (no transition); with none set aside or running, the stage's work from the start.</summary>
     public WorkPlan Rerun(ProjectSnapshot project, ProjectEvent clientEvent, DateTimeOffset now)
     {
         var plan = new WorkPlan([clientEvent], []);
-        if (!_engine.IsTerminal(project.Stage))
+        Reschedule(plan, project);
+        bool running = project.OutstandingWork.Values.Any(w => w.Stage == project.Stage && w.Round == project.RoundOf(project.Stage));
+        if (plan.Enqueue.Count == 0 && !running && !_engine.IsTerminal(project.Stage))
         {
             Schedule(plan, project, project.Stage, project.RoundOf(project.Stage), now);
         }
 
         return plan;
+    }
+
+    /// <summary>Whether a clarification answer moves the project (re-entering the stage), rather than re-running the asking work.</summary>
+    public bool CanFire(LifecycleStage stage, LifecycleTrigger trigger) => _engine.CanFire(stage, trigger);
+
+    /// <summary>Schedules the current stage's set-aside work again.</summary>
+    private static void Reschedule(WorkPlan plan, ProjectSnapshot project)
+    {
+        int round = project.RoundOf(project.Stage);
+        foreach (var item in project.ParkedWork)
+        {
+            if (item.Stage == project.Stage && item.Round == round)
+            {
+                var again = item with { NotBefore = null };
+                plan.Events.Add(new WorkItemScheduled(again));
+                plan.Enqueue.Add(again);
+            }
+        }
     }
 
     private void Transition(WorkPlan plan, ProjectSnapshot project, LifecycleTrigger trigger, DateTimeOffset now, bool bypassLoopBound)

@@ -24,7 +24,7 @@ public sealed class ProjectEventFeed
 
     /// <summary>Publishes events that were just committed.</summary>
     /// <param name="events">The committed events of one project, in version order.</param>
-    public void Publish(IReadOnlyList<ProjectEvent> events)
+    internal void Publish(IReadOnlyList<ProjectEvent> events)
     {
         ArgumentNullException.ThrowIfNull(events);
         var subscriptions = Volatile.Read(ref _subscriptions);

@@ -9,7 +9,7 @@ internal sealed class RoleSlots
     private readonly int _workers;
     private readonly Dictionary<AgentRole, int> _limits = [];
     private readonly Dictionary<AgentRole, int> _running = [];
-    private readonly SemaphoreSlim _freed = new(0);
+    private TaskCompletionSource _freed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _total;
 
     public RoleSlots(CompanyOptions options)
@@ -69,15 +69,39 @@ internal sealed class RoleSlots
 
     public void Release(AgentRole role)
     {
+        TaskCompletionSource freed;
         lock (_gate)
         {
             _total--;
             _running[role] = _running.GetValueOrDefault(role) - 1;
+            freed = _freed;
+            _freed = new(TaskCreationOptions.RunContinuationsAsynchronously);
         }
 
-        _freed.Release();
+        // One signal wakes whoever waits now; releases with nobody waiting do not pile up.
+        freed.TrySetResult();
     }
 
-    public async Task WaitForFreeSlotAsync(TimeSpan maxWait, CancellationToken cancellationToken) =>
-        await _freed.WaitAsync(maxWait, cancellationToken).ConfigureAwait(false);
+    public async Task WaitForFreeSlotAsync(TimeSpan maxWait, CancellationToken cancellationToken)
+    {
+        Task freed;
+        lock (_gate)
+        {
+            if (_total < _workers && _limits.Count == 0)
+            {
+                return;
+            }
+
+            freed = _freed.Task;
+        }
+
+        try
+        {
+            await freed.WaitAsync(maxWait, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // Look again anyway.
+        }
+    }
 }

@@ -81,6 +81,7 @@ public sealed class WorkDispatcher
 
     private async Task PumpAsync(ChannelWriter<WorkLease> writer, RoleSlots slots, CancellationToken cancellationToken)
     {
+        int failures = 0;
         while (!cancellationToken.IsCancellationRequested)
         {
             var fullRoles = slots.TryReserveAny();
@@ -90,18 +91,55 @@ public sealed class WorkDispatcher
                 continue;
             }
 
-            var lease = await _queue.TryLeaseAsync(new LeaseRequest(WorkerId, _options.LeaseDuration, fullRoles.Count == 0 ? null : fullRoles), cancellationToken).ConfigureAwait(false);
+            WorkLease? lease;
+            try
+            {
+                lease = await _queue.TryLeaseAsync(new LeaseRequest(WorkerId, _options.LeaseDuration, fullRoles.Count == 0 ? null : fullRoles), cancellationToken).ConfigureAwait(false);
+                failures = 0;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException && ex is not OutOfMemoryException)
+            {
+                // A storage outage must not stop the workers: wait, then try again.
+                slots.Unreserve();
+                failures++;
+                _logger.LogError(ex, "Leasing work failed ({Failures} time(s) in a row); trying again.", failures);
+                await Task.Delay(_options.PollInterval * Math.Min(failures, 10), cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
             if (lease is null)
             {
                 slots.Unreserve();
-                var newWork = _queue.WaitForWorkAsync(_options.PollInterval, cancellationToken).AsTask();
+                var newWork = WaitForWorkAsync(cancellationToken);
                 // Work may be waiting for a role at its limit: a finished item of that role frees it.
                 await (fullRoles.Count == 0 ? newWork : Task.WhenAny(newWork, slots.WaitForFreeSlotAsync(_options.PollInterval, cancellationToken))).ConfigureAwait(false);
                 continue;
             }
 
             slots.Commit(lease.Item.Role);
-            await writer.WriteAsync(lease, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await writer.WriteAsync(lease, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                slots.Release(lease.Item.Role);
+                await _queue.ReleaseAsync(lease, CancellationToken.None).ConfigureAwait(false);
+                throw;
+            }
+        }
+    }
+
+    private async Task WaitForWorkAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _queue.WaitForWorkAsync(_options.PollInterval, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException && ex is not OutOfMemoryException)
+        {
+            _logger.LogError(ex, "Waiting for work failed; polling again.");
+            await Task.Delay(_options.PollInterval, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -13,6 +13,7 @@ namespace VirtualItCompany.Runtime;
 public sealed class WorkOrchestrator
 {
     private const int MaxCommitAttempts = 16;
+    private static readonly TimeSpan FinishTimeout = TimeSpan.FromSeconds(30);
 
     private readonly CommitWriter _writer;
     private readonly IWorkQueue _queue;
@@ -117,8 +118,9 @@ public sealed class WorkOrchestrator
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            // The worker is stopping: give the item back untouched.
+            // The worker is stopping: give the item back untouched, but keep the record of what its calls cost.
             await _queue.ReleaseAsync(lease, CancellationToken.None).ConfigureAwait(false);
+            await RecordSpendOnlyAsync(item, CallEvents(item, chat)).ConfigureAwait(false);
             throw;
         }
         catch (BudgetExhaustedException ex)
@@ -129,6 +131,7 @@ public sealed class WorkOrchestrator
         catch (OperationCanceledException) when (leaseKeeper.Lost)
         {
             _logger.LogWarning("Lost the lease on {WorkItem}; another worker has it now.", item.DisplayName);
+            await RecordSpendOnlyAsync(item, CallEvents(item, chat)).ConfigureAwait(false);
             return;
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
@@ -137,15 +140,13 @@ public sealed class WorkOrchestrator
             outcome = AgentOutcome.Failed($"{ex.GetType().Name}: {ex.Message}", retryable: true);
         }
 
-        var recorded = new List<ProjectEvent>();
-        foreach (var call in chat?.TakeCalls() ?? [])
-        {
-            recorded.Add(new ModelCallCompleted(item.Id, item.Role, item.Stage, call.Provider, call.ModelId, call.InputTokens, call.OutputTokens, call.Cost, call.Duration, call.Routing));
-        }
+        var recorded = CallEvents(item, chat);
 
+        // The agent's work is done: finish saving and committing it even if the worker is asked to stop meanwhile.
+        using var finishing = new CancellationTokenSource(FinishTimeout);
         if (outcome.Kind != AgentOutcomeKind.Failed && workspace is not null)
         {
-            var changed = await SaveWorkspaceAsync(workspace, item, outcome, workToken).ConfigureAwait(false);
+            var changed = await SaveWorkspaceAsync(workspace, item, outcome, finishing.Token).ConfigureAwait(false);
             if (changed is not null)
             {
                 recorded.Add(changed);
@@ -166,7 +167,51 @@ public sealed class WorkOrchestrator
             CompanyTelemetry.WorkItemDuration.Record(duration.TotalSeconds, tags);
         }
 
-        await CommitOutcomeAsync(lease, outcome, budgetExhausted, recorded, duration, leaseKeeper, cancellationToken).ConfigureAwait(false);
+        await CommitOutcomeAsync(lease, outcome, budgetExhausted, recorded, duration, leaseKeeper, finishing.Token).ConfigureAwait(false);
+    }
+
+    private static List<ProjectEvent> CallEvents(WorkItem item, WorkItemChatClient? chat)
+    {
+        var recorded = new List<ProjectEvent>();
+        foreach (var call in chat?.TakeCalls() ?? [])
+        {
+            recorded.Add(new ModelCallCompleted(item.Id, item.Role, item.Stage, call.Provider, call.ModelId, call.InputTokens, call.OutputTokens, call.Cost, call.Duration, call.Routing));
+        }
+
+        return recorded;
+    }
+
+    /// <summary>Commits what a work item's model calls cost when its result is dropped, so that spend is never lost.</summary>
+    private async Task RecordSpendOnlyAsync(WorkItem item, List<ProjectEvent> calls)
+    {
+        if (calls.Count == 0)
+        {
+            return;
+        }
+
+        using var finishing = new CancellationTokenSource(FinishTimeout);
+        for (int attempt = 0; attempt <= MaxCommitAttempts; attempt++)
+        {
+            try
+            {
+                var project = await _writer.Store.GetAsync(item.ProjectId, finishing.Token).ConfigureAwait(false);
+                if (project is null)
+                {
+                    return;
+                }
+
+                await _writer.CommitAsync(item.ProjectId, project.Version, new WorkPlan(calls, []), null, finishing.Token).ConfigureAwait(false);
+                return;
+            }
+            catch (ConcurrencyException)
+            {
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                _logger.LogError(ex, "Could not record the cost of {Calls} model call(s) of {WorkItem}.", calls.Count, item.DisplayName);
+                return;
+            }
+        }
     }
 
     private async Task<FilesChanged?> SaveWorkspaceAsync(RecordingWorkspace workspace, WorkItem item, AgentOutcome outcome, CancellationToken cancellationToken)
@@ -218,6 +263,7 @@ public sealed class WorkOrchestrator
             catch (LeaseLostException)
             {
                 _logger.LogWarning("Lost the lease on {WorkItem} before committing; its result is dropped and the item runs again.", item.DisplayName);
+                await RecordSpendOnlyAsync(item, [.. recorded.OfType<ModelCallCompleted>()]).ConfigureAwait(false);
                 return;
             }
         }
@@ -230,8 +276,16 @@ public sealed class WorkOrchestrator
         {
             var project = await _writer.Store.GetAsync(item.ProjectId, cancellationToken).ConfigureAwait(false)
                 ?? throw new ProjectNotFoundException(item.ProjectId);
+            bool current = LifecycleDecider.IsCurrent(project, item);
+            if (current && project.Status == ProjectStatus.Active)
+            {
+                // The project was resumed (or answered) meanwhile: the item is due after all.
+                await _queue.ReleaseAsync(lease, CancellationToken.None).ConfigureAwait(false);
+                return;
+            }
+
             // Work of a paused or waiting project is parked until it resumes; stale work (old round, ended project) is dropped.
-            var plan = LifecycleDecider.IsCurrent(project, item) && project.Status is ProjectStatus.Paused or ProjectStatus.WaitingForClient
+            var plan = current
                 ? new WorkPlan([new WorkItemParked(item, project.Status == ProjectStatus.Paused ? "the project is paused" : "the project waits for the client")], [])
                 : new WorkPlan([], []);
             try

@@ -100,6 +100,11 @@ public sealed class InMemoryCompanyStore : IProjectStore, IWorkQueue
 
             foreach (var item in commit.Enqueue)
             {
+                if (_leased.ContainsKey(item.Id) && (completed is null || completed.Item.Id != item.Id))
+                {
+                    continue; // already being worked on: scheduling it again would run it twice
+                }
+
                 var entry = new QueueEntry(item, _nextSequence++);
                 _count++;
                 if (item.NotBefore is { } notBefore && notBefore > now)
@@ -179,6 +184,8 @@ public sealed class InMemoryCompanyStore : IProjectStore, IWorkQueue
         ArgumentNullException.ThrowIfNull(request);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(request.Duration, TimeSpan.Zero, nameof(request));
         var now = _timeProvider.GetUtcNow();
+        // Computed before anything is dequeued, so an absurd duration fails without losing an item.
+        var expiresAt = now + request.Duration;
         lock (_gate)
         {
             PromoteDue(now);
@@ -198,7 +205,7 @@ public sealed class InMemoryCompanyStore : IProjectStore, IWorkQueue
 
             var entry = best.Dequeue();
             entry.Token = ++_nextToken;
-            entry.ExpiresAt = now + request.Duration;
+            entry.ExpiresAt = expiresAt;
             entry.WorkerId = request.WorkerId;
             _leased[entry.Item.Id] = entry;
             _leaseExpiries.Enqueue((entry, entry.Token), entry.ExpiresAt);
@@ -335,6 +342,8 @@ public sealed class InMemoryCompanyStore : IProjectStore, IWorkQueue
             // A renewed or completed lease leaves a stale expiry behind; only a lapsed current lease returns the item.
             if (entry.Token == token && entry.ExpiresAt <= now && _leased.TryGetValue(entry.Item.Id, out var current) && ReferenceEquals(current, entry))
             {
+                // A lapsed lease means its worker crashed or hung: that counts as a failed try.
+                entry.Item = entry.Item with { Attempt = entry.Item.Attempt + 1 };
                 Requeue(entry);
             }
         }
@@ -357,7 +366,7 @@ public sealed class InMemoryCompanyStore : IProjectStore, IWorkQueue
 
     private sealed class QueueEntry(WorkItem item, long sequence)
     {
-        public WorkItem Item { get; } = item;
+        public WorkItem Item { get; set; } = item;
 
         public long Sequence { get; } = sequence;
 

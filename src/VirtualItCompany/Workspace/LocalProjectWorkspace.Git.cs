@@ -30,7 +30,12 @@ internal sealed partial class LocalProjectWorkspace
                 await File.AppendAllTextAsync(Path.Combine(info.FullName, "exclude"), "\nbin/\nobj/\n", cancellationToken).ConfigureAwait(false);
             }
 
-            await GitAsync(relative is null ? ["add", "-A"] : ["add", "-A", "--", .. relative], cancellationToken).ConfigureAwait(false);
+            // An empty list stages nothing ('git add -A --' alone would stage the whole tree).
+            if (relative is null || relative.Length > 0)
+            {
+                await GitAsync(relative is null ? ["add", "-A"] : ["add", "-A", "--", .. relative], cancellationToken).ConfigureAwait(false);
+            }
+
             var status = await GitAsync(["diff", "--cached", "--name-only"], cancellationToken).ConfigureAwait(false);
             if (relative is null && string.IsNullOrWhiteSpace(status))
             {

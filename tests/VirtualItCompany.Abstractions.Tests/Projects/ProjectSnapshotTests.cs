@@ -42,7 +42,7 @@ public sealed class ProjectSnapshotTests
 
         Assert.Empty(s.OutstandingWork);
         Assert.Equal(b.Id, Assert.Single(s.ParkedWork).Id);
-        Assert.Empty(s.Apply(new ProjectResumed()).ParkedWork);
+        Assert.Empty(s.Apply(new ProjectResumed()).Apply(new WorkItemScheduled(b)).ParkedWork);
     }
 
     [Fact]

@@ -105,10 +105,11 @@ public sealed class OfflineCompanyEndToEndTests : IAsyncLifetime
         Assert.Equal(0m, done.Spent);
         Assert.All(events.OfType<WorkItemCompleted>(), w => Assert.Contains(calls, c => c.WorkItemId == w.WorkItemId || w.Stage == LifecycleStage.Monitoring));
 
-        // The workspace is a git repository with a commit per completed work item.
+        // The workspace is a git repository with a commit per work item that ended (completed, or asked the client).
         var workspace = await _host.Services.GetRequiredService<IWorkspaceProvider>().GetWorkspaceAsync(project.Id, Ct);
         var log = await workspace.RunAsync(new CommandRequest(["git", "rev-list", "--count", "HEAD"]), Ct);
-        Assert.Equal(events.OfType<WorkItemCompleted>().Count(), int.Parse(log.Output.Trim(), System.Globalization.CultureInfo.InvariantCulture));
+        int ended = events.OfType<WorkItemCompleted>().Count() + events.OfType<ClientInputRequested>().Count();
+        Assert.Equal(ended, int.Parse(log.Output.Trim(), System.Globalization.CultureInfo.InvariantCulture));
         Assert.Contains("Service/Program.cs", await workspace.ListFilesAsync(cancellationToken: Ct));
 
         // The artifact store holds the files the team wrote.

@@ -77,6 +77,21 @@ public sealed class WorkspaceCommitTests
     }
 
     [Fact]
+    public async Task An_empty_path_list_does_not_sweep_up_other_items_files()
+    {
+        await using var scratch = new ScratchWorkspaces();
+        var workspace = await scratch.GetAsync();
+        await workspace.WriteFileAsync("a.txt", "a", Ct);
+        await workspace.CommitAsync("First", cancellationToken: Ct);
+        await workspace.WriteFileAsync("half-written.cs", "class", Ct);
+
+        var sha = await workspace.CommitAsync("Reviewed", [], Ct);
+
+        var files = await workspace.RunAsync(new CommandRequest(["git", "show", "--name-only", "--format=", sha!]), Ct);
+        Assert.Equal("", files.Output.Trim());
+    }
+
+    [Fact]
     public async Task Committing_a_path_outside_the_workspace_is_refused()
     {
         await using var scratch = new ScratchWorkspaces();
