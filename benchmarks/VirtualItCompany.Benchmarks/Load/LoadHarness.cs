@@ -102,7 +102,7 @@ internal static class LoadHarness
             end.Gen2 - start.Gen2,
             verified,
             problems,
-            sampler?.TopTypes(25) ?? []);
+            sampler?.TopTypes(30) ?? []);
     }
 
     /// <summary>Checks every submitted project: completed, nothing outstanding, exactly the expected items, one model call each, no failures.</summary>

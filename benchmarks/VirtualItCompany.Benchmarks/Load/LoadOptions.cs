@@ -11,11 +11,13 @@ internal sealed class LoadOptions
 
     public double Seconds { get; private set; } = 5;
 
-    public double WarmupSeconds { get; private set; } = 1;
+    public double WarmupSeconds { get; private set; } = 2;
 
     public int Features { get; private set; } = 2;
 
     public int MaxProjects { get; private set; } = 1_000_000;
+
+    public int Repeat { get; private set; } = 3;
 
     public bool Breakdown { get; private set; } = true;
 
@@ -48,6 +50,9 @@ internal sealed class LoadOptions
                 case "--max-projects":
                     options.MaxProjects = (int)Positive(name, int.Parse(Value(), CultureInfo.InvariantCulture));
                     break;
+                case "--repeat":
+                    options.Repeat = (int)Positive(name, int.Parse(Value(), CultureInfo.InvariantCulture));
+                    break;
                 case "--no-breakdown":
                     options.Breakdown = false;
                     break;
@@ -55,7 +60,7 @@ internal sealed class LoadOptions
                     options.Output = Value();
                     break;
                 default:
-                    throw new ArgumentException($"Unknown option '{name}'. Options: --projects 1,64 --workers 1,2,4,8 --seconds 5 --warmup 1 --features 2 --max-projects N --no-breakdown --output path.");
+                    throw new ArgumentException($"Unknown option '{name}'. Options: --projects 1,64 --workers 1,2,4,8 --seconds 5 --warmup 2 --features 2 --max-projects N --repeat 3 --no-breakdown --output path.");
             }
         }
 

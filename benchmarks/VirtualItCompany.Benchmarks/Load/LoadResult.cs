@@ -16,6 +16,9 @@ internal sealed record LoadResult(
     IReadOnlyList<string> Problems,
     IReadOnlyList<(string Type, double Share)> AllocationsByType)
 {
+    /// <summary>Gets every repetition of the scenario, slowest first; this result is the median one.</summary>
+    public IReadOnlyList<LoadResult> Repeats { get; init; } = [];
+
     public double ItemsPerSecond => Items / Window.TotalSeconds;
 
     public double ProjectsPerSecond => Projects / Window.TotalSeconds;
