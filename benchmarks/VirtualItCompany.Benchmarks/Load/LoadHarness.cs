@@ -15,6 +15,7 @@ internal static class LoadHarness
 
     public static async Task<LoadResult> RunAsync(LoadScenario scenario, TimeSpan warmup, TimeSpan duration, int maxProjects)
     {
+        long heapBefore = GC.GetTotalMemory(forceFullCollection: true);
         var observer = new CommitObserver();
         await using var company = new BenchmarkCompany(
             scenario.Workers,
@@ -89,6 +90,8 @@ internal static class LoadHarness
         await reading.ConfigureAwait(false);
 
         int verified = await VerifyAsync(company, scenario, submitted, observer, problems).ConfigureAwait(false);
+        // What the company still holds (the store's projects and events, queue bookkeeping, workspaces) after a full collection.
+        long retained = GC.GetTotalMemory(forceFullCollection: true) - heapBefore;
         return new LoadResult(
             scenario,
             end.Elapsed - start.Elapsed,
@@ -102,6 +105,7 @@ internal static class LoadHarness
             end.Gen2 - start.Gen2,
             verified,
             problems,
+            observer.Items == 0 ? double.NaN : (double)retained / observer.Items,
             sampler?.TopTypes(30) ?? []);
     }
 

@@ -49,6 +49,8 @@ internal static class LoadReport
         md.AppendLine();
         md.AppendLine("## All runs");
         md.AppendLine();
+        md.AppendLine("bytes/item: allocated in the window / items committed in it. retained bytes/item: heap growth over the whole run after a full collection (what the company still holds: the store's projects and events, queue bookkeeping, workspaces) / items committed. CPU us/item: process CPU time in the window / items. GC pause: share of the window the runtime was paused for collections.");
+        md.AppendLine();
         Table(md, runs);
         if (breakdown.Count > 0)
         {
@@ -89,15 +91,15 @@ internal static class LoadReport
     }
 
     public static string Line(LoadResult r) => Invariant(
-        $"{r.Scenario.InFlight,3} in flight, {r.Scenario.Workers} workers, {r.Scenario.Variant,-24}: {r.ItemsPerSecond,9:N0} items/s {r.ProjectsPerSecond,7:N0} projects/s {r.BytesPerItem,7:N0} B/item {r.CpuMicrosecondsPerItem,6:N1} CPU us/item gen0/1/2 {r.Gen0}/{r.Gen1}/{r.Gen2} {(r.Verified ? "verified" : "PROBLEMS: " + string.Join(" ", r.Problems))}");
+        $"{r.Scenario.InFlight,3} in flight, {r.Scenario.Workers} workers, {r.Scenario.Variant,-24}: {r.ItemsPerSecond,9:N0} items/s {r.ProjectsPerSecond,7:N0} projects/s {r.BytesPerItem,7:N0} B/item {r.RetainedBytesPerItem,6:N0} B/item retained {r.CpuMicrosecondsPerItem,6:N1} CPU us/item gen0/1/2 {r.Gen0}/{r.Gen1}/{r.Gen2} {(r.Verified ? "verified" : "PROBLEMS: " + string.Join(" ", r.Problems))}");
 
     private static void Table(StringBuilder md, IEnumerable<LoadResult> runs)
     {
-        md.AppendLine("| in flight | workers | variant | window s | items | items/s (median) | items/s (all runs) | projects/s | bytes/item | CPU us/item | gen0/1/2 | GC pause | verified |");
-        md.AppendLine("|---:|---:|---|---:|---:|---:|---|---:|---:|---:|---|---:|---|");
+        md.AppendLine("| in flight | workers | variant | window s | items | items/s (median) | items/s (all runs) | projects/s | bytes/item | retained bytes/item | CPU us/item | gen0/1/2 | GC pause | verified |");
+        md.AppendLine("|---:|---:|---|---:|---:|---:|---|---:|---:|---:|---:|---|---:|---|");
         foreach (var r in runs)
         {
-            md.AppendLine(Invariant($"| {r.Scenario.InFlight} | {r.Scenario.Workers} | {r.Scenario.Variant} | {r.Window.TotalSeconds:0.00} | {r.Items:N0} | {r.ItemsPerSecond:N0} | {string.Join(", ", r.Repeats.Select(x => x.ItemsPerSecond.ToString("N0", CultureInfo.InvariantCulture)))} | {r.ProjectsPerSecond:N0} | {r.BytesPerItem:N0} | {r.CpuMicrosecondsPerItem:N1} | {r.Gen0}/{r.Gen1}/{r.Gen2} | {r.GcPausePercent:0.0}% | {(r.Verified ? Invariant($"{r.ProjectsVerified:N0} projects") : "NO")} |"));
+            md.AppendLine(Invariant($"| {r.Scenario.InFlight} | {r.Scenario.Workers} | {r.Scenario.Variant} | {r.Window.TotalSeconds:0.00} | {r.Items:N0} | {r.ItemsPerSecond:N0} | {string.Join(", ", r.Repeats.Select(x => x.ItemsPerSecond.ToString("N0", CultureInfo.InvariantCulture)))} | {r.ProjectsPerSecond:N0} | {r.BytesPerItem:N0} | {r.RetainedBytesPerItem:N0} | {r.CpuMicrosecondsPerItem:N1} | {r.Gen0}/{r.Gen1}/{r.Gen2} | {r.GcPausePercent:0.0}% | {(r.Verified ? Invariant($"{r.ProjectsVerified:N0} projects") : "NO")} |"));
         }
     }
 

@@ -14,6 +14,7 @@ internal sealed record LoadResult(
     int Gen2,
     int ProjectsVerified,
     IReadOnlyList<string> Problems,
+    double RetainedBytesPerItem,
     IReadOnlyList<(string Type, double Share)> AllocationsByType)
 {
     /// <summary>Gets every repetition of the scenario, slowest first; this result is the median one.</summary>
