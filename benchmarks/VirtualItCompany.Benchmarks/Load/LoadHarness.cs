@@ -15,6 +15,8 @@ internal static class LoadHarness
 
     public static async Task<LoadResult> RunAsync(LoadScenario scenario, TimeSpan warmup, TimeSpan duration, int maxProjects)
     {
+        // The previous run's company stays reachable for up to a poll interval (a pending wait's timer); let that pass before taking the baseline.
+        await Task.Delay(TimeSpan.FromSeconds(1.5)).ConfigureAwait(false);
         long heapBefore = GC.GetTotalMemory(forceFullCollection: true);
         var observer = new CommitObserver();
         await using var company = new BenchmarkCompany(
