@@ -110,50 +110,58 @@ public sealed record ProjectSnapshot
     public ProjectSnapshot Apply(ProjectEvent projectEvent)
     {
         ArgumentNullException.ThrowIfNull(projectEvent);
-        var next = this with { Version = projectEvent.Version == 0 ? Version + 1 : projectEvent.Version, UpdatedAt = projectEvent.Timestamp };
+        // One copy per event: each case sets the version and time along with its own change.
+        long v = projectEvent.Version == 0 ? Version + 1 : projectEvent.Version;
+        var at = projectEvent.Timestamp;
         return projectEvent switch
         {
-            StageChanged e => next with
+            StageChanged e => this with
             {
+                Version = v,
+                UpdatedAt = at,
                 Stage = e.To,
-                StageRounds = next.StageRounds.SetItem(e.To, next.RoundOf(e.To) + 1),
-                LoopCounts = IsBackward(e) ? next.LoopCounts.SetItem(LoopKey(e.From, e.Trigger), next.LoopCounts.GetValueOrDefault(LoopKey(e.From, e.Trigger)) + 1) : next.LoopCounts,
+                StageRounds = StageRounds.SetItem(e.To, RoundOf(e.To) + 1),
+                LoopCounts = IsBackward(e) ? LoopCounts.SetItem(LoopKey(e.From, e.Trigger), LoopCounts.GetValueOrDefault(LoopKey(e.From, e.Trigger)) + 1) : LoopCounts,
                 // A new round of development takes the requested changes; they are addressed once it is done.
-                RequestedChanges = e.From == LifecycleStage.FeatureDevelopment ? [] : next.RequestedChanges,
+                RequestedChanges = e.From == LifecycleStage.FeatureDevelopment ? [] : RequestedChanges,
                 // Work set aside in the stage left is stale: the stage's next round schedules its own.
-                ParkedWork = next.ParkedWork.RemoveAll(w => w.Stage == e.From),
+                ParkedWork = Without(ParkedWork, stage: e.From),
             },
-            WorkItemScheduled e => next with { OutstandingWork = next.OutstandingWork.SetItem(e.Item.Id, e.Item), ParkedWork = next.ParkedWork.RemoveAll(w => w.Id == e.Item.Id) },
-            WorkItemCompleted e => next with { OutstandingWork = next.OutstandingWork.Remove(e.WorkItemId) },
-            WorkItemFailed { WillRetry: false } e => next with { OutstandingWork = next.OutstandingWork.Remove(e.WorkItemId) },
-            WorkItemParked e => next with
+            WorkItemScheduled e => this with { Version = v, UpdatedAt = at, OutstandingWork = OutstandingWork.SetItem(e.Item.Id, e.Item), ParkedWork = Without(ParkedWork, id: e.Item.Id) },
+            WorkItemCompleted e => this with { Version = v, UpdatedAt = at, OutstandingWork = OutstandingWork.Remove(e.WorkItemId) },
+            WorkItemFailed { WillRetry: false } e => this with { Version = v, UpdatedAt = at, OutstandingWork = OutstandingWork.Remove(e.WorkItemId) },
+            WorkItemParked e => this with
             {
-                OutstandingWork = next.OutstandingWork.Remove(e.Item.Id),
-                ParkedWork = next.ParkedWork.RemoveAll(w => w.Id == e.Item.Id).Add(e.Item),
+                Version = v,
+                UpdatedAt = at,
+                OutstandingWork = OutstandingWork.Remove(e.Item.Id),
+                ParkedWork = Without(ParkedWork, id: e.Item.Id).Add(e.Item),
             },
-            ModelCallCompleted e => next with
+            ModelCallCompleted e => this with
             {
-                ModelCalls = next.ModelCalls + 1,
-                InputTokens = next.InputTokens + e.InputTokens,
-                OutputTokens = next.OutputTokens + e.OutputTokens,
-                Spent = next.Spent + e.Cost,
+                Version = v,
+                UpdatedAt = at,
+                ModelCalls = ModelCalls + 1,
+                InputTokens = InputTokens + e.InputTokens,
+                OutputTokens = OutputTokens + e.OutputTokens,
+                Spent = Spent + e.Cost,
             },
-            RequirementsCaptured e => next with { Requirements = e.Summary, AcceptanceCriteria = [.. e.AcceptanceCriteria] },
-            PlanCreated e => next with { Features = [.. e.Features] },
-            CodeReviewed { Approved: false } e => next with { RequestedChanges = next.RequestedChanges.AddRange(e.Comments) },
-            TestsRun e => next with { LastTestRun = e },
-            Deployed e => next with { Deployments = next.Deployments.SetItem(e.Environment, e.Url) },
+            RequirementsCaptured e => this with { Version = v, UpdatedAt = at, Requirements = e.Summary, AcceptanceCriteria = [.. e.AcceptanceCriteria] },
+            PlanCreated e => this with { Version = v, UpdatedAt = at, Features = [.. e.Features] },
+            CodeReviewed { Approved: false } e => this with { Version = v, UpdatedAt = at, RequestedChanges = RequestedChanges.AddRange(e.Comments) },
+            TestsRun e => this with { Version = v, UpdatedAt = at, LastTestRun = e },
+            Deployed e => this with { Version = v, UpdatedAt = at, Deployments = Deployments.SetItem(e.Environment, e.Url) },
             // A paused project stays paused when asked something; it waits for the client once resumed.
-            ClientInputRequested e => next with { Status = next.Status == ProjectStatus.Paused ? ProjectStatus.Paused : ProjectStatus.WaitingForClient, PendingInput = e },
-            ClientAnswered e => next.Answered() with { ClientAnswers = next.ClientAnswers.Add(e.Answer) },
-            ClientApproved => next.Answered(),
-            ClientRequestedChanges e => next.Answered() with { RequestedChanges = next.RequestedChanges.Add(e.Changes) },
-            ProjectPaused => next with { Status = ProjectStatus.Paused },
-            ProjectResumed => next with { Status = next.PendingInput is null ? ProjectStatus.Active : ProjectStatus.WaitingForClient },
-            ProjectCancelled => next with { Status = ProjectStatus.Cancelled, PendingInput = null },
-            ProjectCompleted => next with { Status = ProjectStatus.Completed, PendingInput = null },
-            BudgetIncreased e => (next.PendingInput is { Kind: ClientInputKind.Budget } ? next.Answered() : next) with { Brief = next.Brief with { Budget = e.NewBudget } },
-            _ => next,
+            ClientInputRequested e => this with { Version = v, UpdatedAt = at, Status = Status == ProjectStatus.Paused ? ProjectStatus.Paused : ProjectStatus.WaitingForClient, PendingInput = e },
+            ClientAnswered e => Answered() with { Version = v, UpdatedAt = at, ClientAnswers = ClientAnswers.Add(e.Answer) },
+            ClientApproved => Answered() with { Version = v, UpdatedAt = at },
+            ClientRequestedChanges e => Answered() with { Version = v, UpdatedAt = at, RequestedChanges = RequestedChanges.Add(e.Changes) },
+            ProjectPaused => this with { Version = v, UpdatedAt = at, Status = ProjectStatus.Paused },
+            ProjectResumed => this with { Version = v, UpdatedAt = at, Status = PendingInput is null ? ProjectStatus.Active : ProjectStatus.WaitingForClient },
+            ProjectCancelled => this with { Version = v, UpdatedAt = at, Status = ProjectStatus.Cancelled, PendingInput = null },
+            ProjectCompleted => this with { Version = v, UpdatedAt = at, Status = ProjectStatus.Completed, PendingInput = null },
+            BudgetIncreased e => (PendingInput is { Kind: ClientInputKind.Budget } ? Answered() : this) with { Version = v, UpdatedAt = at, Brief = Brief with { Budget = e.NewBudget } },
+            _ => this with { Version = v, UpdatedAt = at },
         };
     }
 
@@ -164,6 +172,26 @@ public sealed record ProjectSnapshot
     public static string LoopKey(LifecycleStage from, LifecycleTrigger trigger) => $"{from}:{trigger}";
 
     private bool IsBackward(StageChanged e) => RoundOf(e.To) > 0;
+
+    // Without lambdas: a captured pattern variable would allocate a closure on every Apply.
+    private static ImmutableList<WorkItem> Without(ImmutableList<WorkItem> work, string? id = null, LifecycleStage? stage = null)
+    {
+        if (work.IsEmpty)
+        {
+            return work;
+        }
+
+        var kept = work;
+        foreach (var item in work)
+        {
+            if ((id is not null && item.Id == id) || (stage is { } s && item.Stage == s))
+            {
+                kept = kept.Remove(item);
+            }
+        }
+
+        return kept;
+    }
 
     private ProjectSnapshot Answered() =>
         this with { Status = Status == ProjectStatus.WaitingForClient ? ProjectStatus.Active : Status, PendingInput = null };

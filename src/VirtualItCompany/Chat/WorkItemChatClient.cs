@@ -16,13 +16,12 @@ internal sealed class WorkItemChatClient : DelegatingChatClient
     private readonly Lock _gate = new();
     private List<ModelCall>? _calls;
 
-    public WorkItemChatClient(IChatClient inner, WorkItem item, ProjectSnapshot project, TimeProvider timeProvider)
+    public WorkItemChatClient(IChatClient inner, ChatClientMetadata? metadata, WorkItem item, ProjectSnapshot project, TimeProvider timeProvider)
         : base(inner)
     {
         _item = item;
         _project = project;
         _timeProvider = timeProvider;
-        var metadata = inner.GetService<ChatClientMetadata>();
         _provider = metadata?.ProviderName ?? "unknown";
         _defaultModel = metadata?.DefaultModelId ?? "unknown";
     }
@@ -94,7 +93,7 @@ internal sealed class WorkItemChatClient : DelegatingChatClient
 
     private Activity? StartActivity()
     {
-        var activity = CompanyTelemetry.ActivitySource.StartActivity("chat", ActivityKind.Client);
+        var activity = CompanyTelemetry.ActivitySource.HasListeners() ? CompanyTelemetry.ActivitySource.StartActivity("chat", ActivityKind.Client) : null;
         if (activity is not null)
         {
             activity.SetTag("gen_ai.operation.name", "chat");

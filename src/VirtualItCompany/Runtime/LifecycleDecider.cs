@@ -59,9 +59,7 @@ internal sealed class LifecycleDecider
             case AgentOutcomeKind.Completed:
                 plan.Events.Add(new WorkItemCompleted(item.Id, item.Role, item.Stage, outcome.Summary, duration));
                 // Fan-in: set-aside work of the stage (paused, waiting for the client or budget, failed) still counts.
-                bool othersOutstanding = project.OutstandingWork.Values.Any(w => w.Id != item.Id && w.Stage == item.Stage && w.Round == item.Round)
-                    || project.ParkedWork.Any(w => w.Id != item.Id && w.Stage == item.Stage && w.Round == item.Round);
-                if (othersOutstanding)
+                if (HasOtherWorkInRound(project, item))
                 {
                     break; // fan-in: the last item of the stage moves the project on
                 }
@@ -162,6 +160,27 @@ internal sealed class LifecycleDecider
     /// <summary>Whether a clarification answer moves the project (re-entering the stage), rather than re-running the asking work.</summary>
     public bool CanFire(LifecycleStage stage, LifecycleTrigger trigger) => _engine.CanFire(stage, trigger);
 
+    private static bool HasOtherWorkInRound(ProjectSnapshot project, WorkItem item)
+    {
+        foreach (var (id, w) in project.OutstandingWork)
+        {
+            if (id != item.Id && w.Stage == item.Stage && w.Round == item.Round)
+            {
+                return true;
+            }
+        }
+
+        foreach (var w in project.ParkedWork)
+        {
+            if (w.Id != item.Id && w.Stage == item.Stage && w.Round == item.Round)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Schedules the current stage's set-aside work again.</summary>
     private static void Reschedule(WorkPlan plan, ProjectSnapshot project)
     {
@@ -201,7 +220,7 @@ internal sealed class LifecycleDecider
             return;
         }
 
-        Schedule(plan, project.Apply(new StageChanged(from, trigger, to)), to, project.RoundOf(to) + 1, now);
+        Schedule(plan, project, to, project.RoundOf(to) + 1, now);
     }
 
     private bool IsLoop(LifecycleStage from, LifecycleStage to) =>
@@ -210,11 +229,22 @@ internal sealed class LifecycleDecider
     private void Schedule(WorkPlan plan, ProjectSnapshot project, LifecycleStage stage, int round, DateTimeOffset now)
     {
         var definition = _engine.Definition.GetStage(stage);
+        // A plan made by the work being committed counts too.
+        IReadOnlyList<PlannedFeature> features = project.Features;
+        for (int i = plan.Events.Count - 1; i >= 0; i--)
+        {
+            if (plan.Events[i] is PlanCreated planned)
+            {
+                features = planned.Features;
+                break;
+            }
+        }
+
         foreach (var role in definition.Roles)
         {
-            if (definition.FanOutPerFeature && project.Features.Count > 0)
+            if (definition.FanOutPerFeature && features.Count > 0)
             {
-                foreach (var feature in project.Features)
+                foreach (var feature in features)
                 {
                     Add(WorkItem.Create(project.Id, role, stage, round, now, feature.Name));
                 }

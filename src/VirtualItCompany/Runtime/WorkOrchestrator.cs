@@ -27,6 +27,8 @@ public sealed class WorkOrchestrator
     private readonly IServiceProvider _services;
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<AgentRole, ILogger> _agentLoggers = new();
+    private readonly ChatClientMetadata? _modelMetadata;
 
     internal WorkOrchestrator(
         CommitWriter writer,
@@ -53,6 +55,7 @@ public sealed class WorkOrchestrator
         _services = services;
         _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
         _logger = _loggerFactory.CreateLogger<WorkOrchestrator>();
+        _modelMetadata = model.GetService<ChatClientMetadata>();
     }
 
     /// <summary>Does one leased work item to the end: its result is committed, or the item goes back on the queue.</summary>
@@ -77,7 +80,7 @@ public sealed class WorkOrchestrator
             return;
         }
 
-        using var activity = CompanyTelemetry.ActivitySource.StartActivity("work_item " + item.Stage.Value);
+        using var activity = CompanyTelemetry.ActivitySource.HasListeners() ? CompanyTelemetry.ActivitySource.StartActivity("work_item " + item.Stage.Value) : null;
         activity?.SetTag(AgentChatTags.ProjectId, item.ProjectId.Value);
         activity?.SetTag(AgentChatTags.Stage, item.Stage.Value);
         activity?.SetTag(AgentChatTags.Role, item.Role.Value);
@@ -100,7 +103,7 @@ public sealed class WorkOrchestrator
             else
             {
                 workspace = new RecordingWorkspace(await _workspaces.GetWorkspaceAsync(item.ProjectId, workToken).ConfigureAwait(false));
-                chat = new WorkItemChatClient(_model, item, project, _timeProvider);
+                chat = new WorkItemChatClient(_model, _modelMetadata, item, project, _timeProvider);
                 // Not disposed: disposing a delegating client disposes the shared model under it.
                 var functions = new FunctionInvokingChatClient(chat, _loggerFactory, _services);
                 var context = new AgentContext
@@ -110,7 +113,7 @@ public sealed class WorkOrchestrator
                     ChatClient = functions,
                     Workspace = workspace,
                     TimeProvider = _timeProvider,
-                    Logger = _loggerFactory.CreateLogger("VirtualItCompany.Agents." + item.Role.Value),
+                    Logger = _agentLoggers.GetOrAdd(item.Role, static (role, factory) => factory.CreateLogger("VirtualItCompany.Agents." + role.Value), _loggerFactory),
                     Services = _services,
                 };
                 outcome = await agent.ExecuteAsync(context, workToken).ConfigureAwait(false);

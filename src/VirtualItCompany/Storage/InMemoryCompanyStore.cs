@@ -12,7 +12,7 @@ public sealed class InMemoryCompanyStore : IProjectStore, IWorkQueue
     private readonly Dictionary<AgentRole, Queue<QueueEntry>> _ready = [];
     private readonly PriorityQueue<QueueEntry, DateTimeOffset> _delayed = new();
     private readonly Dictionary<string, QueueEntry> _leased = new(StringComparer.Ordinal);
-    private readonly PriorityQueue<(QueueEntry Entry, long Token), DateTimeOffset> _leaseExpiries = new();
+    private DateTimeOffset _nextExpiry = DateTimeOffset.MaxValue;
     private TaskCompletionSource _workSignal = NewSignal();
     private bool _workPending;
     private long _nextToken;
@@ -69,12 +69,11 @@ public sealed class InMemoryCompanyStore : IProjectStore, IWorkQueue
             for (int i = 0; i < events.Length; i++)
             {
                 var e = commit.Events[i];
-                events[i] = e with
-                {
-                    ProjectId = commit.ProjectId,
-                    Version = version + i + 1,
-                    Timestamp = e.Timestamp == default ? now : e.Timestamp,
-                };
+                long expected = version + i + 1;
+                // Events the runtime already stamped are kept as they are: no copy.
+                events[i] = e.ProjectId == commit.ProjectId && e.Version == expected && e.Timestamp != default
+                    ? e
+                    : e with { ProjectId = commit.ProjectId, Version = expected, Timestamp = e.Timestamp == default ? now : e.Timestamp };
             }
 
             snapshot = record?.Snapshot ?? ProjectSnapshot.Create((ProjectCreated)events[0]);
@@ -208,7 +207,10 @@ public sealed class InMemoryCompanyStore : IProjectStore, IWorkQueue
             entry.ExpiresAt = expiresAt;
             entry.WorkerId = request.WorkerId;
             _leased[entry.Item.Id] = entry;
-            _leaseExpiries.Enqueue((entry, entry.Token), entry.ExpiresAt);
+            if (expiresAt < _nextExpiry)
+            {
+                _nextExpiry = expiresAt;
+            }
             return ValueTask.FromResult<WorkLease?>(new WorkLease(entry.Item, entry.Token, request.WorkerId, entry.ExpiresAt));
         }
     }
@@ -232,9 +234,9 @@ public sealed class InMemoryCompanyStore : IProjectStore, IWorkQueue
                 maxWait = due - now;
             }
 
-            if (_leaseExpiries.TryPeek(out _, out var expiry) && expiry - now < maxWait)
+            if (_nextExpiry - now < maxWait)
             {
-                maxWait = expiry - now;
+                maxWait = _nextExpiry - now;
             }
 
             signal = _workSignal.Task;
@@ -274,7 +276,6 @@ public sealed class InMemoryCompanyStore : IProjectStore, IWorkQueue
             }
 
             entry.ExpiresAt = now + duration;
-            _leaseExpiries.Enqueue((entry, entry.Token), entry.ExpiresAt);
             return ValueTask.FromResult(lease with { ExpiresAt = entry.ExpiresAt });
         }
     }
@@ -335,12 +336,24 @@ public sealed class InMemoryCompanyStore : IProjectStore, IWorkQueue
             ReadyQueue(entry.Item.Role).Enqueue(entry);
         }
 
-        while (_leaseExpiries.TryPeek(out var expiry, out var at) && at <= now)
+        // Leases are few (one per running item), so a scan when the earliest may have lapsed is cheap and keeps nothing of completed leases.
+        if (_nextExpiry <= now)
         {
-            _leaseExpiries.Dequeue();
-            var (entry, token) = expiry;
-            // A renewed or completed lease leaves a stale expiry behind; only a lapsed current lease returns the item.
-            if (entry.Token == token && entry.ExpiresAt <= now && _leased.TryGetValue(entry.Item.Id, out var current) && ReferenceEquals(current, entry))
+            _nextExpiry = DateTimeOffset.MaxValue;
+            List<QueueEntry>? lapsed = null;
+            foreach (var entry in _leased.Values)
+            {
+                if (entry.ExpiresAt <= now)
+                {
+                    (lapsed ??= []).Add(entry);
+                }
+                else if (entry.ExpiresAt < _nextExpiry)
+                {
+                    _nextExpiry = entry.ExpiresAt;
+                }
+            }
+
+            foreach (var entry in lapsed ?? [])
             {
                 // A lapsed lease means its worker crashed or hung: that counts as a failed try.
                 entry.Item = entry.Item with { Attempt = entry.Item.Attempt + 1 };
