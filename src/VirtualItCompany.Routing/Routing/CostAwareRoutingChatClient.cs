@@ -61,7 +61,8 @@ public sealed class CostAwareRoutingChatClient : FailoverChatClient
         ArgumentNullException.ThrowIfNull(messages);
         var list = messages as IReadOnlyList<ChatMessage> ?? [.. messages];
         var request = Begin(list, options);
-        var probe = new RoutedRequest(_table, new BudgetLedger(), request.Signals, request.StartBand, null);
+        request.Dispose();
+        using var probe = new RoutedRequest(_table, new BudgetLedger(), request.Signals, request.StartBand, null);
         long remaining = Ledger.RemainingUnits(request.Account);
         while (probe.TryNext(out var candidate, out _))
         {
@@ -117,7 +118,9 @@ public sealed class CostAwareRoutingChatClient : FailoverChatClient
         if (!request.TryNext(out var candidate, out var reservation))
         {
             _requests.Remove(context);
-            RoutedRequest.Throw(request.NoCandidateLeft());
+            var error = request.NoCandidateLeft();
+            request.Dispose();
+            RoutedRequest.Throw(error);
         }
 
         var model = _table.Models[candidate.Model];
@@ -146,6 +149,7 @@ public sealed class CostAwareRoutingChatClient : FailoverChatClient
             if (isTerminal)
             {
                 _requests.Remove(context);
+                request.Dispose();
             }
         }
 

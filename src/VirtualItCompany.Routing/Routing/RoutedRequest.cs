@@ -1,15 +1,16 @@
+using System.Buffers;
 using System.Runtime.ExceptionServices;
 
 namespace VirtualItCompany.Routing;
 
 /// <summary>One call being routed: its signals, the candidates walked so far, its budget account and failures.</summary>
-internal sealed class RoutedRequest
+internal sealed class RoutedRequest : IDisposable
 {
     private readonly RouteTable _table;
     private readonly BudgetLedger _ledger;
-    private readonly RankedCandidate[] _band;
+    private RankedCandidate[] _band;
     private readonly ulong[] _seen;
-    private readonly List<RankedCandidate> _walked = [];
+    private readonly List<RankedCandidate> _walked = new(2);
     private int _bandIndex;
     private int _bandCount;
     private int _bandPosition;
@@ -23,7 +24,7 @@ internal sealed class RoutedRequest
         Signals = signals;
         StartBand = startBand;
         Account = account;
-        _band = new RankedCandidate[table.MaxBandSize];
+        _band = ArrayPool<RankedCandidate>.Shared.Rent(table.MaxBandSize);
         _seen = new ulong[(table.Models.Length + 63) / 64];
         _bandIndex = startBand - 1;
     }
@@ -120,6 +121,16 @@ internal sealed class RoutedRequest
             $"No registered model can take this call (complexity {Signals.Complexity}, needs {Signals.RequiredCapabilities}, about {Signals.ExpectedPromptTokens} prompt tokens): " +
             string.Join("; ", BuildCandidates().Select(c => $"{c.ModelId}: {c.Rejection}")),
             BuildCandidates());
+    }
+
+    /// <summary>Returns the ranking buffer to the pool; the request is done.</summary>
+    public void Dispose()
+    {
+        var band = Interlocked.Exchange(ref _band, []);
+        if (band.Length > 0)
+        {
+            ArrayPool<RankedCandidate>.Shared.Return(band, clearArray: true);
+        }
     }
 
     public static void Throw(Exception exception) => ExceptionDispatchInfo.Throw(exception);
