@@ -10,6 +10,7 @@ public class ModelSelectionBenchmark
 {
     private RouteTable _table = null!;
     private RankedCandidate[] _buffer = null!;
+    private long[] _keys = null!;
     private ulong[] _seen = null!;
     private RoutingSignals _signals;
     private BudgetLedger _ledger = null!;
@@ -24,6 +25,7 @@ public class ModelSelectionBenchmark
         _router = new CostAwareRoutingChatClient(profiles.Select(p => new RoutedModel(p, new InstantModel())), options);
         _table = _router.Table;
         _buffer = new RankedCandidate[_table.MaxBandSize];
+        _keys = new long[_table.MaxBandSize];
         _seen = new ulong[1];
         _ledger = new BudgetLedger();
         _signals = new RoutingSignals
@@ -43,7 +45,7 @@ public class ModelSelectionBenchmark
     public int Choose()
     {
         _seen[0] = 0;
-        return ModelSelector.SelectFirst(_table, _signals, 1, CostUnits.Unlimited, _buffer, _seen);
+        return ModelSelector.SelectFirst(_table, _signals, 1, CostUnits.Unlimited, _buffer, _keys, _seen);
     }
 
     [Benchmark(Description = "choose + reserve + decision record")]

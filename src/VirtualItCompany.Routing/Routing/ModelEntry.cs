@@ -17,6 +17,8 @@ internal sealed class ModelEntry
         OutputPerToken = CostUnits.PerToken(profile.Pricing.OutputPerMillion);
         LatencyTicks = profile.TypicalLatency.Ticks;
         Capabilities = profile.Capabilities;
+        MaxOutputTokens = profile.MaxOutputTokens;
+        ContextWindow = profile.ContextWindow;
         Metadata = new ChatClientMetadata(profile.Provider, null, profile.ModelId);
     }
 
@@ -37,6 +39,10 @@ internal sealed class ModelEntry
     public long LatencyTicks { get; }
 
     public ModelCapabilities Capabilities { get; }
+
+    public int MaxOutputTokens { get; }
+
+    public long ContextWindow { get; }
 
     public ChatClientMetadata Metadata { get; }
 

@@ -124,6 +124,11 @@ internal sealed class RouteTable
                 problems.Add($"No registered model can serve complexity {band.Range}: its band names {string.Join(", ", band.Models)}, and none of them is registered (registered: {string.Join(", ", ids)}). Register one of them, or give the router a policy whose bands name the models you registered (RoutingOptions.Policy).");
             }
 
+            if (members.Count > 256)
+            {
+                problems.Add($"Routing band {band.Range} has {members.Count} registered models; a band may have at most 256.");
+            }
+
             bandModels[b] = [.. members];
         }
 

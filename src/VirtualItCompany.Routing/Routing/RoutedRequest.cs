@@ -9,6 +9,7 @@ internal sealed class RoutedRequest : IDisposable
     private readonly RouteTable _table;
     private readonly BudgetLedger _ledger;
     private RankedCandidate[] _band;
+    private long[] _keys;
     private readonly ulong[] _seen;
     private readonly List<RankedCandidate> _walked = new(2);
     private int _bandIndex;
@@ -25,6 +26,7 @@ internal sealed class RoutedRequest : IDisposable
         StartBand = startBand;
         Account = account;
         _band = ArrayPool<RankedCandidate>.Shared.Rent(table.MaxBandSize);
+        _keys = ArrayPool<long>.Shared.Rent(table.MaxBandSize);
         _seen = new ulong[(table.Models.Length + 63) / 64];
         _bandIndex = startBand - 1;
     }
@@ -54,12 +56,13 @@ internal sealed class RoutedRequest : IDisposable
                     return false;
                 }
 
-                _bandCount = ModelSelector.RankBand(_table, _bandIndex, Signals, _ledger.RemainingUnits(Account), _band, _seen);
+                _bandCount = ModelSelector.EvaluateBand(_table, _bandIndex, Signals, _ledger.RemainingUnits(Account), _band, _keys, _seen);
+                ModelSelector.Sort(_keys.AsSpan(0, _bandCount));
                 _bandPosition = 0;
                 continue;
             }
 
-            candidate = _band[_bandPosition++];
+            candidate = _band[(int)(_keys[_bandPosition++] & 0xFF)];
             reservation = default;
             if (candidate.Rejection == Rejection.None && !_ledger.TryReserveUnits(Account, candidate.Cost, out reservation))
             {
@@ -130,6 +133,7 @@ internal sealed class RoutedRequest : IDisposable
         if (band.Length > 0)
         {
             ArrayPool<RankedCandidate>.Shared.Return(band, clearArray: true);
+            ArrayPool<long>.Shared.Return(Interlocked.Exchange(ref _keys, []));
         }
     }
 
