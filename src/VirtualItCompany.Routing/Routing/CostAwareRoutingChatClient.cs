@@ -1,4 +1,4 @@
-using System.Runtime.CompilerServices;
+using System.Collections.Concurrent;
 using Microsoft.Extensions.AI;
 
 namespace VirtualItCompany.Routing;
@@ -19,7 +19,8 @@ public sealed class CostAwareRoutingChatClient : FailoverChatClient
     private readonly RouteTable _table;
     private readonly IComplexityEstimator _estimator;
     private readonly ChatClientMetadata _metadata = new(ProviderName);
-    private readonly ConditionalWeakTable<RoutingContext, RoutedRequest> _requests = [];
+    // Requests in flight, by their context; removed on the terminal update (or when selection gives up).
+    private readonly ConcurrentDictionary<RoutingContext, RoutedRequest> _requests = new(ReferenceEqualityComparer.Instance);
 
     /// <summary>Creates a router over the given models.</summary>
     /// <param name="models">The registered models; each band of the policy must have at least one of them.</param>
@@ -112,12 +113,12 @@ public sealed class CostAwareRoutingChatClient : FailoverChatClient
         {
             var messages = context.Messages as IReadOnlyList<ChatMessage> ?? [.. context.Messages];
             request = Begin(messages, context.ChatOptions);
-            _requests.AddOrUpdate(context, request);
+            _requests[context] = request;
         }
 
         if (!request.TryNext(out var candidate, out var reservation))
         {
-            _requests.Remove(context);
+            _requests.TryRemove(context, out _);
             var error = request.NoCandidateLeft();
             request.Dispose();
             RoutedRequest.Throw(error);
@@ -148,7 +149,7 @@ public sealed class CostAwareRoutingChatClient : FailoverChatClient
 
             if (isTerminal)
             {
-                _requests.Remove(context);
+                _requests.TryRemove(context, out _);
                 request.Dispose();
             }
         }

@@ -48,7 +48,7 @@ internal sealed class ModelAttemptClient : IChatClient
             throw;
         }
 
-        decimal cost = Settle(response.Usage);
+        long cost = Settle(response.Usage);
         response.ModelId ??= Model.Profile.ModelId;
         _table.NoteAlias(response.ModelId, Model);
         var decision = _request.Decide(Model, _cost);
@@ -115,7 +115,7 @@ internal sealed class ModelAttemptClient : IChatClient
         {
             await enumerator.DisposeAsync().ConfigureAwait(false);
             start.Cancellation.Dispose();
-            decimal cost = Settle(completed ? usage : null);
+            long cost = Settle(completed ? usage : null);
             RoutingTelemetry.Complete(activity, modelId ?? Model.Profile.ModelId, usage?.InputTokenCount ?? 0, usage?.OutputTokenCount ?? 0, cost, decision ?? _request.Decide(Model, _cost));
         }
     }
@@ -158,17 +158,11 @@ internal sealed class ModelAttemptClient : IChatClient
     }
 
     /// <summary>Settles the reservation at the cost of <paramref name="usage"/>, or at the full reservation when the model reported none (never under-count).</summary>
-    private decimal Settle(UsageDetails? usage)
+    private long Settle(UsageDetails? usage)
     {
-        if (usage is null)
-        {
-            _ledger.SettleUnits(_reservation, _reservation.Units);
-            return CostUnits.ToDollars(_reservation.Units);
-        }
-
-        decimal cost = Model.Profile.Pricing.CostOf(usage);
-        _ledger.SettleUnits(_reservation, CostUnits.FromDollarsCeiling(cost));
-        return cost;
+        long units = usage is null ? _reservation.Units : Model.CostUnitsOf(usage);
+        _ledger.SettleUnits(_reservation, units);
+        return units;
     }
 
     private readonly record struct StreamStart(IAsyncEnumerator<ChatResponseUpdate> Enumerator, bool HasFirst, CancellationTokenSource Cancellation);

@@ -20,6 +20,8 @@ internal sealed class ModelEntry
         MaxOutputTokens = profile.MaxOutputTokens;
         ContextWindow = profile.ContextWindow;
         Metadata = new ChatClientMetadata(profile.Provider, null, profile.ModelId);
+        ActivityName = "chat " + profile.ModelId;
+        CachedInputPerToken = CostUnits.PerToken(profile.Pricing.CachedInputPerMillion ?? profile.Pricing.InputPerMillion);
     }
 
     public int Index { get; }
@@ -45,6 +47,20 @@ internal sealed class ModelEntry
     public long ContextWindow { get; }
 
     public ChatClientMetadata Metadata { get; }
+
+    public string ActivityName { get; }
+
+    public double CachedInputPerToken { get; }
+
+    /// <summary>What a call with this usage cost, in ledger units, rounded up: the same as <see cref="ModelPricing.CostOf"/>, without <see langword="decimal"/> arithmetic.</summary>
+    public long CostUnitsOf(UsageDetails usage)
+    {
+        long input = usage.InputTokenCount ?? 0;
+        long cached = Math.Min(usage.CachedInputTokenCount ?? 0, input);
+        long output = usage.OutputTokenCount ?? 0;
+        double cost = (input - cached) * InputPerToken + cached * CachedInputPerToken + output * OutputPerToken;
+        return cost <= 0 ? 0 : cost >= CostUnits.Unlimited ? CostUnits.Unlimited : (long)Math.Ceiling(cost);
+    }
 
     public override string ToString() => Profile.Id;
 }

@@ -11,7 +11,12 @@ internal static class RoutingTelemetry
 
     public static Activity? Start(ModelEntry model)
     {
-        var activity = Source.StartActivity("chat " + model.Profile.ModelId, ActivityKind.Client);
+        if (!Source.HasListeners())
+        {
+            return null;
+        }
+
+        var activity = Source.StartActivity(model.ActivityName, ActivityKind.Client);
         if (activity is not null)
         {
             activity.SetTag("gen_ai.operation.name", "chat");
@@ -22,7 +27,7 @@ internal static class RoutingTelemetry
         return activity;
     }
 
-    public static void Complete(Activity? activity, string? responseModel, long inputTokens, long outputTokens, decimal cost, RoutingDecision decision)
+    public static void Complete(Activity? activity, string? responseModel, long inputTokens, long outputTokens, long costUnits, RoutingDecision decision)
     {
         if (activity is null)
         {
@@ -32,7 +37,7 @@ internal static class RoutingTelemetry
         activity.SetTag("gen_ai.response.model", responseModel);
         activity.SetTag("gen_ai.usage.input_tokens", inputTokens);
         activity.SetTag("gen_ai.usage.output_tokens", outputTokens);
-        activity.SetTag("vic.cost_usd", (double)cost);
+        activity.SetTag("vic.cost_usd", (double)CostUnits.ToDollars(costUnits));
         activity.SetTag("vic.routing.reason", decision.Reason);
         activity.SetTag("vic.routing.estimated_cost_usd", (double)decision.EstimatedCost);
         activity.SetTag("vic.routing.complexity", decision.Complexity);
