@@ -8,6 +8,7 @@ namespace VirtualItCompany.Routing.Benchmarks;
 
 /// <summary>Reserve + settle pairs on one project and the global account: one caller, and 64 concurrent callers. Pairs/s is 1 s over the time per pair.</summary>
 [MemoryDiagnoser]
+[MedianColumn]
 [ShortRunJob]
 [Config(typeof(PairsConfig))]
 public class BudgetLedgerBenchmark

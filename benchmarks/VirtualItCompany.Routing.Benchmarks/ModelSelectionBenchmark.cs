@@ -5,6 +5,7 @@ namespace VirtualItCompany.Routing.Benchmarks;
 
 /// <summary>Choosing a model from a 50-model catalog: the ranking alone, and with the decision record built.</summary>
 [MemoryDiagnoser]
+[MedianColumn]
 [ShortRunJob]
 public class ModelSelectionBenchmark
 {

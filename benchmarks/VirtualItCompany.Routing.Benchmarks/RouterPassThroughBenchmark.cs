@@ -5,6 +5,7 @@ namespace VirtualItCompany.Routing.Benchmarks;
 
 /// <summary>What the router adds to a call: the same instant model called directly, and through the router (signals, ranking, budget, pipeline, decision).</summary>
 [MemoryDiagnoser]
+[MedianColumn]
 [ShortRunJob]
 public class RouterPassThroughBenchmark
 {
