@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(VirtualItCompany.Routing.Benchmarks.ModelSelectionBenchmark).Assembly).Run(args);
