@@ -63,6 +63,7 @@ var model = host.Services.GetRequiredService<IChatClient>().GetService<ChatClien
 AnsiConsole.Write(new Rule("[bold]VirtualItCompany quickstart[/]").LeftJustified());
 AnsiConsole.MarkupLine($"Brief: [bold]{Markup.Escape(brief.Title)}[/]");
 AnsiConsole.MarkupLine($"Model: [yellow]{Markup.Escape(model?.ProviderName ?? "?")}[/] ({Markup.Escape(model?.DefaultModelId ?? "?")}) - [yellow]offline model, no AI[/]: a deterministic stand-in that lets the team run without keys.");
+AnsiConsole.MarkupLine("Routing: [grey]one model is registered, so every call goes to it; with more (AddModel or a provider package), each call goes to the cheapest that can do it, and the progress lines say why.[/]");
 AnsiConsole.MarkupLine(auto ? "Client: [grey]answers and approvals are automatic (--auto-approve or redirected input)[/]" : "Client: [grey]you will be asked when the team needs you[/]");
 AnsiConsole.WriteLine();
 

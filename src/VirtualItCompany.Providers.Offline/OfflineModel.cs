@@ -16,6 +16,21 @@ public static class OfflineModel
     /// <summary>The provider name in the client's <see cref="ChatClientMetadata"/>.</summary>
     public const string ProviderName = "offline (no AI)";
 
+    /// <summary>Gets the offline model's profile: free, local, every capability, tier 1, catalog id <c>offline/offline-no-ai</c>.</summary>
+    public static ModelProfile Profile { get; } = new()
+    {
+        Id = "offline/" + ModelId,
+        Provider = ProviderName,
+        ModelId = ModelId,
+        Pricing = ModelPricing.Free,
+        ContextWindow = 1_000_000,
+        MaxOutputTokens = 100_000,
+        Capabilities = ModelCapabilities.Tools | ModelCapabilities.JsonSchema | ModelCapabilities.Code | ModelCapabilities.Reasoning,
+        QualityTier = 1,
+        TypicalLatency = TimeSpan.Zero,
+        IsLocal = true,
+    };
+
     /// <summary>Creates an offline chat client, for use without dependency injection.</summary>
     /// <param name="options">The options, or <see langword="null"/> for the defaults.</param>
     /// <returns>The client.</returns>

@@ -147,16 +147,21 @@ public sealed class OfflineChatClientTests
     }
 
     [Fact]
-    public void AddOfflineModel_registers_a_singleton_chat_client()
+    public void AddOfflineModel_adds_a_free_local_model_labelled_no_ai()
     {
         var services = new ServiceCollection();
 
         new CompanyBuilder(services).AddOfflineModel(o => o.MaxFeatures = 3);
 
-        var descriptor = Assert.Single(services, d => d.ServiceType == typeof(IChatClient));
+        var descriptor = Assert.Single(services, d => d.ServiceType == typeof(ModelRegistration));
         Assert.Equal(ServiceLifetime.Singleton, descriptor.Lifetime);
-        var client = Assert.IsAssignableFrom<IChatClient>(descriptor.ImplementationFactory!(null!));
+        var registration = Assert.IsType<ModelRegistration>(descriptor.ImplementationInstance);
+        Assert.Equal(ModelPricing.Free, registration.Profile.Pricing);
+        Assert.True(registration.Profile.IsLocal);
+        Assert.Equal("offline (no AI)", registration.Profile.Provider);
+        var client = registration.CreateClient(null!);
         Assert.Equal("offline-no-ai", client.GetService<ChatClientMetadata>()!.DefaultModelId);
+        Assert.DoesNotContain(services, d => d.ServiceType == typeof(IChatClient));
     }
 
     [Fact]

@@ -21,6 +21,29 @@ public static class RoutingServiceCollectionExtensions
     public static IServiceCollection UseCostAwareRouting(this IServiceCollection services, Action<RoutingOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
+        services.AddModelRouting(configure);
+        services.TryAddSingleton(sp => new CostAwareRoutingChatClient(
+            sp.GetServices<ModelRegistration>().Select(r => new RoutedModel(r.Profile, r.CreateClient(sp))),
+            sp.GetRequiredService<IOptions<RoutingOptions>>().Value,
+            sp.GetRequiredService<BudgetLedger>(),
+            sp.GetService<TimeProvider>(),
+            sp.GetRequiredService<IComplexityEstimator>()));
+        services.RemoveAll<IChatClient>();
+        services.AddSingleton<IChatClient>(sp => sp.GetRequiredService<CostAwareRoutingChatClient>());
+        return services;
+    }
+
+    /// <summary>
+    /// Adds what routing needs without choosing the company's chat client: <see cref="RoutingOptions"/> bound from
+    /// <c>VirtualItCompany:Routing</c> when configuration is available and validated at start, the <see cref="BudgetLedger"/>
+    /// and the <see cref="IComplexityEstimator"/> (each unless already registered). <c>AddVirtualItCompany</c> calls it.
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <param name="configure">Configures the options in code, or <see langword="null"/>.</param>
+    /// <returns>The services, for chaining.</returns>
+    public static IServiceCollection AddModelRouting(this IServiceCollection services, Action<RoutingOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
         var builder = services.AddOptions<RoutingOptions>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<RoutingOptions>, RoutingOptionsSetup>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RoutingOptions>, RoutingOptionsSetup>());
@@ -32,14 +55,6 @@ public static class RoutingServiceCollectionExtensions
         builder.ValidateOnStart();
         services.TryAddSingleton(sp => new BudgetLedger(sp.GetRequiredService<IOptions<RoutingOptions>>().Value.GlobalBudget));
         services.TryAddSingleton<IComplexityEstimator>(HeuristicComplexityEstimator.Instance);
-        services.TryAddSingleton(sp => new CostAwareRoutingChatClient(
-            sp.GetServices<ModelRegistration>().Select(r => new RoutedModel(r.Profile, r.CreateClient(sp))),
-            sp.GetRequiredService<IOptions<RoutingOptions>>().Value,
-            sp.GetRequiredService<BudgetLedger>(),
-            sp.GetService<TimeProvider>(),
-            sp.GetRequiredService<IComplexityEstimator>()));
-        services.RemoveAll<IChatClient>();
-        services.AddSingleton<IChatClient>(sp => sp.GetRequiredService<CostAwareRoutingChatClient>());
         return services;
     }
 

@@ -7,6 +7,7 @@ using VirtualItCompany;
 using VirtualItCompany.Agents;
 using VirtualItCompany.DependencyInjection;
 using VirtualItCompany.Lifecycle;
+using VirtualItCompany.Routing;
 using VirtualItCompany.Runtime;
 using VirtualItCompany.Storage;
 using VirtualItCompany.Workspace;
@@ -43,6 +44,17 @@ public static class VirtualItCompanyServiceCollectionExtensions
         services.AddOptions<WorkspaceOptions>().ValidateOnStart();
 
         services.TryAddSingleton(TimeProvider.System);
+        services.AddModelRouting();
+        services.TryAddSingleton(sp => new CompanyModel(
+            sp.GetService<IChatClient>()
+            ?? CostAwareRouting.CreateChatClient(
+                sp,
+                sp.GetServices<ModelRegistration>(),
+                sp.GetRequiredService<IOptions<RoutingOptions>>().Value,
+                sp.GetRequiredService<BudgetLedger>(),
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<IComplexityEstimator>())
+            ?? throw new InvalidOperationException("No model is registered. Add one to the company: AddOfflineModel() for the offline stand-in (no AI), or a provider such as AddOpenAI(...); with more than one, calls are routed to the cheapest that can do each.")));
         services.TryAddSingleton<InMemoryCompanyStore>();
         services.TryAddSingleton<IProjectStore>(sp => sp.GetRequiredService<InMemoryCompanyStore>());
         services.TryAddSingleton<IWorkQueue>(sp => sp.GetRequiredService<InMemoryCompanyStore>());
@@ -67,7 +79,7 @@ public static class VirtualItCompanyServiceCollectionExtensions
             sp.GetRequiredService<IWorkQueue>(),
             sp.GetRequiredService<IArtifactStore>(),
             sp.GetRequiredService<IWorkspaceProvider>(),
-            sp.GetService<IChatClient>() ?? throw new InvalidOperationException("No model is registered. Add one to the company: AddOfflineModel() for the offline stand-in (no AI), or a provider such as AddOpenAI(...)."),
+            sp.GetRequiredService<CompanyModel>().Client,
             sp.GetRequiredService<AgentDirectory>(),
             sp.GetRequiredService<LifecycleDecider>(),
             sp.GetRequiredService<IOptions<CompanyOptions>>(),
