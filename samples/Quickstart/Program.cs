@@ -1,4 +1,3 @@
-using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -6,6 +5,7 @@ using Quickstart;
 using Spectre.Console;
 using VirtualItCompany;
 using VirtualItCompany.Lifecycle;
+using VirtualItCompany.Providers.Offline;
 using VirtualItCompany.Workspace;
 
 var parsed = QuickstartArguments.Parse(args, out var usageError);
@@ -59,11 +59,18 @@ Console.CancelKeyPress += (_, e) =>
 };
 
 bool auto = parsed.AutoApprove || Console.IsInputRedirected;
-var model = host.Services.GetRequiredService<IChatClient>().GetService<ChatClientMetadata>();
+var models = host.Services.GetServices<ModelRegistration>().Select(r => r.Profile).ToList();
 AnsiConsole.Write(new Rule("[bold]VirtualItCompany quickstart[/]").LeftJustified());
 AnsiConsole.MarkupLine($"Brief: [bold]{Markup.Escape(brief.Title)}[/]");
-AnsiConsole.MarkupLine($"Model: [yellow]{Markup.Escape(model?.ProviderName ?? "?")}[/] ({Markup.Escape(model?.DefaultModelId ?? "?")}) - [yellow]offline model, no AI[/]: a deterministic stand-in that lets the team run without keys.");
-AnsiConsole.MarkupLine("Routing: [grey]one model is registered, so every call goes to it; with more (AddModel or a provider package), each call goes to the cheapest that can do it, and the progress lines say why.[/]");
+foreach (var profile in models)
+{
+    string label = profile.Provider == OfflineModel.ProviderName ? " - [yellow]offline model, no AI[/]: a deterministic stand-in that lets the team run without keys" : "";
+    AnsiConsole.MarkupLine($"Model: [yellow]{Markup.Escape(profile.Id)}[/] ({Markup.Escape(profile.Provider)}){label}");
+}
+
+AnsiConsole.MarkupLine(models.Count == 1
+    ? "Routing: [grey]one model is registered, so every call goes to it; with more (AddModel or a provider package), each call goes to the cheapest that can do it, and the progress lines say why.[/]"
+    : "Routing: [grey]each call goes to the cheapest model that can do it; the progress lines say why.[/]");
 AnsiConsole.MarkupLine(auto ? "Client: [grey]answers and approvals are automatic (--auto-approve or redirected input)[/]" : "Client: [grey]you will be asked when the team needs you[/]");
 AnsiConsole.WriteLine();
 
