@@ -90,4 +90,19 @@ public sealed class SetUpTests
         Assert.Contains("GlobalBudget is -5", error.Message, StringComparison.Ordinal);
         Assert.Contains("negative price", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task UseCostAwareRouting_on_a_chat_client_builder_routes_among_the_inner_client_and_the_others()
+    {
+        var fakes = Models.DefaultFakes();
+        var haiku = ModelCatalog.Default[DefaultModelIds.ClaudeHaiku];
+        var others = ModelCatalog.Default.Where(p => p.Id != haiku.Id).Select(p => new RoutedModel(p, fakes[p.Id]));
+
+        using var client = new ChatClientBuilder(fakes[haiku.Id]).UseCostAwareRouting(haiku, others).Build();
+        var response = await client.GetResponseAsync(Models.Ask("Summarise this."), new ChatOptions().WithComplexity(2), TestContext.Current.CancellationToken);
+
+        var decision = Models.DecisionOf(response);
+        Assert.Equal(DefaultModelIds.OllamaMistral, decision.ChosenModelId);
+        Assert.IsType<CostAwareRoutingChatClient>(client.GetService(typeof(CostAwareRoutingChatClient)));
+    }
 }
