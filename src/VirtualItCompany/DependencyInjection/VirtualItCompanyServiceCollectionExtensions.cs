@@ -45,7 +45,7 @@ public static class VirtualItCompanyServiceCollectionExtensions
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddModelRouting();
-        services.TryAddSingleton(sp => new CompanyModel(
+        services.TryAddSingleton(sp => CompanyModel.Create(
             sp.GetService<IChatClient>()
             ?? CostAwareRouting.CreateChatClient(
                 sp,
@@ -53,8 +53,7 @@ public static class VirtualItCompanyServiceCollectionExtensions
                 sp.GetRequiredService<IOptions<RoutingOptions>>().Value,
                 sp.GetRequiredService<BudgetLedger>(),
                 sp.GetRequiredService<TimeProvider>(),
-                sp.GetRequiredService<IComplexityEstimator>())
-            ?? throw new InvalidOperationException("No model is registered. Add one to the company: AddOfflineModel() for the offline stand-in (no AI), or a provider such as AddOpenAI(...); with more than one, calls are routed to the cheapest that can do each.")));
+                sp.GetRequiredService<IComplexityEstimator>())));
         services.TryAddSingleton<InMemoryCompanyStore>();
         services.TryAddSingleton<IProjectStore>(sp => sp.GetRequiredService<InMemoryCompanyStore>());
         services.TryAddSingleton<IWorkQueue>(sp => sp.GetRequiredService<InMemoryCompanyStore>());

@@ -168,6 +168,32 @@ public sealed class WorkflowTests
     }
 
     [Fact]
+    public async Task A_model_that_cannot_be_priced_is_refused_at_start_before_any_call_is_paid_for()
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<IChatClient>(new UnpricedModel());
+        services.AddVirtualItCompany();
+        await using var provider = services.BuildServiceProvider();
+
+        var ex = Assert.Throws<InvalidOperationException>(() => provider.GetRequiredService<WorkOrchestrator>());
+        Assert.Contains("reports no ModelPricing", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("AddModel(profile, client)", ex.Message, StringComparison.Ordinal);
+    }
+
+    private sealed class UnpricedModel : IChatClient
+    {
+        public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) => throw new InvalidOperationException("never called");
+
+        public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) => throw new InvalidOperationException("never called");
+
+        public object? GetService(Type serviceType, object? serviceKey = null) => null;
+
+        public void Dispose()
+        {
+        }
+    }
+
+    [Fact]
     public async Task Invalid_options_report_every_problem_at_once()
     {
         var services = new ServiceCollection();
