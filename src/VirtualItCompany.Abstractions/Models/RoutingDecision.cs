@@ -12,6 +12,9 @@ public sealed record RoutingDecision(string ChosenModelId, int Complexity, bool 
     /// <summary>The key under which a routed response carries its decision in <c>AdditionalProperties</c>.</summary>
     public const string PropertyKey = "vic.routing_decision";
 
+    /// <summary>Gets what the call was charged to the budget after it, in US dollars (the real usage priced; the reservation when usage was missing or incomplete); <see langword="null"/> before the call ends.</summary>
+    public decimal? ActualCost { get; init; }
+
     /// <summary>Gets the models tried and failed before the chosen one answered (fallbacks), oldest first.</summary>
     public IReadOnlyList<string> FailedOver { get; init; } = [];
 }
