@@ -58,23 +58,36 @@ internal sealed class WorkItemChatClient : DelegatingChatClient
         string? modelId = null;
         UsageDetails? usage = null;
         RoutingDecision? decision = null;
-        await foreach (var update in base.GetStreamingResponseAsync(messages, Tag(options), cancellationToken).ConfigureAwait(false))
+        bool recorded = false;
+        try
         {
-            modelId ??= update.ModelId;
-            decision ??= update.AdditionalProperties?.GetValueOrDefault(RoutingDecision.PropertyKey) as RoutingDecision;
-            foreach (var content in update.Contents)
+            await foreach (var update in base.GetStreamingResponseAsync(messages, Tag(options), cancellationToken).ConfigureAwait(false))
             {
-                if (content is UsageContent u)
+                modelId ??= update.ModelId;
+                decision = update.AdditionalProperties?.GetValueOrDefault(RoutingDecision.PropertyKey) as RoutingDecision ?? decision;
+                foreach (var content in update.Contents)
                 {
-                    usage ??= new UsageDetails();
-                    usage.Add(u.Details);
+                    if (content is UsageContent u)
+                    {
+                        usage ??= new UsageDetails();
+                        usage.Add(u.Details);
+                    }
                 }
+
+                yield return update;
             }
 
-            yield return update;
+            Record(modelId, usage, _timeProvider.GetElapsedTime(start), activity, decision);
+            recorded = true;
         }
-
-        Record(modelId, usage, _timeProvider.GetElapsedTime(start), activity, decision);
+        finally
+        {
+            // A stream that failed or was abandoned part-way was still (partly) paid for: record what is known.
+            if (!recorded && (modelId is not null || usage is not null))
+            {
+                Record(modelId, usage, _timeProvider.GetElapsedTime(start), activity, decision);
+            }
+        }
     }
 
     private ChatOptions Tag(ChatOptions? options)
@@ -120,7 +133,9 @@ internal sealed class WorkItemChatClient : DelegatingChatClient
 
         // A router answers for the model it chose: ask for that model's provider.
         string provider = (InnerClient.GetService(typeof(ChatClientMetadata), modelId) as ChatClientMetadata)?.ProviderName ?? _provider;
-        var call = new ModelCall(provider, modelId, usage?.InputTokenCount ?? 0, usage?.OutputTokenCount ?? 0, pricing?.CostOf(usage) ?? 0m, duration, decision);
+        // What the router charged the budget is the call's cost (it may be the reservation when usage was missing); else price the usage.
+        decimal cost = decision?.ActualCost ?? pricing?.CostOf(usage) ?? 0m;
+        var call = new ModelCall(provider, modelId, usage?.InputTokenCount ?? 0, usage?.OutputTokenCount ?? 0, cost, duration, decision);
         if (activity is not null)
         {
             activity.SetTag("gen_ai.response.model", modelId);

@@ -114,7 +114,16 @@ internal sealed class LifecycleDecider
     {
         var plan = new WorkPlan([.. recorded], []);
         plan.Events.Add(new WorkItemParked(item, "waiting for budget"));
-        plan.Events.Add(new ClientInputRequested(ClientInputKind.Budget, exhausted.Message, null, exhausted.Shortfall));
+        if (exhausted.Scope.StartsWith("project:", StringComparison.Ordinal))
+        {
+            plan.Events.Add(new ClientInputRequested(ClientInputKind.Budget, exhausted.Message, null, exhausted.Shortfall));
+        }
+        else
+        {
+            // The client's money cannot help when the company-wide budget ran out: the operator must raise it.
+            plan.Events.Add(new ProjectPaused($"The company's {exhausted.Scope} model budget is spent ({exhausted.Message}) Raise VirtualItCompany:Routing:GlobalBudget, restart, then resume the project."));
+        }
+
         return plan;
     }
 

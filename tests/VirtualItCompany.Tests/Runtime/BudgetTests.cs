@@ -50,18 +50,36 @@ public sealed class BudgetTests
         await Assert.ThrowsAsync<InvalidProjectOperationException>(() => company.Company.AddBudgetAsync(project.Id, 1m, Ct));
     }
 
+    [Fact]
+    public async Task A_spent_company_wide_budget_pauses_the_project_for_the_operator_instead_of_asking_the_client()
+    {
+        var model = new BudgetGate { Scope = "global" };
+        await using var company = new TestCompany(b => b.Services.AddSingleton<IChatClient>(model));
+        var project = await company.Company.SubmitAsync(TestCompany.Brief(), Ct);
+
+        var events = await company.WatchUntilAsync(project.Id, e => e is ProjectPaused);
+
+        Assert.DoesNotContain(events, e => e is ClientInputRequested);
+        Assert.Contains("GlobalBudget", ((ProjectPaused)events[^1]).Reason, StringComparison.Ordinal);
+        model.Open = true;
+        await company.Company.ResumeAsync(project.Id, Ct);
+        await company.WatchUntilAsync(project.Id, e => e is ProjectCompleted, events[^1].Version);
+    }
+
     /// <summary>A model that refuses every call as over budget until opened, as a router does when nothing fits.</summary>
     private sealed class BudgetGate : IChatClient
     {
+        public string Scope { get; init; } = "project:test";
+
         private readonly FakeChatClient _inner = new("fake-model", new ModelPricing(1m, 2m));
 
         public volatile bool Open;
 
         public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
-            Open ? _inner.GetResponseAsync(messages, options, cancellationToken) : throw new BudgetExhaustedException("project:test", 1.5m, 1m);
+            Open ? _inner.GetResponseAsync(messages, options, cancellationToken) : throw new BudgetExhaustedException(Scope, 1.5m, 1m);
 
         public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
-            Open ? _inner.GetStreamingResponseAsync(messages, options, cancellationToken) : throw new BudgetExhaustedException("project:test", 1.5m, 1m);
+            Open ? _inner.GetStreamingResponseAsync(messages, options, cancellationToken) : throw new BudgetExhaustedException(Scope, 1.5m, 1m);
 
         public object? GetService(Type serviceType, object? serviceKey = null) => _inner.GetService(serviceType, serviceKey);
 
