@@ -82,7 +82,8 @@ public sealed class CostAwareRoutingChatClient : FailoverChatClient
         ArgumentNullException.ThrowIfNull(serviceType);
         if (serviceKey is string key)
         {
-            if (_table.Find(key) is not { } model)
+            // A router over one model lets it answer for any id it reports (providers often report dated variants).
+            if ((_table.Find(key) ?? (_table.Models.Length == 1 ? _table.Models[0] : null)) is not { } model)
             {
                 return null;
             }
@@ -100,7 +101,8 @@ public sealed class CostAwareRoutingChatClient : FailoverChatClient
 
         return serviceType == typeof(ChatClientMetadata) ? _metadata
             : serviceType == typeof(BudgetLedger) ? Ledger
-            : serviceType == typeof(ModelPricing) || serviceType == typeof(ModelProfile) ? null
+            : serviceType == typeof(ModelPricing) ? (_table.Models.Length == 1 ? _table.Models[0].Profile.Pricing : null)
+            : serviceType == typeof(ModelProfile) ? (_table.Models.Length == 1 ? _table.Models[0].Profile : null)
             : serviceType.IsInstanceOfType(this) ? this
             : null;
     }
