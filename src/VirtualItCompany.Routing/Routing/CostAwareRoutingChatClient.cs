@@ -16,6 +16,12 @@ public sealed class CostAwareRoutingChatClient : FailoverChatClient
     /// <summary>The provider name the router reports in its own <see cref="ChatClientMetadata"/>.</summary>
     public const string ProviderName = "virtual-it-company router";
 
+    /// <summary>
+    /// The <see cref="Exception.Data"/> key under which a <see cref="BudgetExhaustedException"/> carries the failure of a
+    /// model tried before the budget stopped the call (the budget is what surfaces; the earlier failure is kept here).
+    /// </summary>
+    public const string LastFailureDataKey = "vic.routing.last_failure";
+
     private readonly RouteTable _table;
     private readonly IComplexityEstimator _estimator;
     private readonly ChatClientMetadata _metadata = new(ProviderName);

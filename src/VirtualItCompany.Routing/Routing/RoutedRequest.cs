@@ -95,14 +95,12 @@ internal sealed class RoutedRequest : IDisposable
         }
     }
 
-    /// <summary>The error for a call no candidate could take: the last failure, the budget, or why none qualified.</summary>
+    /// <summary>
+    /// The error for a call no candidate could take: the budget when any candidate did not fit it (a model that failed
+    /// earlier must not hide that the budget is what stops the call), else the last failure, else why none qualified.
+    /// </summary>
     public Exception NoCandidateLeft()
     {
-        if (_lastFailure is not null)
-        {
-            return _lastFailure;
-        }
-
         long needed = long.MaxValue;
         foreach (var c in _walked)
         {
@@ -117,7 +115,19 @@ internal sealed class RoutedRequest : IDisposable
             var global = _ledger.Global;
             bool projectShort = Account is not null && Account.RemainingUnits < needed;
             var scope = projectShort ? Account! : global;
-            return new BudgetExhaustedException(scope.Scope, CostUnits.ToDollars(needed), CostUnits.ToDollars(scope.RemainingUnits));
+            var exhausted = new BudgetExhaustedException(scope.Scope, CostUnits.ToDollars(needed), CostUnits.ToDollars(scope.RemainingUnits));
+            if (_lastFailure is not null)
+            {
+                // BudgetExhaustedException has no inner-exception constructor; the earlier model failure travels in Data.
+                exhausted.Data[CostAwareRoutingChatClient.LastFailureDataKey] = _lastFailure;
+            }
+
+            return exhausted;
+        }
+
+        if (_lastFailure is not null)
+        {
+            return _lastFailure;
         }
 
         return new ModelRoutingException(
