@@ -4,8 +4,9 @@ using Microsoft.Extensions.AI;
 namespace VirtualItCompany.Routing;
 
 /// <summary>
-/// One attempt of a routed call on one model: runs it through the model's resilience pipeline, settles the budget
-/// from the real usage (or releases it on failure), and stamps the routing decision on the response.
+/// One attempt of a routed call on one model: runs it through the model's resilience pipeline (each retry reserving
+/// its own budget), settles the budget from the real usage (charging failed attempts that may have been billed at their
+/// reservation, releasing only those that certainly were not), and stamps the routing decision on the response.
 /// </summary>
 internal sealed class ModelAttemptClient : IChatClient
 {
@@ -33,22 +34,35 @@ internal sealed class ModelAttemptClient : IChatClient
     {
         using var activity = RoutingTelemetry.Start(Model);
         options ??= OptionsForCallWithout();
+        var attempts = new AttemptBudget(this);
         ChatResponse response;
         try
         {
             response = await Model.Pipeline.ExecuteAsync(
-                static (state, ct) => new ValueTask<ChatResponse>(state.Model.Client.GetResponseAsync(state.messages, state.options, ct)),
-                (Model, messages, options),
+                static async (state, ct) =>
+                {
+                    var reservation = state.attempts.Reserve();
+                    try
+                    {
+                        return await state.Model.Client.GetResponseAsync(state.messages, state.options, ct).ConfigureAwait(false);
+                    }
+                    catch (Exception ex)
+                    {
+                        state.attempts.Failed(reservation, ex);
+                        throw;
+                    }
+                },
+                (Model, messages, options, attempts),
                 cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
-            _ledger.Release(_reservation);
+            attempts.ReleaseUnused();
             RoutingTelemetry.Fail(activity, ex);
             throw;
         }
 
-        long cost = Settle(response.Usage);
+        long cost = Settle(attempts.Current, response.Usage);
         response.ModelId ??= Model.Profile.ModelId;
         _table.NoteAlias(response.ModelId, Model);
         var decision = _request.Decide(Model, _cost);
@@ -61,17 +75,30 @@ internal sealed class ModelAttemptClient : IChatClient
     {
         using var activity = RoutingTelemetry.Start(Model);
         options ??= OptionsForCallWithout();
+        var attempts = new AttemptBudget(this);
         StreamStart start;
         try
         {
             start = await Model.Pipeline.ExecuteAsync(
-                static (state, ct) => StartAsync(state.Model.Client, state.messages, state.options, ct, state.cancellationToken),
-                (Model, messages, options, cancellationToken),
+                static async (state, ct) =>
+                {
+                    var reservation = state.attempts.Reserve();
+                    try
+                    {
+                        return await StartAsync(state.Model.Client, state.messages, state.options, ct, state.cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (Exception ex)
+                    {
+                        state.attempts.Failed(reservation, ex);
+                        throw;
+                    }
+                },
+                (Model, messages, options, cancellationToken, attempts),
                 cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
-            _ledger.Release(_reservation);
+            attempts.ReleaseUnused();
             RoutingTelemetry.Fail(activity, ex);
             throw;
         }
@@ -115,7 +142,7 @@ internal sealed class ModelAttemptClient : IChatClient
         {
             await enumerator.DisposeAsync().ConfigureAwait(false);
             start.Cancellation.Dispose();
-            long cost = Settle(completed ? usage : null);
+            long cost = Settle(attempts.Current, completed ? usage : null);
             RoutingTelemetry.Complete(activity, modelId ?? Model.Profile.ModelId, usage?.InputTokenCount ?? 0, usage?.OutputTokenCount ?? 0, cost, decision ?? _request.Decide(Model, _cost));
         }
     }
@@ -157,12 +184,70 @@ internal sealed class ModelAttemptClient : IChatClient
         }
     }
 
-    /// <summary>Settles the reservation at the cost of <paramref name="usage"/>, or at the full reservation when the model reported none (never under-count).</summary>
-    private long Settle(UsageDetails? usage)
+    /// <summary>
+    /// Settles <paramref name="reservation"/> at the cost of <paramref name="usage"/>, or at the full reservation when the
+    /// model reported no usage or an incomplete one (input or output tokens missing): never under-count.
+    /// </summary>
+    private long Settle(in BudgetReservation reservation, UsageDetails? usage)
     {
-        long units = usage is null ? _reservation.Units : Model.CostUnitsOf(usage);
-        _ledger.SettleUnits(_reservation, units);
+        long units = usage is { InputTokenCount: not null, OutputTokenCount: not null } ? Model.CostUnitsOf(usage) : reservation.Units;
+        _ledger.SettleUnits(reservation, units);
         return units;
+    }
+
+    /// <summary>
+    /// The budget of each attempt of one call on this model. The first attempt uses the reservation the router made
+    /// when it chose the model; each retry Polly makes reserves the same worst case again, inside the pipeline, and a
+    /// retry that does not fit the budget stops the retries with <see cref="BudgetExhaustedException"/>. A failed attempt
+    /// is released only when it certainly cost nothing (<see cref="TransientFailures.CertainlyNotBilled"/>); otherwise it
+    /// is charged at its reservation, so spend never under-counts and never passes a limit.
+    /// </summary>
+    private sealed class AttemptBudget(ModelAttemptClient owner)
+    {
+        private BudgetReservation? _unused = owner._reservation;
+
+        /// <summary>The reservation of the attempt that succeeded (the last one reserved).</summary>
+        public BudgetReservation Current { get; private set; } = owner._reservation;
+
+        public BudgetReservation Reserve()
+        {
+            if (_unused is { } first)
+            {
+                _unused = null;
+                return Current = first;
+            }
+
+            if (!owner._ledger.TryReserveUnits(owner._request.Account, owner._cost, out var reservation))
+            {
+                throw owner._request.BudgetExhausted(owner._cost);
+            }
+
+            owner._request.Retried();
+            return Current = reservation;
+        }
+
+        public void Failed(in BudgetReservation reservation, Exception exception)
+        {
+            if (TransientFailures.CertainlyNotBilled(exception))
+            {
+                owner._ledger.Release(reservation);
+            }
+            else
+            {
+                owner._ledger.SettleUnits(reservation, reservation.Units);
+                owner._request.ChargedFailure(reservation.Units);
+            }
+        }
+
+        /// <summary>Releases the first reservation when no attempt ran (the circuit was open, or the call was cancelled before it).</summary>
+        public void ReleaseUnused()
+        {
+            if (_unused is { } first)
+            {
+                _unused = null;
+                owner._ledger.Release(first);
+            }
+        }
     }
 
     private readonly record struct StreamStart(IAsyncEnumerator<ChatResponseUpdate> Enumerator, bool HasFirst, CancellationTokenSource Cancellation);

@@ -112,10 +112,7 @@ internal sealed class RoutedRequest : IDisposable
 
         if (needed != long.MaxValue)
         {
-            var global = _ledger.Global;
-            bool projectShort = Account is not null && Account.RemainingUnits < needed;
-            var scope = projectShort ? Account! : global;
-            var exhausted = new BudgetExhaustedException(scope.Scope, CostUnits.ToDollars(needed), CostUnits.ToDollars(scope.RemainingUnits));
+            var exhausted = BudgetExhausted(needed);
             if (_lastFailure is not null)
             {
                 // BudgetExhaustedException has no inner-exception constructor; the earlier model failure travels in Data.
@@ -136,6 +133,26 @@ internal sealed class RoutedRequest : IDisposable
             BuildCandidates());
     }
 
+    /// <summary>The extra attempts (Polly retries) that called a model again, across every model tried for the call.</summary>
+    public int Retries { get; private set; }
+
+    /// <summary>What failed attempts that may have been billed were charged, in units, across every model tried for the call.</summary>
+    public long ChargedFailureUnits { get; private set; }
+
+    /// <summary>Records a retry that reserved its own budget and called the model again.</summary>
+    public void Retried() => Retries++;
+
+    /// <summary>Records a failed attempt charged at its reservation.</summary>
+    public void ChargedFailure(long units) => ChargedFailureUnits += units;
+
+    /// <summary>The error for a call that needs <paramref name="needed"/> units more than is left in its project's or the global budget.</summary>
+    public BudgetExhaustedException BudgetExhausted(long needed)
+    {
+        bool projectShort = Account is not null && Account.RemainingUnits < needed;
+        var scope = projectShort ? Account! : _ledger.Global;
+        return new BudgetExhaustedException(scope.Scope, CostUnits.ToDollars(needed), CostUnits.ToDollars(scope.RemainingUnits));
+    }
+
     /// <summary>Returns the ranking buffer to the pool; the request is done.</summary>
     public void Dispose()
     {
@@ -151,7 +168,7 @@ internal sealed class RoutedRequest : IDisposable
 
     public RoutingDecision Decide(ModelEntry chosen, long cost)
     {
-        string reason = DecisionText.Reason(_table, chosen, _bandIndex, StartBand, Signals, FailoverCount);
+        string reason = DecisionText.Reason(_table, chosen, _bandIndex, StartBand, Signals, FailoverCount, Retries);
         return new RoutingDecision(chosen.Profile.Id, Signals.Complexity, Signals.ComplexityEstimated, reason, CostUnits.ToDollars(cost), BuildCandidates())
         {
             FailedOver = _failedOver is null ? [] : [.. _failedOver],

@@ -21,6 +21,9 @@ internal sealed class FakeModel(string modelId) : IChatClient
 
     public bool ReportUsage { get; set; } = true;
 
+    /// <summary>Whether the usage it reports has its output tokens (some providers leave them out).</summary>
+    public bool ReportOutputTokens { get; set; } = true;
+
     public TimeSpan Delay { get; set; }
 
     public string[] Chunks { get; set; } = ["Hello", " from ", "the model"];
@@ -100,6 +103,6 @@ internal sealed class FakeModel(string modelId) : IChatClient
     {
         // Real tokenizers give about a token per four characters: never more than the router's byte-count bound.
         InputTokenCount = messages.Sum(m => m.Text.Length) / 4 + 1,
-        OutputTokenCount = Math.Min(OutputTokens, options?.MaxOutputTokens ?? OutputTokens),
+        OutputTokenCount = ReportOutputTokens ? Math.Min(OutputTokens, options?.MaxOutputTokens ?? OutputTokens) : null,
     };
 }
