@@ -1,4 +1,6 @@
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace VirtualItCompany.Routing;
 
@@ -37,6 +39,6 @@ public static class CostAwareRouting
         }
 
         var models = list.Select(r => new RoutedModel(r.Profile, r.CreateClient(services)));
-        return new CostAwareRoutingChatClient(models, options, ledger, timeProvider, complexityEstimator);
+        return new CostAwareRoutingChatClient(models, options, ledger, timeProvider, complexityEstimator, services.GetService<ILoggerFactory>()?.CreateLogger<CostAwareRoutingChatClient>());
     }
 }

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
 
 namespace VirtualItCompany.Routing;
 
@@ -8,7 +9,7 @@ namespace VirtualItCompany.Routing;
 /// its own budget), settles the budget from the real usage (charging failed attempts that may have been billed at their
 /// reservation, releasing only those that certainly were not), and stamps the routing decision on the response.
 /// </summary>
-internal sealed class ModelAttemptClient : IChatClient
+internal sealed partial class ModelAttemptClient : IChatClient
 {
     private readonly RouteTable _table;
     private readonly BudgetLedger _ledger;
@@ -16,9 +17,11 @@ internal sealed class ModelAttemptClient : IChatClient
     private readonly BudgetReservation _reservation;
     private readonly long _cost;
     private readonly int _outputTokens;
+    private readonly ILogger _logger;
 
-    public ModelAttemptClient(RouteTable table, BudgetLedger ledger, RoutedRequest request, ModelEntry model, in RankedCandidate candidate, in BudgetReservation reservation)
+    public ModelAttemptClient(RouteTable table, BudgetLedger ledger, RoutedRequest request, ModelEntry model, in RankedCandidate candidate, in BudgetReservation reservation, ILogger logger)
     {
+        _logger = logger;
         _table = table;
         _ledger = ledger;
         _request = request;
@@ -33,7 +36,6 @@ internal sealed class ModelAttemptClient : IChatClient
     public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         using var activity = RoutingTelemetry.Start(Model);
-        options ??= OptionsForCallWithout();
         var attempts = new AttemptBudget(this);
         ChatResponse response;
         try
@@ -44,7 +46,7 @@ internal sealed class ModelAttemptClient : IChatClient
                     var reservation = state.attempts.Reserve();
                     try
                     {
-                        return await state.Model.Client.GetResponseAsync(state.messages, state.options, ct).ConfigureAwait(false);
+                        return await state.Model.Client.GetResponseAsync(state.messages, state.attempts.Capped(state.options), ct).ConfigureAwait(false);
                     }
                     catch (Exception ex)
                     {
@@ -62,7 +64,7 @@ internal sealed class ModelAttemptClient : IChatClient
             throw;
         }
 
-        long cost = Settle(attempts.Current, response.Usage);
+        long cost = await SettleWinningAsync(attempts.Current, response.Usage).ConfigureAwait(false);
         response.ModelId ??= Model.Profile.ModelId;
         _table.NoteAlias(response.ModelId, Model);
         var decision = _request.Decide(Model, _cost);
@@ -74,7 +76,6 @@ internal sealed class ModelAttemptClient : IChatClient
     public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         using var activity = RoutingTelemetry.Start(Model);
-        options ??= OptionsForCallWithout();
         var attempts = new AttemptBudget(this);
         StreamStart start;
         try
@@ -85,7 +86,7 @@ internal sealed class ModelAttemptClient : IChatClient
                     var reservation = state.attempts.Reserve();
                     try
                     {
-                        return await StartAsync(state.Model.Client, state.messages, state.options, ct, state.cancellationToken).ConfigureAwait(false);
+                        return await StartAsync(state.Model.Client, state.messages, state.attempts.Capped(state.options), ct, state.cancellationToken).ConfigureAwait(false);
                     }
                     catch (Exception ex)
                     {
@@ -142,7 +143,7 @@ internal sealed class ModelAttemptClient : IChatClient
         {
             await enumerator.DisposeAsync().ConfigureAwait(false);
             start.Cancellation.Dispose();
-            long cost = Settle(attempts.Current, completed ? usage : null);
+            long cost = await SettleWinningAsync(attempts.Current, completed ? usage : null).ConfigureAwait(false);
             RoutingTelemetry.Complete(activity, modelId ?? Model.Profile.ModelId, usage?.InputTokenCount ?? 0, usage?.OutputTokenCount ?? 0, cost, decision ?? _request.Decide(Model, _cost));
         }
     }
@@ -154,8 +155,34 @@ internal sealed class ModelAttemptClient : IChatClient
         // The attempt owns nothing; the model's client belongs to its registration.
     }
 
-    /// <summary>Options for a call made without any: the model must still be capped at what was reserved.</summary>
-    private ChatOptions OptionsForCallWithout() => new() { MaxOutputTokens = _outputTokens, ModelId = Model.Profile.ModelId };
+    /// <summary>
+    /// The options the model is called with: a copy of the call's (or new ones), capped at the output tokens reserved and
+    /// naming the model's own id, made right before the model's client is called so nothing between the router and the
+    /// model can raise the cap past the reservation.
+    /// </summary>
+    private ChatOptions Capped(ChatOptions? options)
+    {
+        var capped = options?.Clone() ?? new ChatOptions();
+        capped.MaxOutputTokens = _outputTokens;
+        capped.ModelId = Model.Profile.ModelId;
+        return capped;
+    }
+
+    /// <summary>
+    /// Settles the winning attempt; when the model produced more than was reserved (it ignored the output cap) the real
+    /// cost is still charged, since it was spent, and the call is logged and counted as a failure of the model's health.
+    /// </summary>
+    private async ValueTask<long> SettleWinningAsync(BudgetReservation reservation, UsageDetails? usage)
+    {
+        long cost = Settle(reservation, usage);
+        if (cost > reservation.Units || usage?.OutputTokenCount > _outputTokens)
+        {
+            Log.ExceededReservation(_logger, Model.Profile.Id, usage?.OutputTokenCount ?? 0, _outputTokens, CostUnits.ToDollars(cost), CostUnits.ToDollars(reservation.Units));
+            await ModelPipelines.ReportExceededReservationAsync(Model.Pipeline).ConfigureAwait(false);
+        }
+
+        return cost;
+    }
 
     /// <summary>Starts the stream and waits for its first update inside the pipeline, so retries, the breaker and the timeout cover it.</summary>
     /// <remarks>The stream runs on its own token source: Polly's per-attempt token is pooled and must not outlive the attempt.</remarks>
@@ -209,6 +236,8 @@ internal sealed class ModelAttemptClient : IChatClient
         /// <summary>The reservation of the attempt that succeeded (the last one reserved).</summary>
         public BudgetReservation Current { get; private set; } = owner._reservation;
 
+        public ChatOptions Capped(ChatOptions? options) => owner.Capped(options);
+
         public BudgetReservation Reserve()
         {
             if (_unused is { } first)
@@ -251,4 +280,10 @@ internal sealed class ModelAttemptClient : IChatClient
     }
 
     private readonly record struct StreamStart(IAsyncEnumerator<ChatResponseUpdate> Enumerator, bool HasFirst, CancellationTokenSource Cancellation);
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "Model {ModelId} produced {OutputTokens} output tokens where {ReservedTokens} were reserved; it cost ${Cost} against a reservation of ${Reserved}. The real cost was charged and the call counts as a failure of the model's health.")]
+        public static partial void ExceededReservation(ILogger logger, string modelId, long outputTokens, int reservedTokens, decimal cost, decimal reserved);
+    }
 }
