@@ -1,14 +1,12 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 
 namespace VirtualItCompany.Routing;
 
-/// <summary>The sentences of a routing decision; the common ones are built once and reused.</summary>
+/// <summary>The sentences of a routing decision; the common reasons are built once per router (in its <see cref="RouteTable"/>, since they name its models) and reused.</summary>
 internal static class DecisionText
 {
     private const int MaxCachedReasons = 4_096;
     private static readonly string?[] MissingTexts = new string?[64];
-    private static readonly ConcurrentDictionary<ulong, string> Reasons = new();
 
     public static string? Rejection(in RankedCandidate candidate, ModelProfile profile, in RoutingSignals signals) => candidate.Rejection switch
     {
@@ -35,15 +33,15 @@ internal static class DecisionText
             | ((ulong)(uint)Math.Min(failovers, 255) << 52)
             | ((ulong)(uint)Math.Min(retries, 15) << 60);
         bool cacheable = failovers < 255 && retries < 15;
-        if (cacheable && Reasons.TryGetValue(key, out var reason))
+        if (cacheable && table.Reasons.TryGetValue(key, out var reason))
         {
             return reason;
         }
 
         reason = Build(table, chosen, band, startBand, signals, failovers, retries);
-        if (cacheable && Reasons.Count < MaxCachedReasons)
+        if (cacheable && table.Reasons.Count < MaxCachedReasons)
         {
-            Reasons.TryAdd(key, reason);
+            table.Reasons.TryAdd(key, reason);
         }
 
         return reason;

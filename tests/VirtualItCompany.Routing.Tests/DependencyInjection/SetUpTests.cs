@@ -33,6 +33,7 @@ public sealed class SetUpTests
             var response = await router.GetResponseAsync(Models.Ask("hi"), new ChatOptions().WithComplexity(complexity), Ct);
             var decision = Models.DecisionOf(response);
             Assert.Equal(profile.Id, decision.ChosenModelId);
+            Assert.Contains(profile.Id, decision.Reason, StringComparison.Ordinal);
         }
 
         Assert.Equal(3, fake.Calls);
