@@ -12,7 +12,10 @@ namespace VirtualItCompany.Routing;
 /// budgets, calls the model with a copy of the options whose <see cref="ChatOptions.MaxOutputTokens"/> is what it
 /// reserved, and settles the real cost after (a model that still exceeds it is charged, logged and counted unhealthy).
 /// A failure before any output falls back to the next candidate; once streamed output has been exposed it is rethrown.
-/// Every response carries its <see cref="RoutingDecision"/> under <see cref="RoutingDecision.PropertyKey"/>.
+/// Every response carries its <see cref="RoutingDecision"/> under <see cref="RoutingDecision.PropertyKey"/>; its
+/// <see cref="RoutingDecision.ActualCost"/> is everything the call was charged to the budget: the answering model's
+/// settled cost plus each failed attempt (retries, models failed over) charged at its reservation. A stream carries the
+/// decision on its first update (without the actual cost) and again, with it, on a final update once it has ended.
 /// </summary>
 public sealed class CostAwareRoutingChatClient : FailoverChatClient
 {

@@ -67,7 +67,7 @@ internal sealed partial class ModelAttemptClient : IChatClient
         long cost = await SettleWinningAsync(attempts.Current, response.Usage).ConfigureAwait(false);
         response.ModelId ??= Model.Profile.ModelId;
         _table.NoteAlias(response.ModelId, Model);
-        var decision = _request.Decide(Model, _cost);
+        var decision = _request.Decide(Model, _cost) with { ActualCost = ActualCost(cost) };
         (response.AdditionalProperties ??= [])[RoutingDecision.PropertyKey] = decision;
         RoutingTelemetry.Complete(activity, response.ModelId, response.Usage?.InputTokenCount ?? 0, response.Usage?.OutputTokenCount ?? 0, cost, decision);
         return response;
@@ -107,8 +107,10 @@ internal sealed partial class ModelAttemptClient : IChatClient
         var enumerator = start.Enumerator;
         UsageDetails? usage = null;
         string? modelId = null;
-        bool completed = false;
+        bool settled = false;
+        long cost = 0;
         RoutingDecision? decision = null;
+        ChatResponseUpdate? last = null;
         try
         {
             bool hasCurrent = start.HasFirst;
@@ -133,17 +135,33 @@ internal sealed partial class ModelAttemptClient : IChatClient
                     (update.AdditionalProperties ??= [])[RoutingDecision.PropertyKey] = decision;
                 }
 
+                last = update;
                 yield return update;
                 hasCurrent = await enumerator.MoveNextAsync().ConfigureAwait(false);
             }
 
-            completed = true;
+            // The stream ended: settle now, and end with an update carrying the decision with what was charged.
+            cost = await SettleWinningAsync(attempts.Current, usage).ConfigureAwait(false);
+            settled = true;
+            decision = (decision ?? _request.Decide(Model, _cost)) with { ActualCost = ActualCost(cost) };
+            yield return new ChatResponseUpdate
+            {
+                ModelId = modelId ?? Model.Profile.ModelId,
+                ResponseId = last?.ResponseId,
+                MessageId = last?.MessageId,
+                AdditionalProperties = new() { [RoutingDecision.PropertyKey] = decision },
+            };
         }
         finally
         {
             await enumerator.DisposeAsync().ConfigureAwait(false);
             start.Cancellation.Dispose();
-            long cost = await SettleWinningAsync(attempts.Current, completed ? usage : null).ConfigureAwait(false);
+            if (!settled)
+            {
+                // Broken or abandoned mid-stream: the model may have produced anything up to the cap; charge the reservation.
+                cost = await SettleWinningAsync(attempts.Current, null).ConfigureAwait(false);
+            }
+
             RoutingTelemetry.Complete(activity, modelId ?? Model.Profile.ModelId, usage?.InputTokenCount ?? 0, usage?.OutputTokenCount ?? 0, cost, decision ?? _request.Decide(Model, _cost));
         }
     }
@@ -154,6 +172,13 @@ internal sealed partial class ModelAttemptClient : IChatClient
     {
         // The attempt owns nothing; the model's client belongs to its registration.
     }
+
+    /// <summary>
+    /// What the call was charged, in dollars, for <see cref="RoutingDecision.ActualCost"/>: the winning attempt's settled
+    /// cost plus every failed attempt (retries and failed-over models) that was charged at its reservation, so the sum the
+    /// runtime records is exactly what the ledger charged for the call.
+    /// </summary>
+    private decimal ActualCost(long winningUnits) => CostUnits.ToDollars(winningUnits + _request.ChargedFailureUnits);
 
     /// <summary>
     /// The options the model is called with: a copy of the call's (or new ones), capped at the output tokens reserved and
