@@ -199,6 +199,7 @@ public sealed class CostAwareRoutingChatClient : FailoverChatClient
             LatencyCritical = tags.LatencyCritical,
             RequiredCapabilities = measure.Required,
             PromptTokenBound = measure.TokenBound,
+            PromptUnbounded = measure.Unbounded,
             ExpectedPromptTokens = measure.ExpectedTokens,
             RequestedOutputTokens = options?.MaxOutputTokens ?? routing.DefaultMaxOutputTokens,
             Attempt = tags.Attempt,
