@@ -97,4 +97,17 @@ public sealed class RoutingOptions
 
         return problems;
     }
+
+    /// <summary>A copy of these options with another policy; the catalog overrides and resilience settings are shared.</summary>
+    internal RoutingOptions WithPolicy(RoutingPolicy policy) => new()
+    {
+        Models = Models,
+        Policy = policy,
+        TierDownThreshold = TierDownThreshold,
+        DefaultMaxOutputTokens = DefaultMaxOutputTokens,
+        GlobalBudget = GlobalBudget,
+        MessageOverheadTokens = MessageOverheadTokens,
+        ImageTokens = ImageTokens,
+        Resilience = Resilience,
+    };
 }

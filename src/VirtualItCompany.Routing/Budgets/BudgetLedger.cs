@@ -4,8 +4,9 @@ namespace VirtualItCompany.Routing;
 
 /// <summary>
 /// Project and global budgets, safe under concurrency and lock-free: a call reserves its worst-case cost before it is
-/// made (in its project's account and the global one), settles its real cost after, or releases the reservation on
-/// failure. A reservation that would take any account past its limit is refused, so spend never exceeds a budget as
+/// made (in its project's account and the global one), settles its real cost after (the whole reservation when usage
+/// is missing or incomplete, or when it failed after the request may have been billed), or releases the reservation
+/// when it certainly cost nothing. A reservation that would take any account past its limit is refused, so spend never exceeds a budget as
 /// long as each call costs no more than it reserved.
 /// </summary>
 public sealed class BudgetLedger

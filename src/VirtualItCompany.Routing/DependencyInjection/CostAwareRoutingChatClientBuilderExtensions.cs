@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.DependencyInjection;
 using VirtualItCompany;
 using VirtualItCompany.Routing;
@@ -32,7 +33,8 @@ public static class CostAwareRoutingChatClientBuilderExtensions
                 options,
                 services.GetService<BudgetLedger>(),
                 services.GetService<TimeProvider>(),
-                services.GetService<IComplexityEstimator>());
+                services.GetService<IComplexityEstimator>(),
+                services.GetService<ILoggerFactory>()?.CreateLogger<CostAwareRoutingChatClient>());
         });
     }
 }

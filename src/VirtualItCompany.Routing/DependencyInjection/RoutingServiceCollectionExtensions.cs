@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -27,7 +28,8 @@ public static class RoutingServiceCollectionExtensions
             sp.GetRequiredService<IOptions<RoutingOptions>>().Value,
             sp.GetRequiredService<BudgetLedger>(),
             sp.GetService<TimeProvider>(),
-            sp.GetRequiredService<IComplexityEstimator>()));
+            sp.GetRequiredService<IComplexityEstimator>(),
+            sp.GetService<ILoggerFactory>()?.CreateLogger<CostAwareRoutingChatClient>()));
         services.RemoveAll<IChatClient>();
         services.AddSingleton<IChatClient>(sp => sp.GetRequiredService<CostAwareRoutingChatClient>());
         return services;

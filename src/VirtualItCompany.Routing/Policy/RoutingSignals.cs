@@ -21,6 +21,12 @@ public readonly record struct RoutingSignals
     /// <summary>Gets a true upper bound of the prompt's tokens, used to reserve its worst-case cost.</summary>
     public long PromptTokenBound { get; init; }
 
+    /// <summary>
+    /// Gets whether the prompt holds something the router cannot size (a hosted tool, a hosted file, a URI to a document,
+    /// an unknown content type): its cost is then reserved as if the prompt filled each model's whole context window.
+    /// </summary>
+    public bool PromptUnbounded { get; init; }
+
     /// <summary>Gets the expected prompt tokens, used to check that the call fits a model's context window.</summary>
     public long ExpectedPromptTokens { get; init; }
 

@@ -8,6 +8,22 @@ namespace VirtualItCompany.Routing;
 /// <summary>Builds a model's resilience pipeline: retry (outermost, honouring Retry-After), circuit breaker, then a timeout per attempt.</summary>
 internal static class ModelPipelines
 {
+    /// <summary>
+    /// Counts one failure against the model's circuit: a call that produced more output than was reserved. The
+    /// breaker only learns from outcomes, so a marker outcome is sent through the pipeline (no model is called).
+    /// </summary>
+    public static async ValueTask ReportExceededReservationAsync(ResiliencePipeline pipeline)
+    {
+        try
+        {
+            await pipeline.ExecuteAsync(static _ => ValueTask.FromResult<object>(ExceededReservation.Instance), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (BrokenCircuitException)
+        {
+            // Already open: nothing more to count.
+        }
+    }
+
     public static ResiliencePipeline Create(ModelResilienceOptions options, ModelHealth health, TimeProvider timeProvider)
     {
         var builder = new ResiliencePipelineBuilder { TimeProvider = timeProvider };
@@ -32,7 +48,7 @@ internal static class ModelPipelines
             SamplingDuration = options.SamplingDuration,
             BreakDuration = options.BreakDuration,
             StateProvider = health.StateProvider,
-            ShouldHandle = static args => new ValueTask<bool>(TransientFailures.IsTransient(args.Outcome.Exception)),
+            ShouldHandle = static args => new ValueTask<bool>(TransientFailures.IsTransient(args.Outcome.Exception) || args.Outcome.Result is ExceededReservation),
             OnOpened = args =>
             {
                 health.Opened(args.BreakDuration);
@@ -46,5 +62,15 @@ internal static class ModelPipelines
         });
         builder.AddTimeout(new TimeoutStrategyOptions { Timeout = options.AttemptTimeout });
         return builder.Build();
+    }
+}
+
+/// <summary>The marker outcome by which a call that exceeded its reservation counts as a failure of the model's health.</summary>
+internal sealed class ExceededReservation
+{
+    public static readonly ExceededReservation Instance = new();
+
+    private ExceededReservation()
+    {
     }
 }

@@ -21,4 +21,19 @@ internal static class TransientFailures
     /// <summary>Whether to retry on the same model: a transient failure whose Retry-After (if any) is short enough to wait for.</summary>
     public static bool ShouldRetry(Exception? exception, TimeSpan maxRetryAfter) =>
         IsTransient(exception) && !(exception is ModelRateLimitedException { RetryAfter: { } wait } && wait > maxRetryAfter);
+
+    /// <summary>
+    /// Whether a failed attempt certainly cost nothing: the request was refused before the model did any work (open
+    /// circuit, rate limited, not authorized or forbidden, no connection made). Any other failure (a timeout,
+    /// cancellation mid-call, 5xx, a broken stream, an unknown exception) may have been billed, so the router charges it
+    /// at its reservation rather than risk under-counting spend.
+    /// </summary>
+    public static bool CertainlyNotBilled(Exception? exception) => exception switch
+    {
+        BrokenCircuitException or ModelRateLimitedException => true,
+        BudgetExhaustedException => true,
+        HttpRequestException { StatusCode: HttpStatusCode.TooManyRequests or HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden } => true,
+        HttpRequestException { StatusCode: null, HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError } => true,
+        _ => false,
+    };
 }

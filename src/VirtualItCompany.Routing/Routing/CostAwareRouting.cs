@@ -1,4 +1,6 @@
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace VirtualItCompany.Routing;
 
@@ -6,17 +8,13 @@ namespace VirtualItCompany.Routing;
 public static class CostAwareRouting
 {
     /// <summary>
-    /// Creates the company's chat client: none for no registration; the model's own client (answering for its price)
-    /// for one; a <see cref="CostAwareRoutingChatClient"/> over all of them for more than one.
+    /// Creates the company's chat client: none for no registration, otherwise a <see cref="CostAwareRoutingChatClient"/>
+    /// over the registered models, so every call is budgeted (reserved before, settled after, refused with
+    /// <see cref="BudgetExhaustedException"/> when it cannot fit) and explained by a <see cref="RoutingDecision"/>.
+    /// With exactly one registration and no bands configured, the policy is a single band 1-10 holding that model:
+    /// one model serves every call. Bands configured explicitly are used as given; with more than one model the
+    /// default bands apply, and a band none of whose models is registered is an error at start.
     /// </summary>
-    /// <param name="services">The services, passed to each registration's client factory.</param>
-    /// <param name="registrations">The registered models.</param>
-    /// <param name="options">The routing options, or <see langword="null"/> for the defaults.</param>
-    /// <param name="ledger">The budget ledger, or <see langword="null"/> for a new one.</param>
-    /// <param name="timeProvider">The clock, or <see langword="null"/> for <see cref="TimeProvider.System"/>.</param>
-    /// <param name="complexityEstimator">The complexity estimator, or <see langword="null"/> for the heuristic one.</param>
-    /// <returns>The chat client, or <see langword="null"/> when no model is registered.</returns>
-    /// <exception cref="RoutingConfigurationException">The options or registrations are not valid; every problem is listed.</exception>
     public static IChatClient? CreateChatClient(
         IServiceProvider services,
         IEnumerable<ModelRegistration> registrations,
@@ -34,18 +32,13 @@ public static class CostAwareRouting
         }
 
         options ??= new RoutingOptions();
-        if (list.Count == 1)
+        if (list.Count == 1 && options.Policy is { Bands.Count: 0 } && list[0]?.Profile?.Id is { } onlyId)
         {
-            var profile = options.Models.FirstOrDefault(p => string.Equals(p?.Id, list[0].Profile.Id, StringComparison.OrdinalIgnoreCase)) ?? list[0].Profile;
-            if (profile.GetProblems() is { Count: > 0 } problems)
-            {
-                throw new RoutingConfigurationException(problems);
-            }
-
-            return new PricedChatClient(list[0].CreateClient(services), profile);
+            // One model serves every call: it must still be budgeted and explained, so it is routed like any other.
+            options = options.WithPolicy(new RoutingPolicy { Bands = [new RoutingBand { MinComplexity = 1, MaxComplexity = 10, Models = [onlyId] }] });
         }
 
         var models = list.Select(r => new RoutedModel(r.Profile, r.CreateClient(services)));
-        return new CostAwareRoutingChatClient(models, options, ledger, timeProvider, complexityEstimator);
+        return new CostAwareRoutingChatClient(models, options, ledger, timeProvider, complexityEstimator, services.GetService<ILoggerFactory>()?.CreateLogger<CostAwareRoutingChatClient>());
     }
 }

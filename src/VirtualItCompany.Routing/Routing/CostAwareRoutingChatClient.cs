@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace VirtualItCompany.Routing;
 
@@ -7,17 +9,28 @@ namespace VirtualItCompany.Routing;
 /// An <see cref="IChatClient"/> that sends each call to the cheapest registered model that can do it, within budget.
 /// It reads the call's signals (complexity, specialization, latency class, required capabilities, context size, the
 /// models' health), ranks the models of the policy's band, reserves the worst-case cost in the project and global
-/// budgets, sets <see cref="ChatOptions.MaxOutputTokens"/> to what it reserved, and settles the real cost after.
+/// budgets, calls the model with a copy of the options whose <see cref="ChatOptions.MaxOutputTokens"/> is what it
+/// reserved, and settles the real cost after (a model that still exceeds it is charged, logged and counted unhealthy).
 /// A failure before any output falls back to the next candidate; once streamed output has been exposed it is rethrown.
-/// Every response carries its <see cref="RoutingDecision"/> under <see cref="RoutingDecision.PropertyKey"/>.
+/// Every response carries its <see cref="RoutingDecision"/> under <see cref="RoutingDecision.PropertyKey"/>; its
+/// <see cref="RoutingDecision.ActualCost"/> is everything the call was charged to the budget: the answering model's
+/// settled cost plus each failed attempt (retries, models failed over) charged at its reservation. A stream carries the
+/// decision on its first update (without the actual cost) and again, with it, on a final update once it has ended.
 /// </summary>
 public sealed class CostAwareRoutingChatClient : FailoverChatClient
 {
     /// <summary>The provider name the router reports in its own <see cref="ChatClientMetadata"/>.</summary>
     public const string ProviderName = "virtual-it-company router";
 
+    /// <summary>
+    /// The <see cref="Exception.Data"/> key under which a <see cref="BudgetExhaustedException"/> carries the failure of a
+    /// model tried before the budget stopped the call (the budget is what surfaces; the earlier failure is kept here).
+    /// </summary>
+    public const string LastFailureDataKey = "vic.routing.last_failure";
+
     private readonly RouteTable _table;
     private readonly IComplexityEstimator _estimator;
+    private readonly ILogger _logger;
     private readonly ChatClientMetadata _metadata = new(ProviderName);
     // Requests in flight, by their context; removed on the terminal update (or when selection gives up).
     private readonly ConcurrentDictionary<RoutingContext, RoutedRequest> _requests = new(ReferenceEqualityComparer.Instance);
@@ -28,19 +41,22 @@ public sealed class CostAwareRoutingChatClient : FailoverChatClient
     /// <param name="ledger">The budget ledger, or <see langword="null"/> for a new one with <see cref="RoutingOptions.GlobalBudget"/>.</param>
     /// <param name="timeProvider">The clock, or <see langword="null"/> for <see cref="TimeProvider.System"/>.</param>
     /// <param name="complexityEstimator">Estimates complexity when a call gives none, or <see langword="null"/> for <see cref="HeuristicComplexityEstimator"/>.</param>
+    /// <param name="logger">Where the router warns about models that misbehave (such as producing more output than was reserved), or <see langword="null"/> for none.</param>
     /// <exception cref="RoutingConfigurationException">The options, catalog, policy or registrations are not valid; every problem is listed.</exception>
     public CostAwareRoutingChatClient(
         IEnumerable<RoutedModel> models,
         RoutingOptions? options = null,
         BudgetLedger? ledger = null,
         TimeProvider? timeProvider = null,
-        IComplexityEstimator? complexityEstimator = null)
+        IComplexityEstimator? complexityEstimator = null,
+        ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(models);
         options ??= new RoutingOptions();
         _table = RouteTable.Create(models, options, timeProvider ?? TimeProvider.System);
         Ledger = ledger ?? new BudgetLedger(options.GlobalBudget);
         _estimator = complexityEstimator ?? HeuristicComplexityEstimator.Instance;
+        _logger = logger ?? NullLogger.Instance;
         Models = [.. _table.Models.Select(m => m.Profile)];
     }
 
@@ -82,7 +98,8 @@ public sealed class CostAwareRoutingChatClient : FailoverChatClient
         ArgumentNullException.ThrowIfNull(serviceType);
         if (serviceKey is string key)
         {
-            if (_table.Find(key) is not { } model)
+            // A router over one model lets it answer for any id it reports (providers often report dated variants).
+            if ((_table.Find(key) ?? (_table.Models.Length == 1 ? _table.Models[0] : null)) is not { } model)
             {
                 return null;
             }
@@ -100,7 +117,8 @@ public sealed class CostAwareRoutingChatClient : FailoverChatClient
 
         return serviceType == typeof(ChatClientMetadata) ? _metadata
             : serviceType == typeof(BudgetLedger) ? Ledger
-            : serviceType == typeof(ModelPricing) || serviceType == typeof(ModelProfile) ? null
+            : serviceType == typeof(ModelPricing) ? (_table.Models.Length == 1 ? _table.Models[0].Profile.Pricing : null)
+            : serviceType == typeof(ModelProfile) ? (_table.Models.Length == 1 ? _table.Models[0].Profile : null)
             : serviceType.IsInstanceOfType(this) ? this
             : null;
     }
@@ -125,15 +143,8 @@ public sealed class CostAwareRoutingChatClient : FailoverChatClient
         }
 
         var model = _table.Models[candidate.Model];
-        var chatOptions = context.ChatOptions;
-        if (chatOptions is not null)
-        {
-            // The model may not produce more than was reserved, and must be asked for by its own id.
-            chatOptions.MaxOutputTokens = candidate.OutputTokens;
-            chatOptions.ModelId = model.Profile.ModelId;
-        }
-
-        return new ValueTask<IChatClient>(new ModelAttemptClient(_table, Ledger, request, model, candidate, reservation));
+        // The attempt calls the model with a copy of the options capped at what was reserved and naming the model's own id.
+        return new ValueTask<IChatClient>(new ModelAttemptClient(_table, Ledger, request, model, candidate, reservation, _logger));
     }
 
     /// <inheritdoc/>
@@ -188,6 +199,7 @@ public sealed class CostAwareRoutingChatClient : FailoverChatClient
             LatencyCritical = tags.LatencyCritical,
             RequiredCapabilities = measure.Required,
             PromptTokenBound = measure.TokenBound,
+            PromptUnbounded = measure.Unbounded,
             ExpectedPromptTokens = measure.ExpectedTokens,
             RequestedOutputTokens = options?.MaxOutputTokens ?? routing.DefaultMaxOutputTokens,
             Attempt = tags.Attempt,

@@ -1,14 +1,12 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 
 namespace VirtualItCompany.Routing;
 
-/// <summary>The sentences of a routing decision; the common ones are built once and reused.</summary>
+/// <summary>The sentences of a routing decision; the common reasons are built once per router (in its <see cref="RouteTable"/>, since they name its models) and reused.</summary>
 internal static class DecisionText
 {
     private const int MaxCachedReasons = 4_096;
     private static readonly string?[] MissingTexts = new string?[64];
-    private static readonly ConcurrentDictionary<ulong, string> Reasons = new();
 
     public static string? Rejection(in RankedCandidate candidate, ModelProfile profile, in RoutingSignals signals) => candidate.Rejection switch
     {
@@ -21,7 +19,7 @@ internal static class DecisionText
         _ => candidate.Rejection.ToString(),
     };
 
-    public static string Reason(RouteTable table, ModelEntry chosen, int band, int startBand, in RoutingSignals signals, int failovers)
+    public static string Reason(RouteTable table, ModelEntry chosen, int band, int startBand, in RoutingSignals signals, int failovers, int retries)
     {
         ulong key = (uint)chosen.Index
             | ((ulong)(uint)band << 16)
@@ -32,22 +30,24 @@ internal static class DecisionText
             | ((signals.NearBudgetLimit ? 1UL : 0) << 42)
             | ((signals.LatencyCritical ? 1UL : 0) << 43)
             | ((ulong)(uint)signals.PreferredCapability << 44)
-            | ((ulong)(uint)Math.Min(failovers, 255) << 52);
-        if (Reasons.TryGetValue(key, out var reason))
+            | ((ulong)(uint)Math.Min(failovers, 255) << 52)
+            | ((ulong)(uint)Math.Min(retries, 15) << 60);
+        bool cacheable = failovers < 255 && retries < 15;
+        if (cacheable && table.Reasons.TryGetValue(key, out var reason))
         {
             return reason;
         }
 
-        reason = Build(table, chosen, band, startBand, signals, failovers);
-        if (Reasons.Count < MaxCachedReasons)
+        reason = Build(table, chosen, band, startBand, signals, failovers, retries);
+        if (cacheable && table.Reasons.Count < MaxCachedReasons)
         {
-            Reasons.TryAdd(key, reason);
+            table.Reasons.TryAdd(key, reason);
         }
 
         return reason;
     }
 
-    private static string Build(RouteTable table, ModelEntry chosen, int band, int startBand, in RoutingSignals signals, int failovers)
+    private static string Build(RouteTable table, ModelEntry chosen, int band, int startBand, in RoutingSignals signals, int failovers, int retries)
     {
         var text = new System.Text.StringBuilder();
         text.Append(CultureInfo.InvariantCulture, $"complexity {signals.Complexity} ({(signals.ComplexityEstimated ? "estimated" : "given")})");
@@ -79,6 +79,11 @@ internal static class DecisionText
         if (failovers > 0)
         {
             text.Append(CultureInfo.InvariantCulture, $", after {failovers} failed model(s)");
+        }
+
+        if (retries > 0)
+        {
+            text.Append(CultureInfo.InvariantCulture, $", with {retries} retried attempt(s), each charged to the budget");
         }
 
         return text.ToString();

@@ -35,7 +35,8 @@ internal static class ModelSelector
             word |= bit;
             var entry = models[m];
             int output = Math.Min(requestedOutput, entry.MaxOutputTokens);
-            long cost = CostUnits.Estimate(promptBound, output, entry.InputPerToken, entry.OutputPerToken);
+            // A prompt the router cannot size is reserved as the model's whole context window: the worst case.
+            long cost = CostUnits.Estimate(signals.PromptUnbounded ? Math.Max(promptBound, entry.ContextWindow) : promptBound, output, entry.InputPerToken, entry.OutputPerToken);
             var missing = required & ~entry.Capabilities;
             Rejection rejection =
                 missing != 0 ? Rejection.MissingCapabilities

@@ -39,6 +39,9 @@ internal sealed class RouteTable
 
     public RoutingOptions Options { get; }
 
+    /// <summary>The reasons built so far, by decision key; per table, because a key holds a model's index and the text its id.</summary>
+    public ConcurrentDictionary<ulong, string> Reasons { get; } = new();
+
     /// <summary>Validates the registrations against the catalog and policy, listing every problem at once.</summary>
     public static RouteTable Create(IEnumerable<RoutedModel> registered, RoutingOptions options, TimeProvider timeProvider)
     {

@@ -95,14 +95,12 @@ internal sealed class RoutedRequest : IDisposable
         }
     }
 
-    /// <summary>The error for a call no candidate could take: the last failure, the budget, or why none qualified.</summary>
+    /// <summary>
+    /// The error for a call no candidate could take: the budget when any candidate did not fit it (a model that failed
+    /// earlier must not hide that the budget is what stops the call), else the last failure, else why none qualified.
+    /// </summary>
     public Exception NoCandidateLeft()
     {
-        if (_lastFailure is not null)
-        {
-            return _lastFailure;
-        }
-
         long needed = long.MaxValue;
         foreach (var c in _walked)
         {
@@ -114,16 +112,45 @@ internal sealed class RoutedRequest : IDisposable
 
         if (needed != long.MaxValue)
         {
-            var global = _ledger.Global;
-            bool projectShort = Account is not null && Account.RemainingUnits < needed;
-            var scope = projectShort ? Account! : global;
-            return new BudgetExhaustedException(scope.Scope, CostUnits.ToDollars(needed), CostUnits.ToDollars(scope.RemainingUnits));
+            var exhausted = BudgetExhausted(needed);
+            if (_lastFailure is not null)
+            {
+                // BudgetExhaustedException has no inner-exception constructor; the earlier model failure travels in Data.
+                exhausted.Data[CostAwareRoutingChatClient.LastFailureDataKey] = _lastFailure;
+            }
+
+            return exhausted;
+        }
+
+        if (_lastFailure is not null)
+        {
+            return _lastFailure;
         }
 
         return new ModelRoutingException(
             $"No registered model can take this call (complexity {Signals.Complexity}, needs {Signals.RequiredCapabilities}, about {Signals.ExpectedPromptTokens} prompt tokens): " +
             string.Join("; ", BuildCandidates().Select(c => $"{c.ModelId}: {c.Rejection}")),
             BuildCandidates());
+    }
+
+    /// <summary>The extra attempts (Polly retries) that called a model again, across every model tried for the call.</summary>
+    public int Retries { get; private set; }
+
+    /// <summary>What failed attempts that may have been billed were charged, in units, across every model tried for the call.</summary>
+    public long ChargedFailureUnits { get; private set; }
+
+    /// <summary>Records a retry that reserved its own budget and called the model again.</summary>
+    public void Retried() => Retries++;
+
+    /// <summary>Records a failed attempt charged at its reservation.</summary>
+    public void ChargedFailure(long units) => ChargedFailureUnits += units;
+
+    /// <summary>The error for a call that needs <paramref name="needed"/> units more than is left in its project's or the global budget.</summary>
+    public BudgetExhaustedException BudgetExhausted(long needed)
+    {
+        bool projectShort = Account is not null && Account.RemainingUnits < needed;
+        var scope = projectShort ? Account! : _ledger.Global;
+        return new BudgetExhaustedException(scope.Scope, CostUnits.ToDollars(needed), CostUnits.ToDollars(scope.RemainingUnits));
     }
 
     /// <summary>Returns the ranking buffer to the pool; the request is done.</summary>
@@ -141,7 +168,7 @@ internal sealed class RoutedRequest : IDisposable
 
     public RoutingDecision Decide(ModelEntry chosen, long cost)
     {
-        string reason = DecisionText.Reason(_table, chosen, _bandIndex, StartBand, Signals, FailoverCount);
+        string reason = DecisionText.Reason(_table, chosen, _bandIndex, StartBand, Signals, FailoverCount, Retries);
         return new RoutingDecision(chosen.Profile.Id, Signals.Complexity, Signals.ComplexityEstimated, reason, CostUnits.ToDollars(cost), BuildCandidates())
         {
             FailedOver = _failedOver is null ? [] : [.. _failedOver],

@@ -7,9 +7,12 @@ namespace VirtualItCompany.Routing;
 /// <summary>
 /// The size and needs of a prompt. <see cref="TokenBound"/> is a true upper bound of its tokens (no tokenizer emits
 /// more tokens than UTF-8 bytes, plus a fixed allowance per message, tool and image), used to reserve the worst-case
-/// cost; <see cref="ExpectedTokens"/> (a third of the bytes) is used to check the context window.
+/// cost; <see cref="ExpectedTokens"/> (a third of the bytes) is used to check the context window. Content the router
+/// cannot size (hosted files, a URI to a PDF, any unknown content type) and hosted tools (web search, code interpreter,
+/// file search: the provider adds their results to the prompt) make the prompt <see cref="Unbounded"/>: the router then
+/// reserves as if it filled each model's whole context window, the worst case.
 /// </summary>
-internal readonly record struct PromptMeasure(long TokenBound, long ExpectedTokens, ModelCapabilities Required, string? LastUserText, bool CodeTools)
+internal readonly record struct PromptMeasure(long TokenBound, long ExpectedTokens, ModelCapabilities Required, string? LastUserText, bool CodeTools, bool Unbounded = false)
 {
     private static readonly string[] CodeToolWords = ["file", "code", "build", "test", "git", "command", "compile"];
 
@@ -19,6 +22,7 @@ internal readonly record struct PromptMeasure(long TokenBound, long ExpectedToke
         long fixedTokens = 0;
         var required = ModelCapabilities.None;
         string? lastUser = null;
+        bool unbounded = false;
         for (int i = 0; i < messages.Count; i++)
         {
             var message = messages[i];
@@ -57,7 +61,9 @@ internal readonly record struct PromptMeasure(long TokenBound, long ExpectedToke
                         bytes += Utf8(result.CallId) + (result.Result is string s ? Utf8(s) : JsonBytes(result.Result));
                         break;
                     default:
+                        // Hosted files, URIs to documents, unknown content: their size is not known here.
                         fixedTokens += 16;
+                        unbounded = true;
                         break;
                 }
             }
@@ -78,6 +84,11 @@ internal readonly record struct PromptMeasure(long TokenBound, long ExpectedToke
                     {
                         bytes += Utf8(function.JsonSchema.GetRawText());
                     }
+                    else
+                    {
+                        // A hosted tool (web search, file search, code interpreter): the provider adds its results to the prompt.
+                        unbounded = true;
+                    }
 
                     codeTools |= ContainsAny(tool.Name, CodeToolWords);
                 }
@@ -91,7 +102,7 @@ internal readonly record struct PromptMeasure(long TokenBound, long ExpectedToke
         }
 
         long bound = bytes + fixedTokens;
-        return new PromptMeasure(bound, (bytes + 2) / 3 + fixedTokens, required, lastUser, codeTools);
+        return new PromptMeasure(bound, (bytes + 2) / 3 + fixedTokens, required, lastUser, codeTools, unbounded);
     }
 
     internal static bool ContainsAny(string? text, string[] words)

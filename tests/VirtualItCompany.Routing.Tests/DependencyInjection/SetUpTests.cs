@@ -19,19 +19,63 @@ public sealed class SetUpTests
     }
 
     [Fact]
-    public async Task One_registration_gives_that_model_answering_for_its_price()
+    public async Task One_registration_gives_a_router_where_that_model_serves_every_call_and_answers_for_its_price()
     {
         using var services = new ServiceCollection().BuildServiceProvider();
         var fake = new FakeModel("solo");
         var profile = ModelCatalog.Default[DefaultModelIds.Gpt4oMini];
 
         var client = CostAwareRouting.CreateChatClient(services, [Registration(profile, fake)])!;
-        await client.GetResponseAsync(Models.Ask("hi"), null, Ct);
 
-        Assert.IsNotType<CostAwareRoutingChatClient>(client);
+        var router = Assert.IsType<CostAwareRoutingChatClient>(client);
+        foreach (int complexity in new[] { 1, 5, 10 })
+        {
+            var response = await router.GetResponseAsync(Models.Ask("hi"), new ChatOptions().WithComplexity(complexity), Ct);
+            var decision = Models.DecisionOf(response);
+            Assert.Equal(profile.Id, decision.ChosenModelId);
+            Assert.Contains(profile.Id, decision.Reason, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(3, fake.Calls);
+        Assert.True(router.Ledger.Global.Spent > 0m);
         Assert.Same(profile.Pricing, client.GetService<ModelPricing>());
         Assert.Same(profile.Pricing, client.GetService(typeof(ModelPricing), "whatever-id-it-reports"));
-        Assert.Equal(1, fake.Calls);
+    }
+
+    [Fact]
+    public async Task One_registration_is_held_to_the_project_budget()
+    {
+        using var services = new ServiceCollection().BuildServiceProvider();
+        var fake = new FakeModel("solo");
+        var profile = ModelCatalog.Default[DefaultModelIds.ClaudeOpus];
+        var client = CostAwareRouting.CreateChatClient(services, [Registration(profile, fake)])!;
+
+        var error = await Assert.ThrowsAsync<BudgetExhaustedException>(() => client.GetResponseAsync(Models.Ask("hi"), new ChatOptions().WithBudget("tiny", 0.0001m), Ct));
+
+        Assert.Equal("project:tiny", error.Scope);
+        Assert.Equal(0, fake.Calls);
+    }
+
+    [Fact]
+    public void One_registration_with_bands_configured_uses_them_as_given()
+    {
+        using var services = new ServiceCollection().BuildServiceProvider();
+        var options = Models.OneBand(BandOrder.Preference, DefaultModelIds.ClaudeSonnet);
+
+        var error = Assert.Throws<RoutingConfigurationException>(() => CostAwareRouting.CreateChatClient(services, [Registration(ModelCatalog.Default[DefaultModelIds.Gpt4oMini], new FakeModel("solo"))], options));
+
+        Assert.Contains("No registered model can serve complexity 1-10", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Two_registrations_keep_the_default_bands_and_refuse_a_band_without_a_model()
+    {
+        using var services = new ServiceCollection().BuildServiceProvider();
+        var registrations = new[] { DefaultModelIds.ClaudeHaiku, DefaultModelIds.ClaudeSonnet }.Select(id => Registration(ModelCatalog.Default[id], new FakeModel(id)));
+
+        var error = Assert.Throws<RoutingConfigurationException>(() => CostAwareRouting.CreateChatClient(services, registrations));
+
+        Assert.Contains("No registered model can serve complexity 8-10", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -133,4 +133,20 @@ public sealed class FaultInjectionTests
         Assert.Equal("b broke", error.Message);
         Assert.Equal(0m, router.Ledger.Global.Reserved);
     }
+
+    [Fact]
+    public async Task When_a_model_fails_and_the_next_does_not_fit_the_budget_the_budget_is_what_surfaces()
+    {
+        var cheap = new FakeModel("cheap") { FailOnCall = _ => new InvalidOperationException("cheap broke") };
+        var dear = new FakeModel("dear");
+        var router = new CostAwareRoutingChatClient(
+            [new RoutedModel(Models.Profile("cheap", input: 1m, output: 2m), cheap), new RoutedModel(Models.Profile("dear", input: 100m, output: 200m), dear)],
+            Models.OneBand(BandOrder.Preference, "cheap", "dear"));
+
+        var error = await Assert.ThrowsAsync<BudgetExhaustedException>(() => router.GetResponseAsync(Models.Ask("hi"), new ChatOptions().WithBudget("p", 0.1m), Ct));
+
+        Assert.Equal("project:p", error.Scope);
+        Assert.Equal("cheap broke", Assert.IsType<InvalidOperationException>(error.Data[CostAwareRoutingChatClient.LastFailureDataKey]).Message);
+        Assert.Equal(0, dear.Calls);
+    }
 }

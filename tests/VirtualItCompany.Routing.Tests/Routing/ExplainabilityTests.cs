@@ -88,4 +88,19 @@ public sealed class ExplainabilityTests
         Assert.All(fakes.Values, f => Assert.Equal(0, f.Calls));
         Assert.Equal(0m, router.Ledger.Global.Reserved);
     }
+
+    [Fact]
+    public async Task Each_router_explains_its_own_choice_even_when_another_router_decided_alike_before()
+    {
+        var first = new CostAwareRoutingChatClient([new RoutedModel(Models.Profile("first-only"), new FakeModel("first-only"))], Models.OneBand(BandOrder.Preference, "first-only"));
+        var second = new CostAwareRoutingChatClient([new RoutedModel(Models.Profile("second-only"), new FakeModel("second-only"))], Models.OneBand(BandOrder.Preference, "second-only"));
+        var options = new ChatOptions().WithComplexity(6);
+
+        var a = Models.DecisionOf(await first.GetResponseAsync(Models.Ask("hi"), options, Ct));
+        var b = Models.DecisionOf(await second.GetResponseAsync(Models.Ask("hi"), options, Ct));
+
+        Assert.Contains("first-only", a.Reason, StringComparison.Ordinal);
+        Assert.Contains("second-only", b.Reason, StringComparison.Ordinal);
+        Assert.DoesNotContain("first-only", b.Reason, StringComparison.Ordinal);
+    }
 }
