@@ -69,7 +69,7 @@ foreach (var profile in models)
 }
 
 AnsiConsole.MarkupLine(models.Count == 1
-    ? "Routing: [grey]one model is registered, so every call goes to it; with more (AddModel or a provider package), each call goes to the cheapest that can do it, and the progress lines say why.[/]"
+    ? "Routing: [grey]one model is registered, so it serves every call (still within the project's budget); with more (AddModel or a provider package), each call goes to the cheapest that can do it, and the progress lines say why.[/]"
     : "Routing: [grey]each call goes to the cheapest model that can do it; the progress lines say why.[/]");
 AnsiConsole.MarkupLine(auto ? "Client: [grey]answers and approvals are automatic (--auto-approve or redirected input)[/]" : "Client: [grey]you will be asked when the team needs you[/]");
 AnsiConsole.WriteLine();
