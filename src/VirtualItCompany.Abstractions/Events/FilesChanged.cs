@@ -6,5 +6,9 @@ namespace VirtualItCompany;
 public sealed record FilesChanged(IReadOnlyList<string> Paths, string? CommitId) : ProjectEvent
 {
     /// <inheritdoc />
-    public override string Description => $"{Paths.Count} file(s) changed" + (CommitId is null ? "" : $", commit {CommitId[..Math.Min(7, CommitId.Length)]}");
+    public override string Description => Paths.Count == 0
+        ? $"Recorded in git as commit {Short(CommitId)}"
+        : $"{Paths.Count} file(s) changed" + (CommitId is null ? "" : $", commit {Short(CommitId)}");
+
+    private static string Short(string? id) => id is null ? "(none)" : id[..Math.Min(7, id.Length)];
 }

@@ -85,7 +85,13 @@ public static class VirtualItCompanyServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp,
             sp.GetService<ILoggerFactory>()));
-        services.TryAddSingleton<WorkDispatcher>();
+        services.TryAddSingleton(sp => new WorkDispatcher(
+            sp.GetRequiredService<IWorkQueue>(),
+            sp.GetRequiredService<WorkOrchestrator>(),
+            sp.GetRequiredService<IOptions<CompanyOptions>>(),
+            sp.GetRequiredService<IProjectStore>(),
+            sp.GetRequiredService<BudgetLedger>(),
+            sp.GetService<ILogger<WorkDispatcher>>()));
         services.TryAddSingleton<IDeliveryCompany>(sp => new DeliveryCompany(
             sp.GetRequiredService<CommitWriter>(),
             sp.GetRequiredService<ProjectEventFeed>(),
