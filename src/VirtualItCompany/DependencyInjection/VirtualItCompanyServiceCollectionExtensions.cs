@@ -72,8 +72,10 @@ public static class VirtualItCompanyServiceCollectionExtensions
         services.TryAddSingleton(sp => new LifecycleEngine(sp.GetRequiredService<IOptions<CompanyOptions>>().Value.Lifecycle));
         services.TryAddSingleton(sp => new LifecycleDecider(sp.GetRequiredService<LifecycleEngine>(), sp.GetRequiredService<IOptions<CompanyOptions>>().Value));
         services.TryAddSingleton(sp => new AgentDirectory(sp.GetServices<IAgent>()));
-        services.TryAddSingleton(sp => new CommitWriter(sp.GetRequiredService<IProjectStore>(), sp.GetRequiredService<ProjectEventFeed>(), sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<RunningWork>();
+        services.TryAddSingleton(sp => new CommitWriter(sp.GetRequiredService<IProjectStore>(), sp.GetRequiredService<ProjectEventFeed>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<RunningWork>()));
         services.TryAddSingleton(sp => new WorkOrchestrator(
+            sp.GetRequiredService<RunningWork>(),
             sp.GetRequiredService<CommitWriter>(),
             sp.GetRequiredService<IWorkQueue>(),
             sp.GetRequiredService<IArtifactStore>(),

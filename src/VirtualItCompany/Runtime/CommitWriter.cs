@@ -7,8 +7,11 @@ internal sealed class CommitWriter
     private readonly ProjectEventFeed _feed;
     private readonly TimeProvider _timeProvider;
 
-    public CommitWriter(IProjectStore store, ProjectEventFeed feed, TimeProvider timeProvider)
+    private readonly RunningWork _running;
+
+    public CommitWriter(IProjectStore store, ProjectEventFeed feed, TimeProvider timeProvider, RunningWork running)
     {
+        _running = running;
         _store = store;
         _feed = feed;
         _timeProvider = timeProvider;
@@ -27,6 +30,12 @@ internal sealed class CommitWriter
 
         var snapshot = await _store.CommitAsync(new ProjectCommit(projectId, expectedVersion, events) { Enqueue = plan.Enqueue, CompletesLease = completesLease }, cancellationToken).ConfigureAwait(false);
         _feed.Publish(events);
+        if (snapshot.Status == ProjectStatus.Cancelled)
+        {
+            // Agents still working on a cancelled project stop now rather than spend on.
+            _running.CancelAll(projectId);
+        }
+
         return snapshot;
     }
 }

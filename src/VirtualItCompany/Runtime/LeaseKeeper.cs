@@ -23,6 +23,9 @@ internal sealed class LeaseKeeper : IDisposable
 
     public CancellationToken Token => _cts.Token;
 
+    /// <summary>Gets the source that cancels the work (a lost lease, a stopping worker, or a cancelled project).</summary>
+    public CancellationTokenSource Source => _cts;
+
     public bool Lost { get; private set; }
 
     public void Stop()

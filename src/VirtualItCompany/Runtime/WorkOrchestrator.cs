@@ -15,6 +15,7 @@ public sealed class WorkOrchestrator
     private const int MaxCommitAttempts = 16;
     private static readonly TimeSpan FinishTimeout = TimeSpan.FromSeconds(30);
 
+    private readonly RunningWork _running;
     private readonly CommitWriter _writer;
     private readonly IWorkQueue _queue;
     private readonly IArtifactStore _artifacts;
@@ -31,6 +32,7 @@ public sealed class WorkOrchestrator
     private readonly ChatClientMetadata? _modelMetadata;
 
     internal WorkOrchestrator(
+        RunningWork running,
         CommitWriter writer,
         IWorkQueue queue,
         IArtifactStore artifacts,
@@ -43,6 +45,7 @@ public sealed class WorkOrchestrator
         IServiceProvider services,
         ILoggerFactory? loggerFactory)
     {
+        _running = running;
         _writer = writer;
         _queue = queue;
         _artifacts = artifacts;
@@ -87,6 +90,7 @@ public sealed class WorkOrchestrator
         activity?.SetTag(AgentChatTags.WorkItemId, item.Id);
         activity?.SetTag("vic.attempt", item.Attempt);
         using var leaseKeeper = new LeaseKeeper(_queue, lease, _options.LeaseDuration, _timeProvider, cancellationToken);
+        using var running = _running.Register(item.ProjectId, leaseKeeper.Source);
         var workToken = leaseKeeper.Token;
         long started = _timeProvider.GetTimestamp();
         AgentOutcome outcome;

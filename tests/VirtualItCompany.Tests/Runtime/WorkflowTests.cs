@@ -157,6 +157,45 @@ public sealed class WorkflowTests
     }
 
     [Fact]
+    public async Task Cancelling_a_project_stops_its_running_agents_and_keeps_what_their_calls_cost()
+    {
+        var started = new TaskCompletionSource();
+        var stopped = new TaskCompletionSource();
+        var pm = new ScriptedAgent(AgentRole.ProjectManager, async (ctx, n, ct) =>
+        {
+            await ctx.ChatClient.GetResponseAsync([new Microsoft.Extensions.AI.ChatMessage(Microsoft.Extensions.AI.ChatRole.User, "think")], cancellationToken: CancellationToken.None);
+            started.TrySetResult();
+            try
+            {
+                await Task.Delay(Timeout.Infinite, ct);
+            }
+            catch (OperationCanceledException)
+            {
+                stopped.TrySetResult();
+                throw;
+            }
+
+            return AgentOutcome.Completed("never", LifecycleTrigger.RequirementsClear);
+        });
+        await using var company = new TestCompany(b => b.AddAgent(pm));
+        var project = await company.Company.SubmitAsync(TestCompany.Brief(), Ct);
+        await started.Task.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+
+        await company.Company.CancelAsync(project.Id, cancellationToken: Ct);
+
+        await stopped.Task.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        for (int i = 0; i < 200 && (await company.Company.GetAsync(project.Id, Ct)).ModelCalls == 0; i++)
+        {
+            await Task.Delay(10, Ct);
+        }
+
+        var done = await company.Company.GetAsync(project.Id, Ct);
+        Assert.Equal(ProjectStatus.Cancelled, done.Status);
+        Assert.Equal(1, done.ModelCalls);
+        Assert.True(done.Spent > 0m);
+    }
+
+    [Fact]
     public async Task Missing_model_is_reported_with_what_to_add()
     {
         var services = new ServiceCollection();
