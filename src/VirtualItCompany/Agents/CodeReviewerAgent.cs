@@ -4,33 +4,20 @@ using Microsoft.Extensions.Options;
 namespace VirtualItCompany.Agents;
 
 /// <summary>The code reviewer: reads the source files and approves them or asks for changes.</summary>
-public sealed class CodeReviewerAgent : IAgent
+public sealed class CodeReviewerAgent : BuiltInAgent
 {
     private static readonly string[] SkippedFolders = ["docs", "bin", "obj", "out", "node_modules", ".git"];
-
-    private readonly AgentOptions _options;
 
     /// <summary>Creates the agent.</summary>
     /// <param name="options">The agents' options: the most source given to review.</param>
     public CodeReviewerAgent(IOptions<AgentOptions> options)
+        : base(options, AgentRole.CodeReviewer, LifecycleStage.CodeReview)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        options.Value.Validate();
-        _options = options.Value;
     }
 
     /// <inheritdoc />
-    public AgentRole Role => AgentRole.CodeReviewer;
-
-    /// <inheritdoc />
-    public async Task<AgentOutcome> ExecuteAsync(AgentContext context, CancellationToken cancellationToken)
+    protected override async Task<AgentOutcome> ExecuteStageAsync(AgentContext context, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        if (context.WorkItem.Stage != LifecycleStage.CodeReview)
-        {
-            return AgentStages.Unsupported(this, context.WorkItem.Stage, LifecycleStage.CodeReview);
-        }
-
         var project = context.Project;
         var paths = (await context.Workspace.ListFilesAsync("", cancellationToken).ConfigureAwait(false))
             .Where(p => !p.Split('/').SkipLast(1).Any(folder => SkippedFolders.Contains(folder, StringComparer.OrdinalIgnoreCase)))
@@ -82,7 +69,7 @@ public sealed class CodeReviewerAgent : IAgent
     {
         var sources = new List<(string, string)>();
         var notShown = new List<string>();
-        int budget = _options.MaxReviewChars;
+        int budget = Options.MaxReviewChars;
         foreach (var path in paths)
         {
             string text = await workspace.ReadFileAsync(path, cancellationToken).ConfigureAwait(false);

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 namespace VirtualItCompany.Agents;
 
 /// <summary>The designer: writes the design notes the developers follow (docs/design.md).</summary>
-public sealed class DesignerAgent : IAgent
+public sealed class DesignerAgent : BuiltInAgent
 {
     /// <summary>Where the design notes are written in the workspace.</summary>
     public const string DesignNotesPath = "docs/design.md";
@@ -12,23 +12,13 @@ public sealed class DesignerAgent : IAgent
     /// <summary>Creates the agent.</summary>
     /// <param name="options">The agents' options.</param>
     public DesignerAgent(IOptions<AgentOptions> options)
+        : base(options, AgentRole.Designer, LifecycleStage.SetupDevelopment)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        options.Value.Validate();
     }
 
     /// <inheritdoc />
-    public AgentRole Role => AgentRole.Designer;
-
-    /// <inheritdoc />
-    public async Task<AgentOutcome> ExecuteAsync(AgentContext context, CancellationToken cancellationToken)
+    protected override async Task<AgentOutcome> ExecuteStageAsync(AgentContext context, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        if (context.WorkItem.Stage != LifecycleStage.SetupDevelopment)
-        {
-            return AgentStages.Unsupported(this, context.WorkItem.Stage, LifecycleStage.SetupDevelopment);
-        }
-
         var project = context.Project;
         string prompt = new PromptDocument(DesignerPrompts.Task)
             .Brief(project.Brief)

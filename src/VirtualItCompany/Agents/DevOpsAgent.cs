@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 namespace VirtualItCompany.Agents;
 
 /// <summary>DevOps: scaffolds the repository, deploys to staging and production, and watches production for a monitoring window.</summary>
-public sealed class DevOpsAgent : IAgent
+public sealed class DevOpsAgent : BuiltInAgent
 {
     /// <summary>The staging environment's name.</summary>
     public const string Staging = "staging";
@@ -11,30 +11,21 @@ public sealed class DevOpsAgent : IAgent
     /// <summary>The production environment's name.</summary>
     public const string Production = "production";
 
-    private readonly AgentOptions _options;
-
     /// <summary>Creates the agent.</summary>
     /// <param name="options">The agents' options: the monitoring window and the build time limit.</param>
     public DevOpsAgent(IOptions<AgentOptions> options)
+        : base(options, AgentRole.DevOps, LifecycleStage.SetupDevelopment, LifecycleStage.StagingDeployment, LifecycleStage.ProductionDeployment, LifecycleStage.Monitoring)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        options.Value.Validate();
-        _options = options.Value;
     }
 
     /// <inheritdoc />
-    public AgentRole Role => AgentRole.DevOps;
-
-    /// <inheritdoc />
-    public Task<AgentOutcome> ExecuteAsync(AgentContext context, CancellationToken cancellationToken)
+    protected override Task<AgentOutcome> ExecuteStageAsync(AgentContext context, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(context);
         var stage = context.WorkItem.Stage;
         return stage == LifecycleStage.SetupDevelopment ? ScaffoldAsync(context, cancellationToken)
             : stage == LifecycleStage.StagingDeployment ? DeployAsync(context, Staging, LifecycleTrigger.StagingDeployed, cancellationToken)
             : stage == LifecycleStage.ProductionDeployment ? DeployAsync(context, Production, LifecycleTrigger.ProductionDeployed, cancellationToken)
-            : stage == LifecycleStage.Monitoring ? MonitorAsync(context, cancellationToken)
-            : Task.FromResult(AgentStages.Unsupported(this, stage, LifecycleStage.SetupDevelopment, LifecycleStage.StagingDeployment, LifecycleStage.ProductionDeployment, LifecycleStage.Monitoring));
+            : MonitorAsync(context, cancellationToken);
     }
 
     private static async Task<AgentOutcome> ScaffoldAsync(AgentContext context, CancellationToken cancellationToken)
@@ -80,7 +71,7 @@ public sealed class DevOpsAgent : IAgent
         }
 
         Uri url;
-        using (var timeout = new CancellationTokenSource(_options.BuildTimeout, context.TimeProvider))
+        using (var timeout = new CancellationTokenSource(Options.BuildTimeout, context.TimeProvider))
         using (var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token))
         {
             try
@@ -89,7 +80,7 @@ public sealed class DevOpsAgent : IAgent
             }
             catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {
-                return AgentOutcome.Failed($"Deploying to {environment} took longer than {_options.BuildTimeout}.", retryable: true);
+                return AgentOutcome.Failed($"Deploying to {environment} took longer than {Options.BuildTimeout}.", retryable: true);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -120,23 +111,23 @@ public sealed class DevOpsAgent : IAgent
         for (int check = 1; ; check++)
         {
             var health = await context.Workspace.CheckHealthAsync(environment, cancellationToken).ConfigureAwait(false);
-            if (health.Healthy || check >= _options.DeploymentHealthChecks)
+            if (health.Healthy || check >= Options.DeploymentHealthChecks)
             {
                 return health;
             }
 
-            await Task.Delay(_options.MonitoringInterval, context.TimeProvider, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(Options.MonitoringInterval, context.TimeProvider, cancellationToken).ConfigureAwait(false);
         }
     }
 
     private async Task<AgentOutcome> MonitorAsync(AgentContext context, CancellationToken cancellationToken)
     {
         var checks = new List<HealthChecked>();
-        for (int check = 0; check < _options.MonitoringChecks; check++)
+        for (int check = 0; check < Options.MonitoringChecks; check++)
         {
             if (check > 0)
             {
-                await Task.Delay(_options.MonitoringInterval, context.TimeProvider, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(Options.MonitoringInterval, context.TimeProvider, cancellationToken).ConfigureAwait(false);
             }
 
             checks.Add(await CheckProductionAsync(context, cancellationToken).ConfigureAwait(false));

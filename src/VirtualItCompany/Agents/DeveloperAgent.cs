@@ -3,28 +3,18 @@ using Microsoft.Extensions.Options;
 namespace VirtualItCompany.Agents;
 
 /// <summary>A developer: writes the code of one planned feature (the work item's subject) with the workspace's file tools.</summary>
-public sealed class DeveloperAgent : IAgent
+public sealed class DeveloperAgent : BuiltInAgent
 {
     /// <summary>Creates the agent.</summary>
     /// <param name="options">The agents' options.</param>
     public DeveloperAgent(IOptions<AgentOptions> options)
+        : base(options, AgentRole.Developer, LifecycleStage.FeatureDevelopment)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        options.Value.Validate();
     }
 
     /// <inheritdoc />
-    public AgentRole Role => AgentRole.Developer;
-
-    /// <inheritdoc />
-    public async Task<AgentOutcome> ExecuteAsync(AgentContext context, CancellationToken cancellationToken)
+    protected override async Task<AgentOutcome> ExecuteStageAsync(AgentContext context, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        if (context.WorkItem.Stage != LifecycleStage.FeatureDevelopment)
-        {
-            return AgentStages.Unsupported(this, context.WorkItem.Stage, LifecycleStage.FeatureDevelopment);
-        }
-
         var project = context.Project;
         string? subject = context.WorkItem.Subject;
         var feature = project.Features.FirstOrDefault(f => string.Equals(f.Name, subject, StringComparison.OrdinalIgnoreCase));

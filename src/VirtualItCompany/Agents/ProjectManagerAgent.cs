@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 namespace VirtualItCompany.Agents;
 
 /// <summary>The project manager: captures the requirements (asking the client when unclear), plans the features, and asks the client to review staging.</summary>
-public sealed class ProjectManagerAgent : IAgent
+public sealed class ProjectManagerAgent : BuiltInAgent
 {
     /// <summary>The most features a plan may have.</summary>
     public const int MaxFeatures = 20;
@@ -12,23 +12,17 @@ public sealed class ProjectManagerAgent : IAgent
     /// <summary>Creates the agent.</summary>
     /// <param name="options">The agents' options.</param>
     public ProjectManagerAgent(IOptions<AgentOptions> options)
+        : base(options, AgentRole.ProjectManager, LifecycleStage.RequirementsAnalysis, LifecycleStage.ProjectPlanning, LifecycleStage.ClientReview)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        options.Value.Validate();
     }
 
     /// <inheritdoc />
-    public AgentRole Role => AgentRole.ProjectManager;
-
-    /// <inheritdoc />
-    public Task<AgentOutcome> ExecuteAsync(AgentContext context, CancellationToken cancellationToken)
+    protected override Task<AgentOutcome> ExecuteStageAsync(AgentContext context, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(context);
         var stage = context.WorkItem.Stage;
         return stage == LifecycleStage.RequirementsAnalysis ? CaptureRequirementsAsync(context, cancellationToken)
             : stage == LifecycleStage.ProjectPlanning ? PlanAsync(context, cancellationToken)
-            : stage == LifecycleStage.ClientReview ? AskForReviewAsync(context, cancellationToken)
-            : Task.FromResult(AgentStages.Unsupported(this, stage, LifecycleStage.RequirementsAnalysis, LifecycleStage.ProjectPlanning, LifecycleStage.ClientReview));
+            : AskForReviewAsync(context, cancellationToken);
     }
 
     private static async Task<AgentOutcome> CaptureRequirementsAsync(AgentContext context, CancellationToken cancellationToken)

@@ -5,33 +5,20 @@ using Microsoft.Extensions.Options;
 namespace VirtualItCompany.Agents;
 
 /// <summary>The tester: writes the tests, then really runs them in the workspace and reports what passed.</summary>
-public sealed partial class TesterAgent : IAgent
+public sealed partial class TesterAgent : BuiltInAgent
 {
     private const int OutputTailChars = 4_000;
-
-    private readonly AgentOptions _options;
 
     /// <summary>Creates the agent.</summary>
     /// <param name="options">The agents' options: the test run's time limit.</param>
     public TesterAgent(IOptions<AgentOptions> options)
+        : base(options, AgentRole.Tester, LifecycleStage.Testing)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        options.Value.Validate();
-        _options = options.Value;
     }
 
     /// <inheritdoc />
-    public AgentRole Role => AgentRole.Tester;
-
-    /// <inheritdoc />
-    public async Task<AgentOutcome> ExecuteAsync(AgentContext context, CancellationToken cancellationToken)
+    protected override async Task<AgentOutcome> ExecuteStageAsync(AgentContext context, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        if (context.WorkItem.Stage != LifecycleStage.Testing)
-        {
-            return AgentStages.Unsupported(this, context.WorkItem.Stage, LifecycleStage.Testing);
-        }
-
         var project = context.Project;
         var files = await context.Workspace.ListFilesAsync("", cancellationToken).ConfigureAwait(false);
         string writePrompt = new PromptDocument(TesterPrompts.WriteTask)
@@ -63,7 +50,7 @@ public sealed partial class TesterAgent : IAgent
         CommandResult result;
         try
         {
-            result = await context.Workspace.RunAsync(new CommandRequest(arguments) { Timeout = _options.TestTimeout }, cancellationToken).ConfigureAwait(false);
+            result = await context.Workspace.RunAsync(new CommandRequest(arguments) { Timeout = Options.TestTimeout }, cancellationToken).ConfigureAwait(false);
         }
         catch (WorkspacePathException ex)
         {
@@ -77,7 +64,7 @@ public sealed partial class TesterAgent : IAgent
             ? AgentOutcome.Completed($"The tests passed ({passed} passed, {failed} failed).", LifecycleTrigger.TestsPassed, [run])
             : AgentOutcome.Completed(
                 result.TimedOut
-                    ? $"The tests did not finish within {_options.TestTimeout}."
+                    ? $"The tests did not finish within {Options.TestTimeout}."
                     : $"The tests failed with exit code {result.ExitCode} ({passed} passed, {failed} failed).",
                 LifecycleTrigger.TestsFailed,
                 [run]);
