@@ -22,7 +22,7 @@ public class InMemoryStoreBenchmark
     private readonly Lock _plainGate = new();
     private InMemoryCompanyStore _store = null!;
     private ProjectId[] _ids = [];
-    private long[] _versions = [];
+    private ProjectSnapshot[] _snapshots = [];
     private Step[][] _steps = [];
     private Dictionary<ProjectId, List<ProjectEvent>> _plainEvents = [];
     private Queue<WorkItem> _plainQueue = new();
@@ -34,7 +34,7 @@ public class InMemoryStoreBenchmark
         var now = new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero);
         _store = new InMemoryCompanyStore(TimeProvider.System);
         _ids = new ProjectId[Projects];
-        _versions = new long[Projects];
+        _snapshots = new ProjectSnapshot[Projects];
         _steps = new Step[Projects][];
         _plainEvents = [];
         _plainQueue = new Queue<WorkItem>();
@@ -44,10 +44,9 @@ public class InMemoryStoreBenchmark
         {
             var id = ProjectId.New();
             var items = path.Select(s => WorkItem.Create(id, s.Role, s.From, 1, now)).ToArray();
-            var created = new ProjectCreated(BenchmarkCompany.Brief(p));
-            _store.CommitAsync(new ProjectCommit(id, 0, [created, new WorkItemScheduled(items[0])]) { Enqueue = [items[0]] }).GetAwaiter().GetResult();
+            var created = new ProjectCreated(BenchmarkCompany.Brief(p), LifecycleStage.RequirementsAnalysis);
             _ids[p] = id;
-            _versions[p] = 2;
+            _snapshots[p] = Commit(p, null, [created, new WorkItemScheduled(items[0])], [items[0]], null);
             _steps[p] = new Step[path.Count];
             for (int s = 0; s < path.Count; s++)
             {
@@ -95,9 +94,7 @@ public class InMemoryStoreBenchmark
     public ProjectSnapshot CommitEvents()
     {
         var (p, step) = Next();
-        var snapshot = _store.CommitAsync(new ProjectCommit(_ids[p], _versions[p], step.Events)).GetAwaiter().GetResult();
-        _versions[p] = snapshot.Version;
-        return snapshot;
+        return _snapshots[p] = Commit(p, _snapshots[p], step.Events, [], null);
     }
 
     /// <summary>A worker's pair: lease the next item, then commit its completion (four events, one enqueue, the lease acknowledged).</summary>
@@ -111,8 +108,28 @@ public class InMemoryStoreBenchmark
             throw new InvalidOperationException($"Leased {lease?.Item.DisplayName ?? "nothing"}, expected {step.Item.DisplayName}.");
         }
 
-        var snapshot = _store.CommitAsync(new ProjectCommit(_ids[p], _versions[p], step.Events) { Enqueue = step.Enqueue, CompletesLease = lease }).GetAwaiter().GetResult();
-        _versions[p] = snapshot.Version;
+        return _snapshots[p] = Commit(p, _snapshots[p], step.Events, step.Enqueue, lease);
+    }
+
+    /// <summary>What the runtime does before it calls the store: stamp the events and fold them into the snapshot.</summary>
+    private ProjectSnapshot Commit(int p, ProjectSnapshot? current, ProjectEvent[] events, WorkItem[] enqueue, WorkLease? lease)
+    {
+        var id = _ids[p];
+        long version = current?.Version ?? 0;
+        var now = TimeProvider.System.GetUtcNow();
+        var stamped = new ProjectEvent[events.Length];
+        for (int i = 0; i < events.Length; i++)
+        {
+            stamped[i] = events[i] with { ProjectId = id, Version = version + i + 1, Timestamp = now };
+        }
+
+        var snapshot = current ?? ProjectSnapshot.Create((ProjectCreated)stamped[0]);
+        for (int i = current is null ? 1 : 0; i < stamped.Length; i++)
+        {
+            snapshot = snapshot.Apply(stamped[i]);
+        }
+
+        _store.CommitAsync(new ProjectCommit(id, version, stamped, snapshot) { Enqueue = enqueue, CompletesLease = lease }).GetAwaiter().GetResult();
         return snapshot;
     }
 

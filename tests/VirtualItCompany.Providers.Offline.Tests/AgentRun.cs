@@ -19,7 +19,7 @@ internal static class AgentRun
         new ChatClientBuilder(OfflineModel.CreateChatClient()).UseFunctionInvocation().Build();
 
     public static ProjectSnapshot NewProject(ProjectBrief brief) =>
-        ProjectSnapshot.Create(new ProjectCreated(brief) { ProjectId = ProjectId.New() });
+        ProjectSnapshot.Create(new ProjectCreated(brief, LifecycleStage.RequirementsAnalysis) { ProjectId = ProjectId.New() });
 
     public static Task<AgentOutcome> ExecuteAsync(IAgent agent, ProjectSnapshot project, LifecycleStage stage, IProjectWorkspace workspace, string? subject = null, IChatClient? chatClient = null) =>
         agent.ExecuteAsync(

@@ -3,7 +3,7 @@ namespace VirtualItCompany.Benchmarks.Load;
 /// <summary>Passes everything to the real store and shows each committed event to an observer; no allocation of its own.</summary>
 internal sealed class ObservedProjectStore(IProjectStore inner, CommitObserver observer) : IProjectStore
 {
-    public Task<ProjectSnapshot> CommitAsync(ProjectCommit commit, CancellationToken cancellationToken = default)
+    public Task CommitAsync(ProjectCommit commit, CancellationToken cancellationToken = default)
     {
         var committing = inner.CommitAsync(commit, cancellationToken);
         // The in-memory store commits synchronously: observe without an async state machine of our own.
@@ -17,13 +17,13 @@ internal sealed class ObservedProjectStore(IProjectStore inner, CommitObserver o
 
     public IAsyncEnumerable<ProjectSnapshot> ListAsync(ProjectStatus? status = null, CancellationToken cancellationToken = default) => inner.ListAsync(status, cancellationToken);
 
-    private async Task<ProjectSnapshot> ObserveLaterAsync(ProjectCommit commit, Task<ProjectSnapshot> committing)
+    private async Task ObserveLaterAsync(ProjectCommit commit, Task committing)
     {
         await committing.ConfigureAwait(false);
-        return await Observed(commit, committing).ConfigureAwait(false);
+        await Observed(commit, committing).ConfigureAwait(false);
     }
 
-    private Task<ProjectSnapshot> Observed(ProjectCommit commit, Task<ProjectSnapshot> committed)
+    private Task Observed(ProjectCommit commit, Task committed)
     {
         var events = commit.Events;
         for (int i = 0; i < events.Count; i++)

@@ -3,7 +3,11 @@ using System.Collections.Immutable;
 namespace VirtualItCompany;
 
 /// <summary>The state of a project at one version: the fold of its events.</summary>
-/// <remarks>Immutable; <see cref="Apply"/> returns the next snapshot. Stores keep one per project so that readers never replay.</remarks>
+/// <remarks>
+/// Immutable; <see cref="Apply"/> returns the next snapshot. The fold holds no lifecycle policy: stages, loops and which
+/// stage addresses requested changes come from the events, which the runtime writes from its lifecycle definition. The
+/// runtime folds; stores keep the folded snapshot so that readers never replay.
+/// </remarks>
 public sealed record ProjectSnapshot
 {
     /// <summary>Gets the project's id.</summary>
@@ -15,13 +19,13 @@ public sealed record ProjectSnapshot
     /// <summary>Gets the version: the number of events folded in.</summary>
     public long Version { get; init; }
 
-    /// <summary>Gets the current lifecycle stage.</summary>
-    public LifecycleStage Stage { get; init; } = LifecycleStage.RequirementsAnalysis;
+    /// <summary>Gets the current lifecycle stage (at first, the lifecycle's initial stage, from <see cref="ProjectCreated.InitialStage"/>).</summary>
+    public LifecycleStage Stage { get; init; }
 
     /// <summary>Gets how many times the project has entered each stage.</summary>
     public ImmutableDictionary<LifecycleStage, int> StageRounds { get; init; } = ImmutableDictionary<LifecycleStage, int>.Empty;
 
-    /// <summary>Gets how many times each backward transition (from, trigger) was taken; loops are bounded by these.</summary>
+    /// <summary>Gets how many times each transition the lifecycle counts as a loop (<see cref="StageChanged.IsLoop"/>) was taken, by <see cref="LoopKey"/>; loops are bounded by these.</summary>
     public ImmutableDictionary<string, int> LoopCounts { get; init; } = ImmutableDictionary<string, int>.Empty;
 
     /// <summary>Gets whether the project is worked on, waiting, paused or ended.</summary>
@@ -100,7 +104,8 @@ public sealed record ProjectSnapshot
             CreatedAt = created.Timestamp,
             UpdatedAt = created.Timestamp,
             AcceptanceCriteria = [.. created.Brief.AcceptanceCriteria],
-            StageRounds = ImmutableDictionary<LifecycleStage, int>.Empty.Add(LifecycleStage.RequirementsAnalysis, 1),
+            Stage = created.InitialStage,
+            StageRounds = ImmutableDictionary<LifecycleStage, int>.Empty.Add(created.InitialStage, 1),
         };
     }
 
@@ -121,9 +126,8 @@ public sealed record ProjectSnapshot
                 UpdatedAt = at,
                 Stage = e.To,
                 StageRounds = StageRounds.SetItem(e.To, RoundOf(e.To) + 1),
-                LoopCounts = IsBackward(e) ? LoopCounts.SetItem(LoopKey(e.From, e.Trigger), LoopCounts.GetValueOrDefault(LoopKey(e.From, e.Trigger)) + 1) : LoopCounts,
-                // A new round of development takes the requested changes; they are addressed once it is done.
-                RequestedChanges = e.From == LifecycleStage.FeatureDevelopment ? [] : RequestedChanges,
+                LoopCounts = e.IsLoop ? LoopCounts.SetItem(LoopKey(e.From, e.Trigger), LoopCounts.GetValueOrDefault(LoopKey(e.From, e.Trigger)) + 1) : LoopCounts,
+                RequestedChanges = e.AddressesRequestedChanges ? [] : RequestedChanges,
                 // Work set aside in the stage left is stale: the stage's next round schedules its own.
                 ParkedWork = Without(ParkedWork, stage: e.From),
             },
@@ -170,8 +174,6 @@ public sealed record ProjectSnapshot
     /// <param name="trigger">The trigger.</param>
     /// <returns>The key.</returns>
     public static string LoopKey(LifecycleStage from, LifecycleTrigger trigger) => $"{from}:{trigger}";
-
-    private bool IsBackward(StageChanged e) => RoundOf(e.To) > 0;
 
     // Without lambdas: a captured pattern variable would allocate a closure on every Apply.
     private static ImmutableList<WorkItem> Without(ImmutableList<WorkItem> work, string? id = null, LifecycleStage? stage = null)

@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 namespace VirtualItCompany;
 
 /// <summary>One piece of work for one role in one stage of a project, such as "develop feature X".</summary>
+/// <remarks>Immutable once scheduled: how often it was tried is the queue's to count (<see cref="WorkLease.Attempt"/>), so every copy of an item (snapshot, queue, events) agrees.</remarks>
 public sealed record WorkItem
 {
     /// <summary>Gets the unique id of the work item.</summary>
@@ -22,12 +23,6 @@ public sealed record WorkItem
 
     /// <summary>Gets what the work is about inside the stage, such as the feature's name; <see langword="null"/> for the stage's single item.</summary>
     public string? Subject { get; init; }
-
-    /// <summary>Gets how many times this item was tried and failed before (0 on the first try).</summary>
-    public int Attempt { get; init; }
-
-    /// <summary>Gets the earliest time the item may be leased (a retry's backoff), or <see langword="null"/> for now.</summary>
-    public DateTimeOffset? NotBefore { get; init; }
 
     /// <summary>Gets when the item was scheduled.</summary>
     public DateTimeOffset CreatedAt { get; init; }

@@ -9,6 +9,7 @@ namespace VirtualItCompany.Chat;
 internal sealed class WorkItemChatClient : DelegatingChatClient
 {
     private readonly WorkItem _item;
+    private readonly int _previousAttempts;
     private readonly ProjectSnapshot _project;
     private readonly TimeProvider _timeProvider;
     private readonly string _provider;
@@ -16,10 +17,11 @@ internal sealed class WorkItemChatClient : DelegatingChatClient
     private readonly Lock _gate = new();
     private List<ModelCall>? _calls;
 
-    public WorkItemChatClient(IChatClient inner, ChatClientMetadata? metadata, WorkItem item, ProjectSnapshot project, TimeProvider timeProvider)
+    public WorkItemChatClient(IChatClient inner, ChatClientMetadata? metadata, WorkItem item, int previousAttempts, ProjectSnapshot project, TimeProvider timeProvider)
         : base(inner)
     {
         _item = item;
+        _previousAttempts = previousAttempts;
         _project = project;
         _timeProvider = timeProvider;
         _provider = metadata?.ProviderName ?? "unknown";
@@ -98,7 +100,7 @@ internal sealed class WorkItemChatClient : DelegatingChatClient
         tags[AgentChatTags.Stage] = _item.Stage.Value;
         tags[AgentChatTags.Role] = _item.Role.Value;
         tags[AgentChatTags.WorkItemId] = _item.Id;
-        tags[AgentChatTags.Attempt] = _item.Attempt;
+        tags[AgentChatTags.Attempt] = _previousAttempts;
         tags[AgentChatTags.BudgetLimit] = _project.Brief.Budget ?? 0m;
         tags[AgentChatTags.BudgetSpent] = _project.Spent;
         return options;

@@ -1,6 +1,6 @@
 namespace VirtualItCompany.Runtime;
 
-/// <summary>Commits plans to the store and publishes the committed events to the live feed.</summary>
+/// <summary>Stamps a plan's events, folds them into the snapshot, commits both to the store and publishes the events to the live feed.</summary>
 internal sealed class CommitWriter
 {
     private readonly IProjectStore _store;
@@ -19,16 +19,27 @@ internal sealed class CommitWriter
 
     public IProjectStore Store => _store;
 
-    public async Task<ProjectSnapshot> CommitAsync(ProjectId projectId, long expectedVersion, WorkPlan plan, WorkLease? completesLease, CancellationToken cancellationToken)
+    /// <summary>Commits a plan on top of <paramref name="current"/> (<see langword="null"/> to create the project with the plan's first event).</summary>
+    public async Task<ProjectSnapshot> CommitAsync(ProjectId projectId, ProjectSnapshot? current, WorkPlan plan, WorkLease? completesLease, CancellationToken cancellationToken)
     {
         var now = _timeProvider.GetUtcNow();
+        long expectedVersion = current?.Version ?? 0;
         var events = new ProjectEvent[plan.Events.Count];
         for (int i = 0; i < events.Length; i++)
         {
             events[i] = plan.Events[i] with { ProjectId = projectId, Version = expectedVersion + i + 1, Timestamp = now };
         }
 
-        var snapshot = await _store.CommitAsync(new ProjectCommit(projectId, expectedVersion, events) { Enqueue = plan.Enqueue, CompletesLease = completesLease }, cancellationToken).ConfigureAwait(false);
+        // The runtime folds; the store keeps the snapshot as given.
+        var snapshot = current ?? ProjectSnapshot.Create((ProjectCreated)events[0]);
+        for (int i = current is null ? 1 : 0; i < events.Length; i++)
+        {
+            snapshot = snapshot.Apply(events[i]);
+        }
+
+        await _store.CommitAsync(
+            new ProjectCommit(projectId, expectedVersion, events, snapshot) { Enqueue = plan.Enqueue, CompletesLease = completesLease, RetryAt = completesLease is null ? null : plan.RetryAt },
+            cancellationToken).ConfigureAwait(false);
         _feed.Publish(events);
         if (snapshot.Status == ProjectStatus.Cancelled)
         {

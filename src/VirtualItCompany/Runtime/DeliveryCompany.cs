@@ -29,8 +29,8 @@ internal sealed class DeliveryCompany : IDeliveryCompany
         brief.Validate();
         brief = brief with { Budget = brief.Budget ?? _options.DefaultBudget, AcceptanceCriteria = [.. brief.AcceptanceCriteria] };
         var id = ProjectId.New();
-        var plan = _decider.Start(new ProjectCreated(brief), id, _timeProvider.GetUtcNow());
-        return await _writer.CommitAsync(id, 0, plan, null, cancellationToken).ConfigureAwait(false);
+        var plan = _decider.Start(new ProjectCreated(brief, default), id, _timeProvider.GetUtcNow());
+        return await _writer.CommitAsync(id, null, plan, null, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<ProjectSnapshot> GetAsync(ProjectId projectId, CancellationToken cancellationToken = default) =>
@@ -206,7 +206,7 @@ internal sealed class DeliveryCompany : IDeliveryCompany
             var plan = decide(project);
             try
             {
-                return await _writer.CommitAsync(projectId, project.Version, plan, null, cancellationToken).ConfigureAwait(false);
+                return await _writer.CommitAsync(projectId, project, plan, null, cancellationToken).ConfigureAwait(false);
             }
             catch (ConcurrencyException) when (attempt < MaxCommitAttempts)
             {

@@ -42,6 +42,7 @@ internal sealed class LifecycleDecider
     /// <summary>Schedules the first work of a new project.</summary>
     public WorkPlan Start(ProjectCreated created, ProjectId projectId, DateTimeOffset now)
     {
+        created = created with { InitialStage = _engine.Definition.InitialStage };
         var plan = new WorkPlan([created], []);
         var snapshot = ProjectSnapshot.Create(created with { ProjectId = projectId });
         Schedule(plan, snapshot, _engine.Definition.InitialStage, 1, now);
@@ -49,8 +50,9 @@ internal sealed class LifecycleDecider
     }
 
     /// <summary>Decides what an agent's outcome commits.</summary>
-    public WorkPlan Decide(ProjectSnapshot project, WorkItem item, AgentOutcome outcome, IEnumerable<ProjectEvent> recorded, TimeSpan duration, DateTimeOffset now)
+    public WorkPlan Decide(ProjectSnapshot project, WorkLease lease, AgentOutcome outcome, IEnumerable<ProjectEvent> recorded, TimeSpan duration, DateTimeOffset now)
     {
+        var item = lease.Item;
         var plan = new WorkPlan([], []);
         plan.Events.AddRange(recorded);
         plan.Events.AddRange(outcome.Events);
@@ -80,19 +82,18 @@ internal sealed class LifecycleDecider
                 break;
 
             default:
-                bool retry = outcome.Retryable && item.Attempt + 1 < _options.MaxAttempts;
-                plan.Events.Add(new WorkItemFailed(item.Id, item.Role, item.Stage, outcome.Summary, item.Attempt, retry));
-                var next = item with { Attempt = item.Attempt + 1, NotBefore = retry ? now + Backoff(item.Attempt) : null };
+                bool retry = outcome.Retryable && lease.Attempt < _options.MaxAttempts;
+                plan.Events.Add(new WorkItemFailed(item.Id, item.Role, item.Stage, outcome.Summary, lease.Attempt, retry));
                 if (retry)
                 {
-                    plan.Events.Add(new WorkItemScheduled(next));
-                    plan.Enqueue.Add(next);
+                    // The same item goes back on the queue after a backoff; the queue counts its attempts.
+                    plan.RetryAt = now + Backoff(lease.Attempt - 1);
                 }
                 else
                 {
                     // Nothing is lost: the item waits, parked, until a human resumes the project.
-                    plan.Events.Add(new WorkItemParked(next, outcome.Summary));
-                    plan.Events.Add(new ProjectPaused($"{item.Role} could not finish {item.DisplayName} after {item.Attempt + 1} tries: {outcome.Summary} Fix the cause, then resume the project to try again."));
+                    plan.Events.Add(new WorkItemParked(item, outcome.Summary));
+                    plan.Events.Add(new ProjectPaused($"{item.Role} could not finish {item.DisplayName} after {lease.Attempt} tries: {outcome.Summary} Fix the cause, then resume the project to try again."));
                 }
 
                 break;
@@ -198,9 +199,8 @@ internal sealed class LifecycleDecider
         {
             if (item.Stage == project.Stage && item.Round == round)
             {
-                var again = item with { NotBefore = null };
-                plan.Events.Add(new WorkItemScheduled(again));
-                plan.Enqueue.Add(again);
+                plan.Events.Add(new WorkItemScheduled(item));
+                plan.Enqueue.Add(item);
             }
         }
     }
@@ -222,7 +222,7 @@ internal sealed class LifecycleDecider
             return;
         }
 
-        plan.Events.Add(new StageChanged(from, trigger, to));
+        plan.Events.Add(new StageChanged(from, trigger, to) { IsLoop = IsLoop(from, to), AddressesRequestedChanges = from == LifecycleStage.FeatureDevelopment });
         if (_engine.IsTerminal(to))
         {
             plan.Events.Add(new ProjectCompleted());

@@ -88,7 +88,7 @@ public sealed class WorkOrchestrator
         activity?.SetTag(AgentChatTags.Stage, item.Stage.Value);
         activity?.SetTag(AgentChatTags.Role, item.Role.Value);
         activity?.SetTag(AgentChatTags.WorkItemId, item.Id);
-        activity?.SetTag("vic.attempt", item.Attempt);
+        activity?.SetTag("vic.attempt", lease.Attempt);
         using var leaseKeeper = new LeaseKeeper(_queue, lease, _options.LeaseDuration, _timeProvider, cancellationToken);
         using var running = _running.Register(item.ProjectId, leaseKeeper.Source);
         var workToken = leaseKeeper.Token;
@@ -107,7 +107,7 @@ public sealed class WorkOrchestrator
             else
             {
                 workspace = new RecordingWorkspace(await _workspaces.GetWorkspaceAsync(item.ProjectId, workToken).ConfigureAwait(false));
-                chat = new WorkItemChatClient(_model, _modelMetadata, item, project, _timeProvider);
+                chat = new WorkItemChatClient(_model, _modelMetadata, item, lease.Attempt - 1, project, _timeProvider);
                 // Not disposed: disposing a delegating client disposes the shared model under it.
                 var functions = new FunctionInvokingChatClient(chat, _loggerFactory, _services);
                 var context = new AgentContext
@@ -207,7 +207,7 @@ public sealed class WorkOrchestrator
                     return;
                 }
 
-                await _writer.CommitAsync(item.ProjectId, project.Version, new WorkPlan(calls, []), null, finishing.Token).ConfigureAwait(false);
+                await _writer.CommitAsync(item.ProjectId, project, new WorkPlan(calls, []), null, finishing.Token).ConfigureAwait(false);
                 return;
             }
             catch (ConcurrencyException)
@@ -254,13 +254,13 @@ public sealed class WorkOrchestrator
             }
             else
             {
-                plan = _decider.Decide(project, item, outcome, recorded, duration, _timeProvider.GetUtcNow());
+                plan = _decider.Decide(project, lease, outcome, recorded, duration, _timeProvider.GetUtcNow());
             }
 
             try
             {
                 leaseKeeper.Stop();
-                await _writer.CommitAsync(item.ProjectId, project.Version, plan, lease, cancellationToken).ConfigureAwait(false);
+                await _writer.CommitAsync(item.ProjectId, project, plan, lease, cancellationToken).ConfigureAwait(false);
                 return;
             }
             catch (ConcurrencyException) when (attempt < MaxCommitAttempts)
@@ -297,7 +297,7 @@ public sealed class WorkOrchestrator
                 : new WorkPlan([], []);
             try
             {
-                await _writer.CommitAsync(item.ProjectId, project.Version, plan, lease, cancellationToken).ConfigureAwait(false);
+                await _writer.CommitAsync(item.ProjectId, project, plan, lease, cancellationToken).ConfigureAwait(false);
                 return;
             }
             catch (ConcurrencyException) when (attempt < MaxCommitAttempts)

@@ -1,6 +1,10 @@
 namespace VirtualItCompany.Runtime;
 
-/// <summary>What a decision commits: events and the work items they schedule.</summary>
+/// <summary>What a decision commits: events, the work items they schedule, and whether the leased item is retried.</summary>
 /// <param name="Events">The events, in order.</param>
 /// <param name="Enqueue">The work items to put on the queue.</param>
-internal sealed record WorkPlan(List<ProjectEvent> Events, List<WorkItem> Enqueue);
+internal sealed record WorkPlan(List<ProjectEvent> Events, List<WorkItem> Enqueue)
+{
+    /// <summary>Gets or sets when the leased item is tried again; <see langword="null"/> settles the lease by removing the item.</summary>
+    public DateTimeOffset? RetryAt { get; set; }
+}

@@ -2,22 +2,25 @@ using System.Runtime.CompilerServices;
 
 namespace VirtualItCompany.Storage;
 
-/// <summary>The in-memory project store and work queue: one lock makes every <see cref="ProjectCommit"/> atomic.</summary>
+/// <summary>The in-memory project store, work queue and outbox: one lock makes every <see cref="ProjectCommit"/> atomic.</summary>
 /// <remarks>Nothing survives the process; use a durable adapter (SQLite, PostgreSQL) for that. Safe for concurrent use.</remarks>
-public sealed class InMemoryCompanyStore : IProjectStore, IWorkQueue
+public sealed class InMemoryCompanyStore : IProjectStore, IWorkQueue, IOutbox
 {
     private readonly Lock _gate = new();
     private readonly TimeProvider _timeProvider;
     private readonly Dictionary<ProjectId, ProjectRecord> _projects = [];
     private readonly Dictionary<AgentRole, Queue<QueueEntry>> _ready = [];
     private readonly PriorityQueue<QueueEntry, DateTimeOffset> _delayed = new();
-    private readonly Dictionary<string, QueueEntry> _leased = new(StringComparer.Ordinal);
+    // Every item on the queue (waiting, delayed or leased), by id: the one copy of the item and its attempt count.
+    private readonly Dictionary<string, QueueEntry> _onQueue = new(StringComparer.Ordinal);
+    private readonly HashSet<QueueEntry> _leased = [];
+    private readonly List<OutboxEntry> _outbox = [];
+    private long _outboxSequence;
     private DateTimeOffset _nextExpiry = DateTimeOffset.MaxValue;
     private TaskCompletionSource _workSignal = NewSignal();
     private bool _workPending;
     private long _nextToken;
     private long _nextSequence;
-    private long _count;
 
     /// <summary>Creates an empty store.</summary>
     /// <param name="timeProvider">The clock for timestamps, lease expiry and retry backoff.</param>
@@ -28,102 +31,125 @@ public sealed class InMemoryCompanyStore : IProjectStore, IWorkQueue
     }
 
     /// <inheritdoc />
-    public Task<ProjectSnapshot> CommitAsync(ProjectCommit commit, CancellationToken cancellationToken = default)
+    public Task CommitAsync(ProjectCommit commit, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(commit);
+        commit.Validate();
         cancellationToken.ThrowIfCancellationRequested();
         var now = _timeProvider.GetUtcNow();
         TaskCompletionSource? signal = null;
-        ProjectSnapshot snapshot;
         lock (_gate)
         {
             // Check everything first, so that a refused commit changes nothing.
             _projects.TryGetValue(commit.ProjectId, out var record);
             long version = record?.Snapshot.Version ?? 0;
-            if (commit.ExpectedVersion == 0 && record is null)
-            {
-                if (commit.Events.Count == 0 || commit.Events[0] is not ProjectCreated)
-                {
-                    throw new ArgumentException("A commit that creates a project must start with a ProjectCreated event.", nameof(commit));
-                }
-            }
-            else if (record is null)
+            if (record is null && commit.ExpectedVersion != 0)
             {
                 throw new ProjectNotFoundException(commit.ProjectId);
             }
-            else if (version != commit.ExpectedVersion)
+
+            if (version != commit.ExpectedVersion || (record is not null && commit.ExpectedVersion == 0))
             {
                 throw new ConcurrencyException(commit.ProjectId, commit.ExpectedVersion, version);
             }
 
-            QueueEntry? completed = null;
+            QueueEntry? settled = null;
             if (commit.CompletesLease is { } lease)
             {
-                if (!_leased.TryGetValue(lease.Item.Id, out completed) || completed.Token != lease.Token)
+                if (!_onQueue.TryGetValue(lease.Item.Id, out settled) || !settled.Leased || settled.Token != lease.Token)
                 {
                     throw new LeaseLostException(lease);
                 }
             }
 
-            var events = new ProjectEvent[commit.Events.Count];
-            for (int i = 0; i < events.Length; i++)
-            {
-                var e = commit.Events[i];
-                long expected = version + i + 1;
-                // Events the runtime already stamped are kept as they are: no copy.
-                events[i] = e.ProjectId == commit.ProjectId && e.Version == expected && e.Timestamp != default
-                    ? e
-                    : e with { ProjectId = commit.ProjectId, Version = expected, Timestamp = e.Timestamp == default ? now : e.Timestamp };
-            }
-
-            snapshot = record?.Snapshot ?? ProjectSnapshot.Create((ProjectCreated)events[0]);
-            for (int i = record is null ? 1 : 0; i < events.Length; i++)
-            {
-                snapshot = snapshot.Apply(events[i]);
-            }
-
             // Apply: nothing below can fail.
             if (record is null)
             {
-                record = new ProjectRecord(snapshot);
+                record = new ProjectRecord(commit.Snapshot);
                 _projects.Add(commit.ProjectId, record);
             }
 
-            record.Events.AddRange(events);
-            record.Snapshot = snapshot;
-            if (completed is not null)
+            record.Events.AddRange(commit.Events);
+            record.Snapshot = commit.Snapshot;
+            foreach (var message in commit.Outbox)
             {
-                _leased.Remove(completed.Item.Id);
-                _count--;
+                _outbox.Add(new OutboxEntry(++_outboxSequence, commit.ProjectId, message));
+            }
+
+            if (settled is not null)
+            {
+                _leased.Remove(settled);
+                settled.Leased = false;
+                settled.Token = 0;
+                settled.WorkerId = null;
+                if (commit.RetryAt is { } retryAt)
+                {
+                    Schedule(settled, retryAt, now);
+                }
+                else
+                {
+                    _onQueue.Remove(settled.Item.Id);
+                }
             }
 
             foreach (var item in commit.Enqueue)
             {
-                if (_leased.ContainsKey(item.Id) && (completed is null || completed.Item.Id != item.Id))
+                if (_onQueue.ContainsKey(item.Id))
                 {
-                    continue; // already being worked on: scheduling it again would run it twice
+                    continue; // already on the queue: scheduling it again would run it twice
                 }
 
                 var entry = new QueueEntry(item, _nextSequence++);
-                _count++;
-                if (item.NotBefore is { } notBefore && notBefore > now)
-                {
-                    _delayed.Enqueue(entry, notBefore);
-                }
-                else
-                {
-                    ReadyQueue(item.Role).Enqueue(entry);
-                }
+                _onQueue.Add(item.Id, entry);
+                ReadyQueue(item.Role).Enqueue(entry);
             }
 
-            if (commit.Enqueue.Count > 0)
+            if (commit.Enqueue.Count > 0 || commit.RetryAt is not null)
             {
                 signal = TakeSignal();
             }
         }
 
         signal?.TrySetResult();
-        return Task.FromResult(snapshot);
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<OutboxEntry>> ReadAsync(string topic, int maxCount, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(topic);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxCount, 1);
+        lock (_gate)
+        {
+            var found = new List<OutboxEntry>();
+            foreach (var entry in _outbox)
+            {
+                if (entry.Message.Topic == topic)
+                {
+                    found.Add(entry);
+                    if (found.Count == maxCount)
+                    {
+                        break;
+                    }
+                }
+            }
+
+            return ValueTask.FromResult<IReadOnlyList<OutboxEntry>>(found);
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask AcknowledgeAsync(string topic, IReadOnlyCollection<long> sequences, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(topic);
+        ArgumentNullException.ThrowIfNull(sequences);
+        var acknowledged = sequences.ToHashSet();
+        lock (_gate)
+        {
+            _outbox.RemoveAll(e => e.Message.Topic == topic && acknowledged.Contains(e.Sequence));
+        }
+
+        return ValueTask.CompletedTask;
     }
 
     /// <inheritdoc />
@@ -203,15 +229,18 @@ public sealed class InMemoryCompanyStore : IProjectStore, IWorkQueue
             }
 
             var entry = best.Dequeue();
+            entry.Leased = true;
             entry.Token = ++_nextToken;
             entry.ExpiresAt = expiresAt;
             entry.WorkerId = request.WorkerId;
-            _leased[entry.Item.Id] = entry;
+            entry.Attempts++;
+            _leased.Add(entry);
             if (expiresAt < _nextExpiry)
             {
                 _nextExpiry = expiresAt;
             }
-            return ValueTask.FromResult<WorkLease?>(new WorkLease(entry.Item, entry.Token, request.WorkerId, entry.ExpiresAt));
+
+            return ValueTask.FromResult<WorkLease?>(new WorkLease(entry.Item, entry.Token, request.WorkerId, entry.ExpiresAt, entry.Attempts));
         }
     }
 
@@ -270,7 +299,7 @@ public sealed class InMemoryCompanyStore : IProjectStore, IWorkQueue
         var now = _timeProvider.GetUtcNow();
         lock (_gate)
         {
-            if (!_leased.TryGetValue(lease.Item.Id, out var entry) || entry.Token != lease.Token || entry.ExpiresAt <= now)
+            if (!_onQueue.TryGetValue(lease.Item.Id, out var entry) || !entry.Leased || entry.Token != lease.Token || entry.ExpiresAt <= now)
             {
                 throw new LeaseLostException(lease);
             }
@@ -287,8 +316,9 @@ public sealed class InMemoryCompanyStore : IProjectStore, IWorkQueue
         TaskCompletionSource? signal = null;
         lock (_gate)
         {
-            if (_leased.TryGetValue(lease.Item.Id, out var entry) && entry.Token == lease.Token)
+            if (_onQueue.TryGetValue(lease.Item.Id, out var entry) && entry.Leased && entry.Token == lease.Token)
             {
+                entry.Attempts--; // given back untouched: that lease was no attempt
                 Requeue(entry);
                 signal = TakeSignal();
             }
@@ -303,7 +333,7 @@ public sealed class InMemoryCompanyStore : IProjectStore, IWorkQueue
     {
         lock (_gate)
         {
-            return ValueTask.FromResult(_count);
+            return ValueTask.FromResult<long>(_onQueue.Count);
         }
     }
 
@@ -341,7 +371,7 @@ public sealed class InMemoryCompanyStore : IProjectStore, IWorkQueue
         {
             _nextExpiry = DateTimeOffset.MaxValue;
             List<QueueEntry>? lapsed = null;
-            foreach (var entry in _leased.Values)
+            foreach (var entry in _leased)
             {
                 if (entry.ExpiresAt <= now)
                 {
@@ -355,8 +385,7 @@ public sealed class InMemoryCompanyStore : IProjectStore, IWorkQueue
 
             foreach (var entry in lapsed ?? [])
             {
-                // A lapsed lease means its worker crashed or hung: that counts as a failed try.
-                entry.Item = entry.Item with { Attempt = entry.Item.Attempt + 1 };
+                // A lapsed lease means its worker crashed or hung: its attempt was counted when it was leased.
                 Requeue(entry);
             }
         }
@@ -364,10 +393,23 @@ public sealed class InMemoryCompanyStore : IProjectStore, IWorkQueue
 
     private void Requeue(QueueEntry entry)
     {
-        _leased.Remove(entry.Item.Id);
+        entry.Leased = false;
         entry.Token = 0;
         entry.WorkerId = null;
+        _leased.Remove(entry);
         ReadyQueue(entry.Item.Role).Enqueue(entry);
+    }
+
+    private void Schedule(QueueEntry entry, DateTimeOffset availableAt, DateTimeOffset now)
+    {
+        if (availableAt > now)
+        {
+            _delayed.Enqueue(entry, availableAt);
+        }
+        else
+        {
+            ReadyQueue(entry.Item.Role).Enqueue(entry);
+        }
     }
 
     private sealed class ProjectRecord(ProjectSnapshot snapshot)
@@ -379,7 +421,11 @@ public sealed class InMemoryCompanyStore : IProjectStore, IWorkQueue
 
     private sealed class QueueEntry(WorkItem item, long sequence)
     {
-        public WorkItem Item { get; set; } = item;
+        public WorkItem Item { get; } = item;
+
+        public bool Leased { get; set; }
+
+        public int Attempts { get; set; }
 
         public long Sequence { get; } = sequence;
 

@@ -11,7 +11,7 @@ public sealed class ProjectEventSerializerTests
 
     public static TheoryData<ProjectEvent> AllEvents() =>
     [
-        new ProjectCreated(new ProjectBrief { Title = "T", Description = "D", AcceptanceCriteria = ["a"], Budget = 3m, Client = "C" }),
+        new ProjectCreated(new ProjectBrief { Title = "T", Description = "D", AcceptanceCriteria = ["a"], Budget = 3m, Client = "C" }, LifecycleStage.RequirementsAnalysis),
         new StageChanged(LifecycleStage.CodeReview, LifecycleTrigger.ChangesNeeded, LifecycleStage.FeatureDevelopment),
         new WorkItemScheduled(Item),
         new WorkItemCompleted(Item.Id, Item.Role, Item.Stage, "done", TimeSpan.FromSeconds(3)),

@@ -5,7 +5,7 @@ public sealed class ProjectSnapshotTests
     private static readonly ProjectId Id = new("prj_fold");
 
     private static ProjectSnapshot New() =>
-        ProjectSnapshot.Create(new ProjectCreated(new ProjectBrief { Title = "T", Description = "D", Budget = 1m }) { ProjectId = Id, Version = 1 });
+        ProjectSnapshot.Create(new ProjectCreated(new ProjectBrief { Title = "T", Description = "D", Budget = 1m }, LifecycleStage.RequirementsAnalysis) { ProjectId = Id, Version = 1 });
 
     [Fact]
     public void Model_calls_add_up_tokens_and_spend_and_the_budget_left()
@@ -23,13 +23,34 @@ public sealed class ProjectSnapshotTests
     }
 
     [Fact]
-    public void Entering_a_stage_again_starts_a_new_round_and_counts_the_loop()
+    public void Entering_a_stage_again_starts_a_new_round_and_a_transition_marked_as_loop_is_counted()
+    {
+        var s = New()
+            .Apply(new StageChanged(LifecycleStage.RequirementsAnalysis, LifecycleTrigger.NeedsClarification, LifecycleStage.RequirementsAnalysis) { IsLoop = true });
+
+        Assert.Equal(2, s.RoundOf(LifecycleStage.RequirementsAnalysis));
+        Assert.Equal(1, s.LoopCounts[ProjectSnapshot.LoopKey(LifecycleStage.RequirementsAnalysis, LifecycleTrigger.NeedsClarification)]);
+    }
+
+    [Fact]
+    public void The_fold_counts_no_loop_the_event_does_not_mark()
     {
         var s = New()
             .Apply(new StageChanged(LifecycleStage.RequirementsAnalysis, LifecycleTrigger.NeedsClarification, LifecycleStage.RequirementsAnalysis));
 
         Assert.Equal(2, s.RoundOf(LifecycleStage.RequirementsAnalysis));
-        Assert.Equal(1, s.LoopCounts[ProjectSnapshot.LoopKey(LifecycleStage.RequirementsAnalysis, LifecycleTrigger.NeedsClarification)]);
+        Assert.Empty(s.LoopCounts);
+    }
+
+    [Fact]
+    public void A_project_starts_in_the_stage_its_creation_names()
+    {
+        var draft = new LifecycleStage("Draft");
+        var s = ProjectSnapshot.Create(new ProjectCreated(new ProjectBrief { Title = "T", Description = "D" }, draft) { ProjectId = Id, Version = 1 });
+
+        Assert.Equal(draft, s.Stage);
+        Assert.Equal(1, s.RoundOf(draft));
+        Assert.Equal(0, s.RoundOf(LifecycleStage.RequirementsAnalysis));
     }
 
     [Fact]
@@ -66,12 +87,14 @@ public sealed class ProjectSnapshotTests
     }
 
     [Fact]
-    public void Review_comments_are_requested_changes_until_development_is_left()
+    public void Review_comments_are_requested_changes_until_a_transition_addresses_them()
     {
         var s = New().Apply(new CodeReviewed(false, ["rename x"])).Apply(new ClientRequestedChanges("bigger"));
         Assert.Equal(["rename x", "bigger"], s.RequestedChanges);
 
-        var after = s.Apply(new StageChanged(LifecycleStage.FeatureDevelopment, LifecycleTrigger.FeaturesComplete, LifecycleStage.CodeReview));
+        var kept = s.Apply(new StageChanged(LifecycleStage.CodeReview, LifecycleTrigger.ChangesNeeded, LifecycleStage.FeatureDevelopment));
+        Assert.Equal(["rename x", "bigger"], kept.RequestedChanges);
+        var after = kept.Apply(new StageChanged(LifecycleStage.FeatureDevelopment, LifecycleTrigger.FeaturesComplete, LifecycleStage.CodeReview) { AddressesRequestedChanges = true });
         Assert.Empty(after.RequestedChanges);
     }
 }

@@ -6,14 +6,14 @@ namespace VirtualItCompany.Tests.Chat;
 
 public sealed class WorkItemChatClientTests
 {
-    private static readonly ProjectSnapshot Project = ProjectSnapshot.Create(new ProjectCreated(new ProjectBrief { Title = "T", Description = "D", Budget = 2m }) { ProjectId = new ProjectId("prj_chat"), Version = 1 });
+    private static readonly ProjectSnapshot Project = ProjectSnapshot.Create(new ProjectCreated(new ProjectBrief { Title = "T", Description = "D", Budget = 2m }, LifecycleStage.RequirementsAnalysis) { ProjectId = new ProjectId("prj_chat"), Version = 1 });
     private static readonly WorkItem Item = WorkItem.Create(Project.Id, AgentRole.Developer, LifecycleStage.FeatureDevelopment, 1, DateTimeOffset.UnixEpoch, "search");
 
     [Fact]
     public async Task Every_call_is_tagged_with_the_project_stage_role_attempt_and_budget()
     {
         var model = new StreamingModel(breakAfterFirst: false);
-        var client = new WorkItemChatClient(model, model.GetService<ChatClientMetadata>(), Item, Project, TimeProvider.System);
+        var client = new WorkItemChatClient(model, model.GetService<ChatClientMetadata>(), Item, 0, Project, TimeProvider.System);
 
         await client.GetResponseAsync([new ChatMessage(ChatRole.User, "hi")], cancellationToken: TestContext.Current.CancellationToken);
 
@@ -30,7 +30,7 @@ public sealed class WorkItemChatClientTests
     public async Task A_stream_that_breaks_part_way_is_still_recorded_with_the_usage_seen()
     {
         var model = new StreamingModel(breakAfterFirst: true);
-        var client = new WorkItemChatClient(model, model.GetService<ChatClientMetadata>(), Item, Project, TimeProvider.System);
+        var client = new WorkItemChatClient(model, model.GetService<ChatClientMetadata>(), Item, 0, Project, TimeProvider.System);
 
         await Assert.ThrowsAsync<HttpRequestException>(async () =>
         {
@@ -48,7 +48,7 @@ public sealed class WorkItemChatClientTests
     public async Task The_routers_charge_is_the_calls_cost()
     {
         var model = new StreamingModel(breakAfterFirst: false) { Decision = new RoutingDecision("m", 3, false, "only model", 0.5m, []) { ActualCost = 0.25m } };
-        var client = new WorkItemChatClient(model, model.GetService<ChatClientMetadata>(), Item, Project, TimeProvider.System);
+        var client = new WorkItemChatClient(model, model.GetService<ChatClientMetadata>(), Item, 0, Project, TimeProvider.System);
 
         await client.GetResponseAsync([new ChatMessage(ChatRole.User, "hi")], cancellationToken: TestContext.Current.CancellationToken);
 

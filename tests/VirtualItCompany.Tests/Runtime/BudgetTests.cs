@@ -66,29 +66,6 @@ public sealed class BudgetTests
         await company.WatchUntilAsync(project.Id, e => e is ProjectCompleted, events[^1].Version);
     }
 
-    [Fact]
-    public async Task Starting_workers_tell_the_ledger_what_stored_projects_already_spent()
-    {
-        await using var company = new TestCompany(startWorkers: false);
-        var store = company.Services.GetRequiredService<IProjectStore>();
-        var project = await company.Company.SubmitAsync(TestCompany.Brief(), Ct);
-        var call = new ModelCallCompleted("wi", AgentRole.Developer, LifecycleStage.FeatureDevelopment, "p", "m", 10, 10, 1.25m, TimeSpan.Zero);
-        await store.CommitAsync(new ProjectCommit(project.Id, project.Version, [call]), Ct);
-        var ledger = company.Services.GetRequiredService<VirtualItCompany.Routing.BudgetLedger>();
-        Assert.Equal(0m, ledger.Global.Spent);
-
-        using var stop = new CancellationTokenSource();
-        var workers = company.Dispatcher.RunAsync(stop.Token);
-        for (int i = 0; i < 100 && ledger.Global.Spent == 0m; i++)
-        {
-            await Task.Delay(10, Ct);
-        }
-
-        Assert.Equal(1.25m, ledger.Global.Spent);
-        await stop.CancelAsync();
-        await workers;
-    }
-
     /// <summary>A model that refuses every call as over budget until opened, as a router does when nothing fits.</summary>
     private sealed class BudgetGate : IChatClient
     {

@@ -1,0 +1,90 @@
+using Microsoft.Extensions.AI;
+
+namespace VirtualItCompany;
+
+/// <summary>
+/// What the runtime tells the chat pipeline about the work item a call is made for, carried in
+/// <see cref="ChatOptions.AdditionalProperties"/> under <see cref="PropertyKey"/>; and where the router reports every
+/// charge it makes for the item, so that each becomes a <see cref="ModelCallCompleted"/> event.
+/// </summary>
+/// <remarks>Typed on both sides: the runtime attaches it, the router and middleware read it with <see cref="From"/>. Safe for concurrent calls.</remarks>
+public sealed class ModelCallContext
+{
+    /// <summary>The key under which a call's options carry the context.</summary>
+    public const string PropertyKey = "vic.call_context";
+
+    private readonly Lock _gate = new();
+    private List<ModelCharge>? _charges;
+
+    /// <summary>Creates the context of a work item's calls.</summary>
+    /// <param name="projectId">The project.</param>
+    /// <param name="workItemId">The work item; reservations are owned by it.</param>
+    /// <param name="role">The role that calls.</param>
+    /// <param name="stage">The stage.</param>
+    /// <param name="previousAttempts">How many times the item was tried before (0 on its first try); a router may route a retry one tier up.</param>
+    public ModelCallContext(ProjectId projectId, string workItemId, AgentRole role, LifecycleStage stage, int previousAttempts = 0)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(workItemId);
+        ArgumentOutOfRangeException.ThrowIfNegative(previousAttempts);
+        ProjectId = projectId;
+        WorkItemId = workItemId;
+        Role = role;
+        Stage = stage;
+        PreviousAttempts = previousAttempts;
+    }
+
+    /// <summary>Gets the project whose budget the calls are charged to.</summary>
+    public ProjectId ProjectId { get; }
+
+    /// <summary>Gets the work item; it owns the budget reservations of its calls.</summary>
+    public string WorkItemId { get; }
+
+    /// <summary>Gets the calling role.</summary>
+    public AgentRole Role { get; }
+
+    /// <summary>Gets the stage.</summary>
+    public LifecycleStage Stage { get; }
+
+    /// <summary>Gets how many times the item was tried before.</summary>
+    public int PreviousAttempts { get; }
+
+    /// <summary>Reads the context a call's options carry.</summary>
+    /// <param name="options">The call's options.</param>
+    /// <returns>The context, or <see langword="null"/> when the call is not made for a work item.</returns>
+    public static ModelCallContext? From(ChatOptions? options) =>
+        options?.AdditionalProperties is { } properties && properties.TryGetValue(PropertyKey, out object? value) ? value as ModelCallContext : null;
+
+    /// <summary>Returns a copy of <paramref name="options"/> (or new options) that carries this context.</summary>
+    /// <param name="options">The call's options, left unchanged.</param>
+    /// <returns>The options to make the call with.</returns>
+    public ChatOptions AttachTo(ChatOptions? options)
+    {
+        var attached = options?.Clone() ?? new ChatOptions();
+        attached.AdditionalProperties = attached.AdditionalProperties is { } properties ? new AdditionalPropertiesDictionary(properties) : [];
+        attached.AdditionalProperties[PropertyKey] = this;
+        return attached;
+    }
+
+    /// <summary>Records a charge made for the item (the router calls this for every settlement, failed and broken calls too).</summary>
+    /// <param name="charge">The charge.</param>
+    public void Record(ModelCharge charge)
+    {
+        ArgumentNullException.ThrowIfNull(charge);
+        lock (_gate)
+        {
+            (_charges ??= []).Add(charge);
+        }
+    }
+
+    /// <summary>Takes the charges recorded so far, oldest first; they are not returned again.</summary>
+    /// <returns>The charges.</returns>
+    public IReadOnlyList<ModelCharge> TakeCharges()
+    {
+        lock (_gate)
+        {
+            var charges = _charges ?? [];
+            _charges = null;
+            return charges;
+        }
+    }
+}

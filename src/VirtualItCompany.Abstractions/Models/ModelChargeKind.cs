@@ -1,0 +1,14 @@
+namespace VirtualItCompany;
+
+/// <summary>How a charged model call ended.</summary>
+public enum ModelChargeKind
+{
+    /// <summary>The model answered; its usage was priced (or, with usage missing, its reservation charged).</summary>
+    Completed,
+
+    /// <summary>The call failed after it may have been billed (sent, then an error or timeout); charged at its reservation.</summary>
+    Failed,
+
+    /// <summary>The call was broken off or abandoned part-way (a stream not read to its end, a reservation its owner left open); charged at its reservation.</summary>
+    Abandoned,
+}
