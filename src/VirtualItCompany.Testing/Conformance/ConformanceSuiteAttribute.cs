@@ -1,0 +1,19 @@
+namespace VirtualItCompany.Testing.Conformance;
+
+/// <summary>Marks an abstract conformance suite: an adapter's test project subclasses every suite of the areas it implements, and the guard test fails when one is missing.</summary>
+/// <param name="area">What the suite checks: <c>storage</c>, <c>budget</c> or <c>workspace</c>.</param>
+[AttributeUsage(AttributeTargets.Class, Inherited = false)]
+public sealed class ConformanceSuiteAttribute(string area) : Attribute
+{
+    /// <summary>The area of the storage suites (<see cref="IProjectStore"/>, <see cref="IWorkQueue"/>, <see cref="IOutbox"/>).</summary>
+    public const string Storage = "storage";
+
+    /// <summary>The area of the budget suite (<see cref="IBudgetAccount"/>).</summary>
+    public const string Budget = "budget";
+
+    /// <summary>The area of the workspace suites (<see cref="IWorkspaceProvider"/>, <see cref="IProjectWorkspace"/>).</summary>
+    public const string Workspace = "workspace";
+
+    /// <summary>Gets what the suite checks.</summary>
+    public string Area { get; } = area;
+}
