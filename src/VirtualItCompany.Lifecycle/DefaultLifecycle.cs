@@ -13,6 +13,7 @@ internal static class DefaultLifecycle
             .Stage(LifecycleStage.SetupDevelopment, AgentRole.DevOps, AgentRole.Designer)
             .Permit(LifecycleStage.SetupDevelopment, LifecycleTrigger.SetupComplete, LifecycleStage.FeatureDevelopment)
             .FanOutStage(LifecycleStage.FeatureDevelopment, AgentRole.Developer)
+            .AddressRequestedChangesIn(LifecycleStage.FeatureDevelopment)
             .Permit(LifecycleStage.FeatureDevelopment, LifecycleTrigger.FeaturesComplete, LifecycleStage.CodeReview)
             .Stage(LifecycleStage.CodeReview, AgentRole.CodeReviewer)
             .Permit(LifecycleStage.CodeReview, LifecycleTrigger.ReviewApproved, LifecycleStage.Testing)

@@ -7,23 +7,40 @@ namespace VirtualItCompany.Lifecycle;
 public sealed class LifecycleDefinition
 {
     private readonly Dictionary<LifecycleStage, StageDefinition> _stagesByName;
+    private readonly Dictionary<LifecycleStage, int> _distance = [];
 
     internal LifecycleDefinition(
         string name,
         LifecycleStage initialStage,
         IReadOnlyList<StageDefinition> stages,
         IReadOnlySet<LifecycleStage> terminalStages,
-        IReadOnlyList<LifecycleTransition> transitions)
+        IReadOnlyList<LifecycleTransition> transitions,
+        LifecycleClientActions clientActions)
     {
         Name = name;
         InitialStage = initialStage;
         Stages = stages;
         TerminalStages = terminalStages;
         Transitions = transitions;
+        ClientActions = clientActions;
         _stagesByName = [];
         foreach (var stage in stages)
         {
             _stagesByName.TryAdd(stage.Stage, stage);
+        }
+
+        // How far each stage is from the start (fewest transitions); loops are measured by it.
+        var frontier = new Queue<LifecycleStage>([initialStage]);
+        _distance[initialStage] = 0;
+        while (frontier.TryDequeue(out var stage))
+        {
+            foreach (var t in transitions)
+            {
+                if (t.From == stage && _distance.TryAdd(t.To, _distance[stage] + 1))
+                {
+                    frontier.Enqueue(t.To);
+                }
+            }
         }
     }
 
@@ -44,6 +61,9 @@ public sealed class LifecycleDefinition
 
     /// <summary>Gets every permitted transition, in the order it was declared.</summary>
     public IReadOnlyList<LifecycleTransition> Transitions { get; }
+
+    /// <summary>Gets which trigger each of the client's actions (answer, approval, change request) fires.</summary>
+    public LifecycleClientActions ClientActions { get; }
 
     /// <summary>Starts a new lifecycle definition.</summary>
     /// <param name="name">The name of the lifecycle; not empty or white space.</param>
@@ -69,6 +89,18 @@ public sealed class LifecycleDefinition
     /// <returns><see langword="true"/> when <paramref name="stage"/> is declared in this lifecycle.</returns>
     public bool TryGetStage(LifecycleStage stage, [NotNullWhen(true)] out StageDefinition? definition) =>
         _stagesByName.TryGetValue(stage, out definition);
+
+    /// <summary>Says whether a transition is a loop: it goes back to a stage no farther from the initial stage than the one it leaves (review sending work back to development, a stage entered again). Loops are counted per project and bounded.</summary>
+    /// <param name="from">The stage left.</param>
+    /// <param name="to">The stage entered.</param>
+    /// <returns><see langword="true"/> for a loop.</returns>
+    public bool IsLoop(LifecycleStage from, LifecycleStage to) =>
+        _distance.TryGetValue(to, out int toDistance) && _distance.TryGetValue(from, out int fromDistance) && toDistance <= fromDistance;
+
+    /// <summary>Starts a builder holding this lifecycle's stages, transitions and client actions, to derive a new lifecycle from it (insert a stage, re-route a trigger, remove a stage).</summary>
+    /// <param name="name">The new lifecycle's name; <see langword="null"/> keeps this one's.</param>
+    /// <returns>The builder.</returns>
+    public LifecycleDefinitionBuilder ToBuilder(string? name = null) => LifecycleDefinitionBuilder.From(this, name ?? Name);
 
     /// <summary>Checks the lifecycle and lists every problem found.</summary>
     /// <returns>Each problem as a sentence; empty when the lifecycle is valid.</returns>

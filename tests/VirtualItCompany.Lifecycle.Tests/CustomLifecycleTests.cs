@@ -41,9 +41,9 @@ public class CustomLifecycleTests
 
         Assert.Equal("Editorial", definition.Name);
         Assert.Equal([Draft, Review, Published], definition.Stages.Select(s => s.Stage));
-        Assert.Equal(new StageDefinition(Draft, definition.GetStage(Draft).Roles, FanOutPerFeature: true), definition.GetStage(Draft));
+        Assert.Equal(new StageDefinition(Draft, definition.GetStage(Draft).Roles, StageFanOut.PerPlannedFeature), definition.GetStage(Draft));
         Assert.Equal([Editor, Author], definition.GetStage(Review).Roles);
-        Assert.False(definition.GetStage(Review).FanOutPerFeature);
+        Assert.Null(definition.GetStage(Review).FanOut);
         Assert.Equal(
             [
                 new LifecycleTransition(Draft, Edit, Draft),

@@ -123,7 +123,7 @@ public class DefaultLifecycleTests
     [Fact]
     public void Default_lifecycle_fans_out_only_feature_development_per_feature()
     {
-        var fannedOut = LifecycleDefinition.Default.Stages.Where(s => s.FanOutPerFeature).Select(s => s.Stage);
+        var fannedOut = LifecycleDefinition.Default.Stages.Where(s => s.FanOut == StageFanOut.PerPlannedFeature).Select(s => s.Stage);
         Assert.Equal([LifecycleStage.FeatureDevelopment], fannedOut);
     }
 

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Options;
+using VirtualItCompany.Lifecycle;
 
 namespace VirtualItCompany.Runtime;
 
@@ -105,9 +106,9 @@ internal sealed class DeliveryCompany : IDeliveryCompany
                 return pending.Trigger is { } held ? _decider.DecideClientAction(project, answered, held, now, bypassLoopBound: true) : _decider.Rerun(project, answered, now);
             }
 
-            // The default lifecycle re-enters requirements analysis with the answer; elsewhere the asking work runs again.
-            return _decider.CanFire(project.Stage, LifecycleTrigger.NeedsClarification)
-                ? _decider.DecideClientAction(project, answered, LifecycleTrigger.NeedsClarification, now, bypassLoopBound: false)
+            // Where the lifecycle says an answer fires a trigger (the default re-enters requirements analysis), it does; elsewhere the asking work runs again.
+            return _decider.ClientActions.ClarificationAnswered is { } trigger && _decider.CanFire(project.Stage, trigger)
+                ? _decider.DecideClientAction(project, answered, trigger, now, bypassLoopBound: false)
                 : _decider.Rerun(project, answered, now);
         }, cancellationToken);
     }
@@ -116,7 +117,8 @@ internal sealed class DeliveryCompany : IDeliveryCompany
         ActAsync(projectId, project =>
         {
             RequireWaiting(project, "approve", ClientInputKind.Review);
-            return _decider.DecideClientAction(project, new ClientApproved(comment), LifecycleTrigger.ClientApproved, _timeProvider.GetUtcNow(), bypassLoopBound: false);
+            var trigger = ClientTrigger(project, _decider.ClientActions.Approved, "approve", nameof(LifecycleClientActions.Approved));
+            return _decider.DecideClientAction(project, new ClientApproved(comment), trigger, _timeProvider.GetUtcNow(), bypassLoopBound: false);
         }, cancellationToken);
 
     public Task<ProjectSnapshot> RequestChangesAsync(ProjectId projectId, string changes, CancellationToken cancellationToken = default)
@@ -125,7 +127,8 @@ internal sealed class DeliveryCompany : IDeliveryCompany
         return ActAsync(projectId, project =>
         {
             RequireWaiting(project, "request changes to", ClientInputKind.Review);
-            return _decider.DecideClientAction(project, new ClientRequestedChanges(changes), LifecycleTrigger.ClientRequestedChanges, _timeProvider.GetUtcNow(), bypassLoopBound: false);
+            var trigger = ClientTrigger(project, _decider.ClientActions.ChangesRequested, "request changes to", nameof(LifecycleClientActions.ChangesRequested));
+            return _decider.DecideClientAction(project, new ClientRequestedChanges(changes), trigger, _timeProvider.GetUtcNow(), bypassLoopBound: false);
         }, cancellationToken);
     }
 
@@ -193,6 +196,22 @@ internal sealed class DeliveryCompany : IDeliveryCompany
         }
 
         return pending;
+    }
+
+    /// <summary>The trigger a client action fires, or a refusal when the lifecycle gives the action none or the stage does not permit it.</summary>
+    private LifecycleTrigger ClientTrigger(ProjectSnapshot project, LifecycleTrigger? trigger, string verb, string actionName)
+    {
+        if (trigger is not { } t)
+        {
+            throw Refused(project, $"Cannot {verb} project '{project.Id}': its lifecycle '{_decider.Engine.Definition.Name}' gives that client action no trigger (LifecycleClientActions.{actionName}).");
+        }
+
+        if (!_decider.CanFire(project.Stage, t))
+        {
+            throw Refused(project, $"Cannot {verb} project '{project.Id}' in stage {project.Stage}: its lifecycle does not permit the trigger '{t}' there (permitted: {string.Join(", ", _decider.Engine.GetPermittedTriggers(project.Stage))}).");
+        }
+
+        return t;
     }
 
     private static InvalidProjectOperationException Refused(ProjectSnapshot project, string message) =>

@@ -9,28 +9,16 @@ internal sealed class LifecycleDecider
     private readonly LifecycleEngine _engine;
     private readonly CompanyOptions _options;
 
-    private readonly Dictionary<LifecycleStage, int> _depth = [];
-
     public LifecycleDecider(LifecycleEngine engine, CompanyOptions options)
     {
         _engine = engine;
         _options = options;
-
-        // A transition is a loop when it goes back to a stage no farther from the start than the one it leaves.
-        var definition = engine.Definition;
-        var frontier = new Queue<LifecycleStage>([definition.InitialStage]);
-        _depth[definition.InitialStage] = 0;
-        while (frontier.TryDequeue(out var stage))
-        {
-            foreach (var t in definition.Transitions.Where(t => t.From == stage && !_depth.ContainsKey(t.To)))
-            {
-                _depth[t.To] = _depth[stage] + 1;
-                frontier.Enqueue(t.To);
-            }
-        }
     }
 
     public LifecycleEngine Engine => _engine;
+
+    /// <summary>Gets which triggers the client's actions fire in the company's lifecycle.</summary>
+    public LifecycleClientActions ClientActions => _engine.Definition.ClientActions;
 
     /// <summary>Whether a leased item still belongs to the project's present: current stage and round, still outstanding, project not ended.</summary>
     public static bool IsCurrent(ProjectSnapshot project, WorkItem item) =>
@@ -216,13 +204,14 @@ internal sealed class LifecycleDecider
 
         var to = _engine.Fire(from, trigger);
         int loops = project.LoopCounts.GetValueOrDefault(ProjectSnapshot.LoopKey(from, trigger));
-        if (!bypassLoopBound && IsLoop(from, to) && loops >= _options.MaxLoopCount)
+        if (!bypassLoopBound && _engine.Definition.IsLoop(from, to) && loops >= _options.MaxLoopCount)
         {
             Escalate(plan, project, $"{from} sent the project back to {to} ({trigger}) {loops} times already; answer to let the team go round once more, or cancel.", trigger);
             return;
         }
 
-        plan.Events.Add(new StageChanged(from, trigger, to) { IsLoop = IsLoop(from, to), AddressesRequestedChanges = from == LifecycleStage.FeatureDevelopment });
+        var definition = _engine.Definition;
+        plan.Events.Add(new StageChanged(from, trigger, to) { IsLoop = definition.IsLoop(from, to), AddressesRequestedChanges = definition.GetStage(from).AddressesRequestedChanges });
         if (_engine.IsTerminal(to))
         {
             plan.Events.Add(new ProjectCompleted());
@@ -232,30 +221,29 @@ internal sealed class LifecycleDecider
         Schedule(plan, project, to, project.RoundOf(to) + 1, now);
     }
 
-    private bool IsLoop(LifecycleStage from, LifecycleStage to) =>
-        _depth.GetValueOrDefault(to) <= _depth.GetValueOrDefault(from);
-
     private void Schedule(WorkPlan plan, ProjectSnapshot project, LifecycleStage stage, int round, DateTimeOffset now)
     {
         var definition = _engine.Definition.GetStage(stage);
-        // A plan made by the work being committed counts too.
-        IReadOnlyList<PlannedFeature> features = project.Features;
-        for (int i = plan.Events.Count - 1; i >= 0; i--)
+        IReadOnlyList<string> subjects = [];
+        if (definition.FanOut is { } fanOut)
         {
-            if (plan.Events[i] is PlanCreated planned)
+            // The fan-out reads the project as this commit leaves it: a plan made by the work being committed counts too.
+            var projected = project;
+            foreach (var e in plan.Events)
             {
-                features = planned.Features;
-                break;
+                projected = projected.Apply(e);
             }
+
+            subjects = fanOut.GetSubjects(projected);
         }
 
         foreach (var role in definition.Roles)
         {
-            if (definition.FanOutPerFeature && features.Count > 0)
+            if (subjects.Count > 0)
             {
-                foreach (var feature in features)
+                foreach (var subject in subjects)
                 {
-                    Add(WorkItem.Create(project.Id, role, stage, round, now, feature.Name));
+                    Add(WorkItem.Create(project.Id, role, stage, round, now, subject));
                 }
             }
             else
