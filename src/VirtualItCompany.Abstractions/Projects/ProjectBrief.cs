@@ -60,6 +60,10 @@ public sealed record ProjectBrief
         {
             problems.Add($"Budget is {Budget}; it must be zero (free models only) or more.");
         }
+        else if (Budget > BudgetLimits.MaxAmount)
+        {
+            problems.Add($"Budget is {Budget}; at most {BudgetLimits.MaxAmount:0} (BudgetLimits.MaxAmount) is accepted.");
+        }
 
         return problems;
     }

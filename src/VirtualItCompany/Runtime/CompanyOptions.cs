@@ -65,9 +65,9 @@ public sealed class CompanyOptions
             }
         }
 
-        if (DefaultBudget < 0)
+        if (DefaultBudget < 0 || DefaultBudget > BudgetLimits.MaxAmount)
         {
-            problems.Add($"DefaultBudget is {DefaultBudget}; it must be zero or more.");
+            problems.Add($"DefaultBudget is {DefaultBudget}; it must be between 0 and {BudgetLimits.MaxAmount:0} (BudgetLimits.MaxAmount).");
         }
 
         Within(problems, nameof(LeaseDuration), LeaseDuration, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1));

@@ -5,7 +5,7 @@ using VirtualItCompany.Lifecycle;
 namespace VirtualItCompany.Runtime;
 
 /// <summary>The company facade: every client action is validated, then committed atomically with the work it schedules.</summary>
-internal sealed class DeliveryCompany : IDeliveryCompany
+internal sealed class DeliveryCompany : IDeliveryCompany, IDisposable
 {
     private const int MaxCommitAttempts = 16;
 
@@ -14,6 +14,7 @@ internal sealed class DeliveryCompany : IDeliveryCompany
     private readonly LifecycleDecider _decider;
     private readonly CompanyOptions _options;
     private readonly TimeProvider _timeProvider;
+    private volatile bool _disposed;
 
     public DeliveryCompany(CommitWriter writer, ProjectEventFeed feed, LifecycleDecider decider, IOptions<CompanyOptions> options, TimeProvider timeProvider)
     {
@@ -24,9 +25,13 @@ internal sealed class DeliveryCompany : IDeliveryCompany
         _timeProvider = timeProvider;
     }
 
+    /// <summary>Refuses every later action: the services the company runs on are being disposed, so accepted work would never run.</summary>
+    public void Dispose() => _disposed = true;
+
     public async Task<ProjectSnapshot> SubmitAsync(ProjectBrief brief, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(brief);
+        ObjectDisposedException.ThrowIf(_disposed, this);
         brief.Validate();
         brief = brief with { Budget = brief.Budget ?? _options.DefaultBudget, AcceptanceCriteria = [.. brief.AcceptanceCriteria] };
         var id = ProjectId.New();
@@ -96,6 +101,7 @@ internal sealed class DeliveryCompany : IDeliveryCompany
     public Task<ProjectSnapshot> AnswerAsync(ProjectId projectId, string answer, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(answer);
+        ClientActionLimits.ThrowIfTooLong(answer, ClientActionLimits.MaxAnswerLength, nameof(answer));
         return ActAsync(projectId, project =>
         {
             var pending = RequireWaiting(project, "answer", ClientInputKind.Clarification, ClientInputKind.Escalation);
@@ -113,17 +119,21 @@ internal sealed class DeliveryCompany : IDeliveryCompany
         }, cancellationToken);
     }
 
-    public Task<ProjectSnapshot> ApproveAsync(ProjectId projectId, string? comment = null, CancellationToken cancellationToken = default) =>
-        ActAsync(projectId, project =>
+    public Task<ProjectSnapshot> ApproveAsync(ProjectId projectId, string? comment = null, CancellationToken cancellationToken = default)
+    {
+        ClientActionLimits.ThrowIfTooLong(comment, ClientActionLimits.MaxReasonLength, nameof(comment));
+        return ActAsync(projectId, project =>
         {
             RequireWaiting(project, "approve", ClientInputKind.Review);
             var trigger = ClientTrigger(project, _decider.ClientActions.Approved, "approve", nameof(LifecycleClientActions.Approved));
             return _decider.DecideClientAction(project, new ClientApproved(comment), trigger, _timeProvider.GetUtcNow(), bypassLoopBound: false);
         }, cancellationToken);
+    }
 
     public Task<ProjectSnapshot> RequestChangesAsync(ProjectId projectId, string changes, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(changes);
+        ClientActionLimits.ThrowIfTooLong(changes, ClientActionLimits.MaxAnswerLength, nameof(changes));
         return ActAsync(projectId, project =>
         {
             RequireWaiting(project, "request changes to", ClientInputKind.Review);
@@ -135,11 +145,17 @@ internal sealed class DeliveryCompany : IDeliveryCompany
     public Task<ProjectSnapshot> AddBudgetAsync(ProjectId projectId, decimal amount, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(amount);
+        BudgetLimits.ThrowIfOutOfRange(amount, nameof(amount));
         return ActAsync(projectId, project =>
         {
             if (project.IsEnded)
             {
                 throw Refused(project, $"Project '{project.Id}' has ended ({project.Status}); budget can only be added to a running project.");
+            }
+
+            if ((project.Brief.Budget ?? 0m) + amount > BudgetLimits.MaxAmount)
+            {
+                throw new ArgumentOutOfRangeException(nameof(amount), amount, $"Adding ${amount} would take project '{project.Id}''s budget to ${(project.Brief.Budget ?? 0m) + amount}, past the largest budget accepted (${BudgetLimits.MaxAmount:0}, BudgetLimits.MaxAmount).");
             }
 
             return LifecycleDecider.AddBudget(project, amount);
@@ -149,6 +165,7 @@ internal sealed class DeliveryCompany : IDeliveryCompany
     public Task<ProjectSnapshot> PauseAsync(ProjectId projectId, string reason = "paused by the client", CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+        ClientActionLimits.ThrowIfTooLong(reason, ClientActionLimits.MaxReasonLength, nameof(reason));
         return ActAsync(projectId, project =>
         {
             if (project.IsEnded || project.Status == ProjectStatus.Paused)
@@ -174,6 +191,7 @@ internal sealed class DeliveryCompany : IDeliveryCompany
     public Task<ProjectSnapshot> CancelAsync(ProjectId projectId, string reason = "cancelled by the client", CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+        ClientActionLimits.ThrowIfTooLong(reason, ClientActionLimits.MaxReasonLength, nameof(reason));
         return ActAsync(projectId, project =>
         {
             if (project.IsEnded)
@@ -219,6 +237,7 @@ internal sealed class DeliveryCompany : IDeliveryCompany
 
     private async Task<ProjectSnapshot> ActAsync(ProjectId projectId, Func<ProjectSnapshot, WorkPlan> decide, CancellationToken cancellationToken)
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         for (int attempt = 0; ; attempt++)
         {
             var project = await GetAsync(projectId, cancellationToken).ConfigureAwait(false);

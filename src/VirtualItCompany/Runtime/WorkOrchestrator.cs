@@ -100,7 +100,12 @@ public sealed class WorkOrchestrator
         try
         {
             var agent = _agents.Find(item.Role);
-            if (agent is null)
+            if (lease.Attempt > _options.MaxAttempts)
+            {
+                // Every lease counts: an item whose worker crashed, hung or could not save it is not run again past its attempts.
+                outcome = AgentOutcome.Failed($"{item.DisplayName} was tried {lease.Attempt - 1} times without a committed result (its worker stopped, hung or could not save the work); it is not run again until the project is resumed.", retryable: false);
+            }
+            else if (agent is null)
             {
                 outcome = AgentOutcome.Failed($"No agent is registered for the role '{item.Role}'. Register one with AddAgent<TAgent>() (roles with agents: {string.Join(", ", _agents.Roles)}).", retryable: false);
             }
@@ -153,10 +158,19 @@ public sealed class WorkOrchestrator
         using var finishing = new CancellationTokenSource(FinishTimeout);
         if (outcome.Kind != AgentOutcomeKind.Failed && workspace is not null)
         {
-            var changed = await SaveWorkspaceAsync(workspace, item, outcome, finishing.Token).ConfigureAwait(false);
-            if (changed is not null)
+            try
             {
-                recorded.Add(changed);
+                var changed = await SaveWorkspaceAsync(workspace, item, outcome, finishing.Token).ConfigureAwait(false);
+                if (changed is not null)
+                {
+                    recorded.Add(changed);
+                }
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // An effect that cannot be saved is a failed, explained outcome, never an item that re-runs forever.
+                _logger.LogWarning(ex, "Could not save the work of {WorkItem}.", item.DisplayName);
+                outcome = AgentOutcome.Failed($"The work could not be saved ({ex.GetType().Name}: {ex.Message}).", retryable: true);
             }
         }
 

@@ -6,7 +6,7 @@ namespace VirtualItCompany.Workspace;
 
 /// <summary>Gives each project a workspace in its own folder under <see cref="WorkspaceOptions.RootDirectory"/>, on the local disk.</summary>
 /// <remarks>Workspaces are created on first use and cached for the provider's lifetime. Disposing the provider stops every deployment of every workspace.</remarks>
-public sealed class LocalWorkspaceProvider : IWorkspaceProvider, IAsyncDisposable
+public sealed class LocalWorkspaceProvider : IWorkspaceProvider, IAsyncDisposable, IDisposable
 {
     private readonly WorkspaceOptions _options;
     private readonly TimeProvider _timeProvider;
@@ -61,4 +61,7 @@ public sealed class LocalWorkspaceProvider : IWorkspaceProvider, IAsyncDisposabl
             }
         }
     }
+
+    /// <summary>Stops every deployment of every workspace, for hosts that dispose synchronously (<c>ServiceProvider.Dispose()</c>).</summary>
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 }
