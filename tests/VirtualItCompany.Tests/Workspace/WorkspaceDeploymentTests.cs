@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
 using VirtualItCompany.Workspace;
 
 namespace VirtualItCompany.Tests.Workspace;
@@ -29,6 +30,25 @@ public sealed class WorkspaceDeploymentTests(HealthServerFixture server) : IClas
         await workspace.StopAsync("staging", Ct);
 
         Assert.False(await AnswersAsync(url));
+    }
+
+    [Fact]
+    public async Task A_service_provider_disposed_synchronously_stops_the_deployments_and_does_not_throw()
+    {
+        string root = Path.Combine(Path.GetTempPath(), "vic-tests", Guid.NewGuid().ToString("N"));
+        var services = new ServiceCollection();
+        services.Configure<WorkspaceOptions>(o => o.RootDirectory = root);
+        services.AddVirtualItCompany();
+        var provider = services.BuildServiceProvider();
+        var workspace = await provider.GetRequiredService<IWorkspaceProvider>().GetWorkspaceAsync(new ProjectId("prj_dispose"), Ct);
+        server.CopyInto(workspace);
+        var url = await workspace.DeployAsync("staging", HealthServer, Ct);
+        Assert.Equal(HttpStatusCode.OK, (await Http.GetAsync(new Uri(url, "health"), Ct)).StatusCode);
+
+        provider.Dispose();
+
+        await Assert.ThrowsAsync<HttpRequestException>(() => Http.GetAsync(new Uri(url, "health"), Ct));
+        Directory.Delete(root, recursive: true);
     }
 
     [Fact]
