@@ -23,7 +23,7 @@ public interface IDeliveryCompany
     /// <returns>The projects.</returns>
     IAsyncEnumerable<ProjectSnapshot> ListAsync(ProjectStatus? status = null, CancellationToken cancellationToken = default);
 
-    /// <summary>Streams a project's events: first those after <paramref name="afterVersion"/>, then live ones, until the project ends or the token is cancelled.</summary>
+    /// <summary>Streams a project's events: first those after <paramref name="afterVersion"/>, then live ones. The stream completes after the event that ends the project (completed or cancelled), and ends with <see cref="OperationCanceledException"/> when the token is cancelled or the company stops (its host shuts down, or it is disposed).</summary>
     /// <param name="projectId">The project.</param>
     /// <param name="afterVersion">Replay only events after this version; 0 for the whole history.</param>
     /// <param name="cancellationToken">Stops the stream.</param>

@@ -99,7 +99,8 @@ public static class VirtualItCompanyServiceCollectionExtensions
             sp.GetRequiredService<ProjectEventFeed>(),
             sp.GetRequiredService<LifecycleDecider>(),
             sp.GetRequiredService<IOptions<CompanyOptions>>(),
-            sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>()));
         return new VirtualItCompanyBuilder(services);
     }
 }

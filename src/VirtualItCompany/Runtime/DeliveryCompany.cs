@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using VirtualItCompany.Lifecycle;
 
@@ -14,10 +15,13 @@ internal sealed class DeliveryCompany : IDeliveryCompany, IDisposable
     private readonly LifecycleDecider _decider;
     private readonly CompanyOptions _options;
     private readonly TimeProvider _timeProvider;
+    private readonly CancellationTokenSource _stopping = new();
     private volatile bool _disposed;
 
-    public DeliveryCompany(CommitWriter writer, ProjectEventFeed feed, LifecycleDecider decider, IOptions<CompanyOptions> options, TimeProvider timeProvider)
+    public DeliveryCompany(CommitWriter writer, ProjectEventFeed feed, LifecycleDecider decider, IOptions<CompanyOptions> options, TimeProvider timeProvider, IHostApplicationLifetime? lifetime = null)
     {
+        // Watchers end when the host stops, rather than keep the process alive waiting for events no worker will commit.
+        lifetime?.ApplicationStopping.Register(static s => ((DeliveryCompany)s!).Stop(), this);
         _writer = writer;
         _feed = feed;
         _decider = decider;
@@ -26,7 +30,23 @@ internal sealed class DeliveryCompany : IDeliveryCompany, IDisposable
     }
 
     /// <summary>Refuses every later action: the services the company runs on are being disposed, so accepted work would never run.</summary>
-    public void Dispose() => _disposed = true;
+    public void Dispose()
+    {
+        _disposed = true;
+        Stop();
+        _stopping.Dispose();
+    }
+
+    private void Stop()
+    {
+        try
+        {
+            _stopping.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
 
     public async Task<ProjectSnapshot> SubmitAsync(ProjectBrief brief, CancellationToken cancellationToken = default)
     {
@@ -48,6 +68,9 @@ internal sealed class DeliveryCompany : IDeliveryCompany, IDisposable
     public async IAsyncEnumerable<ProjectEvent> WatchAsync(ProjectId projectId, long afterVersion = 0, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(afterVersion);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
+        cancellationToken = stopping.Token;
         // Subscribe before reading the history, so that nothing committed in between is missed.
         using var live = _feed.Subscribe(projectId);
         var project = await GetAsync(projectId, cancellationToken).ConfigureAwait(false);
