@@ -58,6 +58,14 @@ Console.CancelKeyPress += (_, e) =>
     stop.Cancel();
 };
 
+// SIGTERM (docker stop, systemd) stops the run like Ctrl+C: the host's lifetime reports it, and the summary is still written.
+using var onStopping = host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.Register(() => stop.Cancel());
+using var onTerm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, context =>
+{
+    context.Cancel = true;
+    stop.Cancel();
+});
+
 bool auto = parsed.AutoApprove || Console.IsInputRedirected;
 var models = host.Services.GetServices<ModelRegistration>().Select(r => r.Profile).ToList();
 AnsiConsole.Write(new Rule("[bold]VirtualItCompany quickstart[/]").LeftJustified());
@@ -99,7 +107,7 @@ try
 }
 catch (OperationCanceledException) when (stop.IsCancellationRequested)
 {
-    AnsiConsole.MarkupLine("[yellow]Stopped by Ctrl+C; the project was left as it was.[/]");
+    AnsiConsole.MarkupLine("[yellow]Stopped (Ctrl+C or SIGTERM); the project was left as it was.[/]");
 }
 
 var final = await company.GetAsync(project.Id, CancellationToken.None);

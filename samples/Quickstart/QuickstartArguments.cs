@@ -105,6 +105,14 @@ internal sealed record QuickstartArguments(string Brief, IReadOnlyList<string> C
             return false;
         }
 
+        if (args[i + 1].StartsWith("--", StringComparison.Ordinal) || args[i + 1] is "-h" or "-c")
+        {
+            // An option where a value belongs is a forgotten value, not a value: '-c --auto-approve' must not build a feature named '--auto-approve'.
+            value = "";
+            error = $"{args[i]} needs a value, but the next argument is the option '{args[i + 1]}'.";
+            return false;
+        }
+
         value = args[++i];
         error = null;
         return true;

@@ -23,12 +23,90 @@ public sealed class QuickstartTests
     [InlineData("")]
     [InlineData("--budget", "lots", "a brief")]
     [InlineData("--unknown", "a brief")]
+    [InlineData("-c", "--auto-approve", "a brief")]
     public async Task Quickstart_prints_usage_and_exits_2_on_bad_input(params string[] args)
     {
         var (exitCode, output) = await RunAsync(args);
 
         Assert.Equal(2, exitCode);
         Assert.Contains("Usage: dotnet run --project samples/Quickstart", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Quickstart_stops_on_SIGTERM_like_on_Ctrl_C_and_exits()
+    {
+        var build = await RunProcessAsync("dotnet", ["build", "samples/Quickstart", "-v", "q", "-nologo"], TimeSpan.FromMinutes(5));
+        Assert.True(build.ExitCode == 0, build.Output);
+        string dll = Path.Combine(RepositoryRoot, "samples", "Quickstart", "bin", "Debug", "net10.0", "Quickstart.dll");
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = RepositoryRoot, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+        foreach (var a in (string[])[dll, "A recipe box for a small cafe. It lists recipes.", "--auto-approve"])
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        using var process = Process.Start(start)!;
+        process.StandardInput.Close();
+        var output = new System.Text.StringBuilder();
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        process.OutputDataReceived += (_, e) =>
+        {
+            lock (output)
+            {
+                output.AppendLine(e.Data);
+            }
+
+            if (e.Data?.Contains("RequirementsAnalysis", StringComparison.Ordinal) == true)
+            {
+                started.TrySetResult();
+            }
+        };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        timeout.CancelAfter(TimeSpan.FromMinutes(2));
+        try
+        {
+            await started.Task.WaitAsync(timeout.Token);
+            using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            {
+                await kill.WaitForExitAsync(timeout.Token);
+            }
+
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException("The quickstart did not stop on SIGTERM: " + output);
+        }
+
+        string text;
+        lock (output)
+        {
+            text = output.ToString();
+        }
+
+        Assert.Contains("Stopped (Ctrl+C or SIGTERM)", text, StringComparison.Ordinal);
+        Assert.Equal(1, process.ExitCode);
+    }
+
+    private static async Task<(int ExitCode, string Output)> RunProcessAsync(string file, string[] args, TimeSpan limit)
+    {
+        var start = new ProcessStartInfo(file) { WorkingDirectory = RepositoryRoot, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in args)
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        start.Environment["MSBUILDDISABLENODEREUSE"] = "1";
+        start.Environment["DOTNET_CLI_USE_MSBUILD_SERVER"] = "0";
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        timeout.CancelAfter(limit);
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await stdout + await stderr);
     }
 
     private static async Task<(int ExitCode, string Output)> RunAsync(params string[] args)
