@@ -11,6 +11,9 @@ public interface IAgent
     /// <summary>Gets the role whose work items this agent does.</summary>
     AgentRole Role { get; }
 
+    /// <summary>Gets the stages the agent can work in, checked against the lifecycle when the company starts; <see langword="null"/> (the default) for any stage.</summary>
+    IReadOnlyCollection<LifecycleStage>? SupportedStages => null;
+
     /// <summary>Does one work item.</summary>
     /// <param name="context">The work item, the project, a model client, the workspace and the budget.</param>
     /// <param name="cancellationToken">Cancels the work; the item is then retried later, nothing half-committed.</param>

@@ -37,8 +37,10 @@ public abstract class BuiltInAgent : IAgent
     /// <inheritdoc />
     public AgentRole Role { get; }
 
-    /// <summary>Gets the stages the agent works in, in the order they are named when a work item of another stage is refused.</summary>
+    /// <summary>Gets the stages the agent works in, in the order they are named when a work item of another stage is refused; checked against the lifecycle at start.</summary>
     public IReadOnlyList<LifecycleStage> SupportedStages { get; }
+
+    IReadOnlyCollection<LifecycleStage>? IAgent.SupportedStages => SupportedStages;
 
     /// <summary>Gets the agents' options, validated when the agent was created.</summary>
     protected AgentOptions Options { get; }

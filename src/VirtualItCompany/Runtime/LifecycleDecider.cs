@@ -41,6 +41,15 @@ internal sealed class LifecycleDecider
     public WorkPlan Decide(ProjectSnapshot project, WorkLease lease, AgentOutcome outcome, IEnumerable<ProjectEvent> recorded, TimeSpan duration, DateTimeOffset now)
     {
         var item = lease.Item;
+        if (outcome.Kind == AgentOutcomeKind.Completed && outcome.Trigger is { } given && !_engine.CanFire(item.Stage, given))
+        {
+            // The agent claims a move its stage does not have: that is the agent's failure, not a question for the client.
+            outcome = AgentOutcome.Failed(
+                $"The {item.Role} agent finished {item.DisplayName} with the trigger '{given}', which stage {item.Stage} does not permit (permitted: {string.Join(", ", _engine.GetPermittedTriggers(item.Stage))}).",
+                retryable: false,
+                outcome.Events);
+        }
+
         var plan = new WorkPlan([], []);
         plan.Events.AddRange(recorded);
         plan.Events.AddRange(outcome.Events);
