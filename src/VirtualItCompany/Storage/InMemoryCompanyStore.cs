@@ -59,7 +59,8 @@ public sealed class InMemoryCompanyStore : IProjectStore, IWorkQueue, IOutbox
             QueueEntry? settled = null;
             if (commit.CompletesLease is { } lease)
             {
-                if (!_onQueue.TryGetValue(lease.Item.Id, out settled) || !settled.Leased || settled.Token != lease.Token)
+                // A lapsed lease is lost even before another worker takes the item, as RenewAsync has it.
+                if (!_onQueue.TryGetValue(lease.Item.Id, out settled) || !settled.Leased || settled.Token != lease.Token || settled.ExpiresAt <= now)
                 {
                     throw new LeaseLostException(lease);
                 }
@@ -328,6 +329,12 @@ public sealed class InMemoryCompanyStore : IProjectStore, IWorkQueue, IOutbox
             }
 
             entry.ExpiresAt = now + duration;
+            // A renewal may shorten the lease: the lapse scan must not wait for the old deadline.
+            if (entry.ExpiresAt < _nextExpiry)
+            {
+                _nextExpiry = entry.ExpiresAt;
+            }
+
             return ValueTask.FromResult(lease with { ExpiresAt = entry.ExpiresAt });
         }
     }
