@@ -15,7 +15,7 @@ public static class ConformanceSuites
             .OrderBy(s => s.Area, StringComparer.Ordinal)
             .ThenBy(s => s.Suite.Name, StringComparer.Ordinal)];
 
-    /// <summary>Lists what an adapter's test assembly misses: every suite of the given areas with no concrete subclass in it, and every area with no suite.</summary>
+    /// <summary>Lists what an adapter's test assembly misses: every suite of the given areas with no concrete subclass in it, or none for one of the fixtures the assembly uses with the area's other suites, and every area with no suite.</summary>
     /// <param name="testAssembly">The adapter's test assembly.</param>
     /// <param name="areas">The areas the adapter implements, such as <see cref="ConformanceSuiteAttribute.Storage"/>.</param>
     /// <returns>One line per problem; empty when every suite is subclassed.</returns>
@@ -34,11 +34,20 @@ public static class ConformanceSuites
                 problems.Add($"No conformance suite has the area '{area}'; the areas are: {string.Join(", ", suites.Select(s => s.Area).Distinct())}.");
             }
 
+            // Which implementations (the suites' fixtures) the assembly tests in this area: each must get every suite.
+            var covered = ofArea.ToDictionary(s => s.Suite, s => concrete.Select(t => ClosedBase(t, s.Suite)).OfType<Type>().ToArray());
+            var fixtures = covered.Values.SelectMany(c => c).Where(c => c.IsGenericType).Select(c => c.GetGenericArguments()[0]).Distinct().ToArray();
             foreach (var (suite, _) in ofArea)
             {
-                if (!concrete.Any(t => Derives(t, suite)))
+                if (covered[suite].Length == 0)
                 {
                     problems.Add($"{DisplayName(suite)} ({area}) has no concrete subclass in {testAssembly.GetName().Name}.");
+                    continue;
+                }
+
+                foreach (var fixture in fixtures.Where(f => suite.IsGenericTypeDefinition && !covered[suite].Any(c => c.GetGenericArguments()[0] == f)))
+                {
+                    problems.Add($"{DisplayName(suite)} ({area}) has no concrete subclass for {fixture.Name} in {testAssembly.GetName().Name}.");
                 }
             }
         }
@@ -46,17 +55,18 @@ public static class ConformanceSuites
         return problems;
     }
 
-    private static bool Derives(Type type, Type suite)
+    /// <summary>Gets the base of a type that is the suite (closed over its fixture), or <see langword="null"/>.</summary>
+    private static Type? ClosedBase(Type type, Type suite)
     {
         for (var t = type.BaseType; t is not null; t = t.BaseType)
         {
             if (t == suite || (t.IsGenericType && t.GetGenericTypeDefinition() == suite))
             {
-                return true;
+                return t;
             }
         }
 
-        return false;
+        return null;
     }
 
     private static string DisplayName(Type suite) =>
