@@ -30,6 +30,9 @@ public sealed class InMemoryCompanyStore : IProjectStore, IWorkQueue, IOutbox
         _timeProvider = timeProvider;
     }
 
+    /// <summary>Gets or sets a test hook called in the middle of every commit, after its events and snapshot are written and before its queue and outbox changes; when it throws, the commit is undone and the exception propagates.</summary>
+    internal Action<string>? FaultInjection { get; set; }
+
     /// <inheritdoc />
     public Task CommitAsync(ProjectCommit commit, CancellationToken cancellationToken = default)
     {
@@ -56,21 +59,42 @@ public sealed class InMemoryCompanyStore : IProjectStore, IWorkQueue, IOutbox
             QueueEntry? settled = null;
             if (commit.CompletesLease is { } lease)
             {
-                if (!_onQueue.TryGetValue(lease.Item.Id, out settled) || !settled.Leased || settled.Token != lease.Token)
+                // A lapsed lease is lost even before another worker takes the item, as RenewAsync has it.
+                if (!_onQueue.TryGetValue(lease.Item.Id, out settled) || !settled.Leased || settled.Token != lease.Token || settled.ExpiresAt <= now)
                 {
                     throw new LeaseLostException(lease);
                 }
             }
 
-            // Apply: nothing below can fail.
-            if (record is null)
+            // Write the project first, and undo it if the fault hook throws, so a failure midway leaves nothing.
+            bool creating = record is null;
+            record ??= new ProjectRecord(commit.Snapshot);
+            var previousSnapshot = record.Snapshot;
+            int previousEvents = record.Events.Count;
+            if (creating)
             {
-                record = new ProjectRecord(commit.Snapshot);
                 _projects.Add(commit.ProjectId, record);
             }
 
             record.Events.AddRange(commit.Events);
             record.Snapshot = commit.Snapshot;
+            try
+            {
+                FaultInjection?.Invoke("after the events and snapshot, before the queue and outbox");
+            }
+            catch
+            {
+                record.Events.RemoveRange(previousEvents, record.Events.Count - previousEvents);
+                record.Snapshot = previousSnapshot;
+                if (creating)
+                {
+                    _projects.Remove(commit.ProjectId);
+                }
+
+                throw;
+            }
+
+            // Nothing below can fail.
             foreach (var message in commit.Outbox)
             {
                 _outbox.Add(new OutboxEntry(++_outboxSequence, commit.ProjectId, message));
@@ -305,6 +329,12 @@ public sealed class InMemoryCompanyStore : IProjectStore, IWorkQueue, IOutbox
             }
 
             entry.ExpiresAt = now + duration;
+            // A renewal may shorten the lease: the lapse scan must not wait for the old deadline.
+            if (entry.ExpiresAt < _nextExpiry)
+            {
+                _nextExpiry = entry.ExpiresAt;
+            }
+
             return ValueTask.FromResult(lease with { ExpiresAt = entry.ExpiresAt });
         }
     }

@@ -1,0 +1,24 @@
+using Microsoft.Extensions.Time.Testing;
+using VirtualItCompany.Storage;
+using VirtualItCompany.Testing.Conformance.Storage;
+
+namespace VirtualItCompany.Tests.Conformance;
+
+/// <summary>Runs the storage conformance suites against <see cref="InMemoryCompanyStore"/>, with its mid-commit fault hook.</summary>
+public sealed class InMemoryStorageFixture : StorageFixture
+{
+    public override bool SupportsCommitFaultInjection => true;
+
+    public override ValueTask<StorageUnderTest> CreateAsync(FakeTimeProvider timeProvider, CancellationToken cancellationToken)
+    {
+        var store = new InMemoryCompanyStore(timeProvider);
+        return ValueTask.FromResult(new StorageUnderTest(store, store, store)
+        {
+            FailNextCommitMidway = () => store.FaultInjection = stage =>
+            {
+                store.FaultInjection = null;
+                throw new InvalidOperationException($"Fault injected {stage}.");
+            },
+        });
+    }
+}
