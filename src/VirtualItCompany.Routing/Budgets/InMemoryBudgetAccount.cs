@@ -15,6 +15,7 @@ namespace VirtualItCompany.Routing;
 /// </remarks>
 public sealed class InMemoryBudgetAccount : IBudgetAccount
 {
+    private static readonly TimeSpan MaxTimerSlice = TimeSpan.FromDays(1);
     private readonly BudgetTally _company = new();
     private readonly ConcurrentDictionary<ProjectId, BudgetTally> _projects = new();
     private readonly ConcurrentDictionary<string, OpenReservation> _open = new(StringComparer.Ordinal);
@@ -81,7 +82,8 @@ public sealed class InMemoryBudgetAccount : IBudgetAccount
 
                 try
                 {
-                    await changed.WaitAsync(left, _timeProvider, cancellationToken).ConfigureAwait(false);
+                    // Timers take at most ~49 days; a longer MaxWait is waited in slices.
+                    await changed.WaitAsync(left < MaxTimerSlice ? left : MaxTimerSlice, _timeProvider, cancellationToken).ConfigureAwait(false);
                 }
                 catch (TimeoutException)
                 {
