@@ -14,7 +14,7 @@ public class ModelSelectionBenchmark
     private long[] _keys = null!;
     private ulong[] _seen = null!;
     private RoutingSignals _signals;
-    private BudgetLedger _ledger = null!;
+    private InMemoryBudgetAccount _account = null!;
     private CostAwareRoutingChatClient _router = null!;
     private ChatMessage[] _messages = null!;
     private ChatOptions _options = null!;
@@ -28,7 +28,7 @@ public class ModelSelectionBenchmark
         _buffer = new RankedCandidate[_table.MaxBandSize];
         _keys = new long[_table.MaxBandSize];
         _seen = new ulong[1];
-        _ledger = new BudgetLedger();
+        _account = new InMemoryBudgetAccount();
         _signals = new RoutingSignals
         {
             Complexity = 5,
@@ -52,13 +52,13 @@ public class ModelSelectionBenchmark
     [Benchmark(Description = "choose + reserve + decision record")]
     public RoutingDecision ChooseWithDecision()
     {
-        using var request = new RoutedRequest(_table, _ledger, _signals, 1, null);
-        request.TryNext(out var candidate, out var reservation);
+        using var request = new RoutedRequest(_table, _account, TimeProvider.System, _signals, 1, new CallBudget(null, null, "bench", CostUnits.Unlimited, CostUnits.Unlimited, 0m, 0m));
+        var (candidate, reservation) = request.TryNextAsync(CancellationToken.None).AsTask().GetAwaiter().GetResult()!.Value;
         var decision = request.Decide(_table.Models[candidate.Model], candidate.Cost);
-        _ledger.Release(reservation);
+        _ = _account.ReleaseAsync(reservation).AsTask().GetAwaiter().GetResult();
         return decision;
     }
 
-    [Benchmark(Description = "Preview (read tags, measure prompt, choose, decide)")]
-    public RoutingDecision Preview() => _router.Preview(_messages, _options);
+    [Benchmark(Description = "Preview (read tags and balances, measure prompt, choose, decide)")]
+    public RoutingDecision Preview() => _router.PreviewAsync(_messages, _options).AsTask().GetAwaiter().GetResult();
 }

@@ -21,9 +21,16 @@ public sealed class RoutingOptions
     /// <value>The default value is 4096.</value>
     public int DefaultMaxOutputTokens { get; set; } = 4_096;
 
-    /// <summary>Gets or sets the budget across all projects, in US dollars; <see langword="null"/> for none.</summary>
+    /// <summary>Gets or sets the company-wide budget across all projects, in US dollars (0 to <see cref="BudgetLimits.MaxAmount"/>); <see langword="null"/> for none. It is the company limit of the <see cref="InMemoryBudgetAccount"/> the router (or <c>AddModelRouting</c>) creates when no <see cref="IBudgetAccount"/> is given.</summary>
     /// <value>The default value is <see langword="null"/>.</value>
     public decimal? GlobalBudget { get; set; }
+
+    /// <summary>
+    /// Gets or sets how long, at most over a whole call, the router waits for other calls' reservations to settle when
+    /// only they stand in the way of a model (what was spent leaves room), before it counts the model as over budget.
+    /// </summary>
+    /// <value>The default value is 30 seconds.</value>
+    public TimeSpan InFlightReservationWait { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Gets or sets the tokens counted for each message's framing (role, separators) on top of its content.</summary>
     /// <value>The default value is 8.</value>
@@ -71,9 +78,14 @@ public sealed class RoutingOptions
             problems.Add($"DefaultMaxOutputTokens is {DefaultMaxOutputTokens}; it must be more than zero.");
         }
 
-        if (GlobalBudget < 0)
+        if (GlobalBudget is < 0 or > BudgetLimits.MaxAmount)
         {
-            problems.Add($"GlobalBudget is {GlobalBudget}; it must be zero (free models only) or more, or null for none.");
+            problems.Add($"GlobalBudget is {GlobalBudget}; it must be between 0 (free models only) and {BudgetLimits.MaxAmount:0} (BudgetLimits.MaxAmount), or null for none.");
+        }
+
+        if (InFlightReservationWait < TimeSpan.Zero || InFlightReservationWait > TimeSpan.FromHours(1))
+        {
+            problems.Add($"InFlightReservationWait is {InFlightReservationWait}; it must be between zero (refuse at once) and one hour.");
         }
 
         if (MessageOverheadTokens < 0)
@@ -98,6 +110,27 @@ public sealed class RoutingOptions
         return problems;
     }
 
+    /// <summary>
+    /// The options for routing among <paramref name="models"/>: with exactly one model and no bands configured, a copy
+    /// whose policy is a single band 1-10 holding that model (one model serves every call, still budgeted and explained);
+    /// otherwise <paramref name="options"/> as given (the default bands apply when none are configured).
+    /// </summary>
+    /// <param name="models">The profiles of the models the router will route among.</param>
+    /// <param name="options">The configured options, or <see langword="null"/> for the defaults.</param>
+    /// <returns>The options to create the router with.</returns>
+    public static RoutingOptions ForModels(IEnumerable<ModelProfile> models, RoutingOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(models);
+        options ??= new RoutingOptions();
+        using var e = models.GetEnumerator();
+        if (options.Policy is { Bands.Count: 0 } && e.MoveNext() && e.Current?.Id is { } onlyId && !e.MoveNext())
+        {
+            return options.WithPolicy(new RoutingPolicy { Bands = [new RoutingBand { MinComplexity = 1, MaxComplexity = 10, Models = [onlyId] }] });
+        }
+
+        return options;
+    }
+
     /// <summary>A copy of these options with another policy; the catalog overrides and resilience settings are shared.</summary>
     internal RoutingOptions WithPolicy(RoutingPolicy policy) => new()
     {
@@ -106,6 +139,7 @@ public sealed class RoutingOptions
         TierDownThreshold = TierDownThreshold,
         DefaultMaxOutputTokens = DefaultMaxOutputTokens,
         GlobalBudget = GlobalBudget,
+        InFlightReservationWait = InFlightReservationWait,
         MessageOverheadTokens = MessageOverheadTokens,
         ImageTokens = ImageTokens,
         Resilience = Resilience,

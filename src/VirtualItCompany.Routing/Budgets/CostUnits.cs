@@ -20,6 +20,9 @@ internal static class CostUnits
         return units >= Unlimited ? Unlimited : (long)units;
     }
 
+    /// <summary>Converts dollars to units, rounding down so a limit never grows; 0 to <see cref="BudgetLimits.MaxAmount"/> only.</summary>
+    public static long FromDollarsFloor(decimal dollars) => (long)decimal.Floor(dollars * PerDollar);
+
     public static decimal ToDollars(long units) => (decimal)units / PerDollar;
 
     /// <summary>Nano-dollars per token from a price per million tokens.</summary>

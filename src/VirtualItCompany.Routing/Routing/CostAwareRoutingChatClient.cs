@@ -8,14 +8,19 @@ namespace VirtualItCompany.Routing;
 /// <summary>
 /// An <see cref="IChatClient"/> that sends each call to the cheapest registered model that can do it, within budget.
 /// It reads the call's signals (complexity, specialization, latency class, required capabilities, context size, the
-/// models' health), ranks the models of the policy's band, reserves the worst-case cost in the project and global
-/// budgets, calls the model with a copy of the options whose <see cref="ChatOptions.MaxOutputTokens"/> is what it
+/// models' health), ranks the models of the policy's band, reserves the worst-case cost in the project and company
+/// budgets of an <see cref="IBudgetAccount"/> (the project from the call's <see cref="ModelCallContext"/>; a call without
+/// one is charged to the company only), calls the model with a copy of the options whose <see cref="ChatOptions.MaxOutputTokens"/> is what it
 /// reserved, and settles the real cost after (a model that still exceeds it is charged, logged and counted unhealthy).
 /// A failure before any output falls back to the next candidate; once streamed output has been exposed it is rethrown.
 /// Every response carries its <see cref="RoutingDecision"/> under <see cref="RoutingDecision.PropertyKey"/>; its
 /// <see cref="RoutingDecision.ActualCost"/> is everything the call was charged to the budget: the answering model's
 /// settled cost plus each failed attempt (retries, models failed over) charged at its reservation. A stream carries the
 /// decision on its first update (without the actual cost) and again, with it, on a final update once it has ended.
+/// Every settlement (the answer, each failed attempt that may have been billed, a broken or abandoned stream) is reported
+/// as a <see cref="ModelCharge"/> on the call's <see cref="ModelCallContext"/>, at exactly what the account was charged.
+/// A stream never disposed keeps its reservation open until its owner (the work item) is settled with
+/// <see cref="IBudgetAccount.SettleOwnerAsync"/>.
 /// </summary>
 public sealed class CostAwareRoutingChatClient : FailoverChatClient
 {
@@ -30,6 +35,7 @@ public sealed class CostAwareRoutingChatClient : FailoverChatClient
 
     private readonly RouteTable _table;
     private readonly IComplexityEstimator _estimator;
+    private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly ChatClientMetadata _metadata = new(ProviderName);
     // Requests in flight, by their context; removed on the terminal update (or when selection gives up).
@@ -38,7 +44,7 @@ public sealed class CostAwareRoutingChatClient : FailoverChatClient
     /// <summary>Creates a router over the given models.</summary>
     /// <param name="models">The registered models; each band of the policy must have at least one of them.</param>
     /// <param name="options">The options, or <see langword="null"/> for the defaults.</param>
-    /// <param name="ledger">The budget ledger, or <see langword="null"/> for a new one with <see cref="RoutingOptions.GlobalBudget"/>.</param>
+    /// <param name="budget">The budget account, or <see langword="null"/> for a new <see cref="InMemoryBudgetAccount"/> whose company limit is <see cref="RoutingOptions.GlobalBudget"/>.</param>
     /// <param name="timeProvider">The clock, or <see langword="null"/> for <see cref="TimeProvider.System"/>.</param>
     /// <param name="complexityEstimator">Estimates complexity when a call gives none, or <see langword="null"/> for <see cref="HeuristicComplexityEstimator"/>.</param>
     /// <param name="logger">Where the router warns about models that misbehave (such as producing more output than was reserved), or <see langword="null"/> for none.</param>
@@ -46,22 +52,23 @@ public sealed class CostAwareRoutingChatClient : FailoverChatClient
     public CostAwareRoutingChatClient(
         IEnumerable<RoutedModel> models,
         RoutingOptions? options = null,
-        BudgetLedger? ledger = null,
+        IBudgetAccount? budget = null,
         TimeProvider? timeProvider = null,
         IComplexityEstimator? complexityEstimator = null,
         ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(models);
         options ??= new RoutingOptions();
-        _table = RouteTable.Create(models, options, timeProvider ?? TimeProvider.System);
-        Ledger = ledger ?? new BudgetLedger(options.GlobalBudget);
+        _timeProvider = timeProvider ?? TimeProvider.System;
+        _table = RouteTable.Create(models, options, _timeProvider);
+        Budget = budget ?? new InMemoryBudgetAccount(options.GlobalBudget, _timeProvider);
         _estimator = complexityEstimator ?? HeuristicComplexityEstimator.Instance;
         _logger = logger ?? NullLogger.Instance;
         Models = [.. _table.Models.Select(m => m.Profile)];
     }
 
-    /// <summary>Gets the budget ledger the router reserves and settles in.</summary>
-    public BudgetLedger Ledger { get; }
+    /// <summary>Gets the budget account the router reserves and settles in.</summary>
+    public IBudgetAccount Budget { get; }
 
     /// <summary>Gets the profiles of the models the router chooses among (with configured overrides applied).</summary>
     public IReadOnlyList<ModelProfile> Models { get; }
@@ -70,22 +77,22 @@ public sealed class CostAwareRoutingChatClient : FailoverChatClient
 
     /// <summary>Explains where a call would go now, without calling a model or reserving budget.</summary>
     /// <param name="messages">The call's messages.</param>
-    /// <param name="options">The call's options and tags.</param>
+    /// <param name="options">The call's options, tags and <see cref="ModelCallContext"/>.</param>
+    /// <param name="cancellationToken">Cancels reading the budgets.</param>
     /// <returns>The decision; its chosen model is empty when no model could take the call.</returns>
-    /// <exception cref="ArgumentOutOfRangeException">The call's complexity is outside 1-10, or a budget tag is negative.</exception>
-    public RoutingDecision Preview(IEnumerable<ChatMessage> messages, ChatOptions? options = null)
+    /// <exception cref="ArgumentOutOfRangeException">The call's complexity is outside 1-10.</exception>
+    public async ValueTask<RoutingDecision> PreviewAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
         var list = messages as IReadOnlyList<ChatMessage> ?? [.. messages];
-        var request = Begin(list, options);
-        request.Dispose();
-        using var probe = new RoutedRequest(_table, new BudgetLedger(), request.Signals, request.StartBand, null);
-        long remaining = Ledger.RemainingUnits(request.Account);
-        while (probe.TryNext(out var candidate, out _))
+        using var request = await BeginAsync(list, options, cancellationToken).ConfigureAwait(false);
+        using var probe = new RoutedRequest(_table, new InMemoryBudgetAccount(), _timeProvider, request.Signals, request.StartBand, request.Budget with { ProjectId = null, CompanyRoomUnits = CostUnits.Unlimited, ProjectRoomUnits = CostUnits.Unlimited });
+        long remaining = request.Budget.RoomUnits;
+        while (await probe.TryNextAsync(cancellationToken).ConfigureAwait(false) is { } next)
         {
-            if (candidate.Cost <= remaining)
+            if (next.Candidate.Cost <= remaining)
             {
-                return probe.Decide(_table.Models[candidate.Model], candidate.Cost);
+                return probe.Decide(_table.Models[next.Candidate.Model], next.Candidate.Cost);
             }
         }
 
@@ -116,7 +123,7 @@ public sealed class CostAwareRoutingChatClient : FailoverChatClient
         }
 
         return serviceType == typeof(ChatClientMetadata) ? _metadata
-            : serviceType == typeof(BudgetLedger) ? Ledger
+            : serviceType == typeof(IBudgetAccount) ? Budget
             : serviceType == typeof(ModelPricing) ? (_table.Models.Length == 1 ? _table.Models[0].Profile.Pricing : null)
             : serviceType == typeof(ModelProfile) ? (_table.Models.Length == 1 ? _table.Models[0].Profile : null)
             : serviceType.IsInstanceOfType(this) ? this
@@ -124,27 +131,40 @@ public sealed class CostAwareRoutingChatClient : FailoverChatClient
     }
 
     /// <inheritdoc/>
-    protected override ValueTask<IChatClient> SelectClientAsync(RoutingContext context, CancellationToken cancellationToken)
+    protected override async ValueTask<IChatClient> SelectClientAsync(RoutingContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         if (!_requests.TryGetValue(context, out var request))
         {
             var messages = context.Messages as IReadOnlyList<ChatMessage> ?? [.. context.Messages];
-            request = Begin(messages, context.ChatOptions);
+            request = await BeginAsync(messages, context.ChatOptions, cancellationToken).ConfigureAwait(false);
             _requests[context] = request;
         }
 
-        if (!request.TryNext(out var candidate, out var reservation))
+        (RankedCandidate Candidate, BudgetReservation Reservation)? next;
+        try
+        {
+            next = await request.TryNextAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            _requests.TryRemove(context, out _);
+            request.Dispose();
+            throw;
+        }
+
+        if (next is not { } chosen)
         {
             _requests.TryRemove(context, out _);
             var error = request.NoCandidateLeft();
             request.Dispose();
             RoutedRequest.Throw(error);
+            throw error; // unreachable: Throw rethrows with the original stack
         }
 
-        var model = _table.Models[candidate.Model];
+        var model = _table.Models[chosen.Candidate.Model];
         // The attempt calls the model with a copy of the options capped at what was reserved and naming the model's own id.
-        return new ValueTask<IChatClient>(new ModelAttemptClient(_table, Ledger, request, model, candidate, reservation, _logger));
+        return new ModelAttemptClient(_table, request, model, chosen.Candidate, chosen.Reservation, _logger);
     }
 
     /// <inheritdoc/>
@@ -168,7 +188,7 @@ public sealed class CostAwareRoutingChatClient : FailoverChatClient
         return default;
     }
 
-    private RoutedRequest Begin(IReadOnlyList<ChatMessage> messages, ChatOptions? options)
+    private async ValueTask<RoutedRequest> BeginAsync(IReadOnlyList<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken)
     {
         var routing = _table.Options;
         var tags = CallTags.Read(options);
@@ -185,12 +205,8 @@ public sealed class CostAwareRoutingChatClient : FailoverChatClient
             throw new InvalidOperationException($"The complexity estimator {_estimator.GetType().Name} returned {complexity}; it must return 1 to 10.");
         }
 
-        BudgetAccount? account = null;
-        if (tags.ProjectId is { } projectId)
-        {
-            account = tags.BudgetLimit is { } limit ? Ledger.ObserveProject(projectId, limit, tags.BudgetSpent ?? 0m) : Ledger.GetProjectAccount(projectId);
-        }
-
+        var callContext = ModelCallContext.From(options);
+        var budget = await ReadBudgetAsync(callContext, cancellationToken).ConfigureAwait(false);
         var signals = new RoutingSignals
         {
             Complexity = complexity,
@@ -202,8 +218,8 @@ public sealed class CostAwareRoutingChatClient : FailoverChatClient
             PromptUnbounded = measure.Unbounded,
             ExpectedPromptTokens = measure.ExpectedTokens,
             RequestedOutputTokens = options?.MaxOutputTokens ?? routing.DefaultMaxOutputTokens,
-            Attempt = tags.Attempt,
-            NearBudgetLimit = IsNearLimit(account, routing.TierDownThreshold) || IsNearLimit(Ledger.Global, routing.TierDownThreshold),
+            Attempt = callContext?.PreviousAttempts ?? tags.Attempt,
+            NearBudgetLimit = budget.NearLimit,
         };
         int band = routing.Policy.SelectBand(signals, _table.BandList);
         if ((uint)band >= (uint)_table.Bands.Length)
@@ -211,17 +227,27 @@ public sealed class CostAwareRoutingChatClient : FailoverChatClient
             throw new InvalidOperationException($"The routing policy {routing.Policy.GetType().Name} chose band {band}; there are {_table.Bands.Length} bands.");
         }
 
-        return new RoutedRequest(_table, Ledger, signals, band, account);
+        return new RoutedRequest(_table, Budget, _timeProvider, signals, band, budget.Call);
     }
 
-    private static bool IsNearLimit(BudgetAccount? account, double threshold)
+    /// <summary>Reads the call's budgets once: what settled spend leaves (for ranking) and whether either is near its limit (for the tier-down).</summary>
+    private async ValueTask<(CallBudget Call, bool NearLimit)> ReadBudgetAsync(ModelCallContext? callContext, CancellationToken cancellationToken)
     {
-        if (account is null)
+        double threshold = _table.Options.TierDownThreshold;
+        var company = await Budget.GetBalanceAsync(BudgetScope.Company, cancellationToken).ConfigureAwait(false);
+        BudgetBalance? project = null;
+        ProjectId? projectId = null;
+        if (callContext is not null)
         {
-            return false;
+            projectId = callContext.ProjectId;
+            project = await Budget.GetBalanceAsync(BudgetScope.ForProject(callContext.ProjectId), cancellationToken).ConfigureAwait(false);
         }
 
-        long limit = account.LimitUnits;
-        return limit < CostUnits.Unlimited && account.SpentUnits >= limit * threshold;
+        string owner = callContext?.WorkItemId ?? "call_" + Guid.NewGuid().ToString("N");
+        var call = new CallBudget(callContext, projectId, owner, CallBudget.RoomOf(company), CallBudget.RoomOf(project), company.Remaining ?? 0m, project?.Remaining ?? 0m);
+        return (call, IsNearLimit(company, threshold) || IsNearLimit(project, threshold));
     }
+
+    private static bool IsNearLimit(BudgetBalance? balance, double threshold) =>
+        balance?.Limit is { } limit && balance.Spent >= limit * (decimal)threshold;
 }

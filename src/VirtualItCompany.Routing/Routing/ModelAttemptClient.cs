@@ -7,23 +7,22 @@ namespace VirtualItCompany.Routing;
 /// <summary>
 /// One attempt of a routed call on one model: runs it through the model's resilience pipeline (each retry reserving
 /// its own budget), settles the budget from the real usage (charging failed attempts that may have been billed at their
-/// reservation, releasing only those that certainly were not), and stamps the routing decision on the response.
+/// reservation, releasing only those that certainly were not), reports every charge on the call's
+/// <see cref="ModelCallContext"/>, and stamps the routing decision on the response.
 /// </summary>
 internal sealed partial class ModelAttemptClient : IChatClient
 {
     private readonly RouteTable _table;
-    private readonly BudgetLedger _ledger;
     private readonly RoutedRequest _request;
     private readonly BudgetReservation _reservation;
     private readonly long _cost;
     private readonly int _outputTokens;
     private readonly ILogger _logger;
 
-    public ModelAttemptClient(RouteTable table, BudgetLedger ledger, RoutedRequest request, ModelEntry model, in RankedCandidate candidate, in BudgetReservation reservation, ILogger logger)
+    public ModelAttemptClient(RouteTable table, RoutedRequest request, ModelEntry model, in RankedCandidate candidate, BudgetReservation reservation, ILogger logger)
     {
         _logger = logger;
         _table = table;
-        _ledger = ledger;
         _request = request;
         Model = model;
         _cost = candidate.Cost;
@@ -43,14 +42,14 @@ internal sealed partial class ModelAttemptClient : IChatClient
             response = await Model.Pipeline.ExecuteAsync(
                 static async (state, ct) =>
                 {
-                    var reservation = state.attempts.Reserve();
+                    var reservation = await state.attempts.ReserveAsync(ct).ConfigureAwait(false);
                     try
                     {
                         return await state.Model.Client.GetResponseAsync(state.messages, state.attempts.Capped(state.options), ct).ConfigureAwait(false);
                     }
                     catch (Exception ex)
                     {
-                        state.attempts.Failed(reservation, ex);
+                        await state.attempts.FailedAsync(reservation, ex).ConfigureAwait(false);
                         throw;
                     }
                 },
@@ -59,15 +58,16 @@ internal sealed partial class ModelAttemptClient : IChatClient
         }
         catch (Exception ex)
         {
-            attempts.ReleaseUnused();
+            await attempts.ReleaseUnusedAsync().ConfigureAwait(false);
             RoutingTelemetry.Fail(activity, ex);
             throw;
         }
 
-        long cost = await SettleWinningAsync(attempts.Current, response.Usage).ConfigureAwait(false);
         response.ModelId ??= Model.Profile.ModelId;
         _table.NoteAlias(response.ModelId, Model);
+        long cost = CostOf(attempts.Current, response.Usage);
         var decision = _request.Decide(Model, _cost) with { ActualCost = ActualCost(cost) };
+        await SettleWinningAsync(attempts, cost, response.ModelId, response.Usage, ModelChargeKind.Completed, decision).ConfigureAwait(false);
         (response.AdditionalProperties ??= [])[RoutingDecision.PropertyKey] = decision;
         RoutingTelemetry.Complete(activity, response.ModelId, response.Usage?.InputTokenCount ?? 0, response.Usage?.OutputTokenCount ?? 0, cost, decision);
         return response;
@@ -83,14 +83,14 @@ internal sealed partial class ModelAttemptClient : IChatClient
             start = await Model.Pipeline.ExecuteAsync(
                 static async (state, ct) =>
                 {
-                    var reservation = state.attempts.Reserve();
+                    var reservation = await state.attempts.ReserveAsync(ct).ConfigureAwait(false);
                     try
                     {
                         return await StartAsync(state.Model.Client, state.messages, state.attempts.Capped(state.options), ct, state.cancellationToken).ConfigureAwait(false);
                     }
                     catch (Exception ex)
                     {
-                        state.attempts.Failed(reservation, ex);
+                        await state.attempts.FailedAsync(reservation, ex).ConfigureAwait(false);
                         throw;
                     }
                 },
@@ -99,7 +99,7 @@ internal sealed partial class ModelAttemptClient : IChatClient
         }
         catch (Exception ex)
         {
-            attempts.ReleaseUnused();
+            await attempts.ReleaseUnusedAsync().ConfigureAwait(false);
             RoutingTelemetry.Fail(activity, ex);
             throw;
         }
@@ -141,9 +141,10 @@ internal sealed partial class ModelAttemptClient : IChatClient
             }
 
             // The stream ended: settle now, and end with an update carrying the decision with what was charged.
-            cost = await SettleWinningAsync(attempts.Current, usage).ConfigureAwait(false);
-            settled = true;
+            cost = CostOf(attempts.Current, usage);
             decision = (decision ?? _request.Decide(Model, _cost)) with { ActualCost = ActualCost(cost) };
+            settled = true;
+            await SettleWinningAsync(attempts, cost, modelId, usage, ModelChargeKind.Completed, decision).ConfigureAwait(false);
             yield return new ChatResponseUpdate
             {
                 ModelId = modelId ?? Model.Profile.ModelId,
@@ -159,7 +160,9 @@ internal sealed partial class ModelAttemptClient : IChatClient
             if (!settled)
             {
                 // Broken or abandoned mid-stream: the model may have produced anything up to the cap; charge the reservation.
-                cost = await SettleWinningAsync(attempts.Current, null).ConfigureAwait(false);
+                cost = CostOf(attempts.Current, null);
+                var charged = (decision ?? _request.Decide(Model, _cost)) with { ActualCost = ActualCost(cost) };
+                await SettleWinningAsync(attempts, cost, modelId, usage, ModelChargeKind.Abandoned, charged).ConfigureAwait(false);
             }
 
             RoutingTelemetry.Complete(activity, modelId ?? Model.Profile.ModelId, usage?.InputTokenCount ?? 0, usage?.OutputTokenCount ?? 0, cost, decision ?? _request.Decide(Model, _cost));
@@ -176,7 +179,7 @@ internal sealed partial class ModelAttemptClient : IChatClient
     /// <summary>
     /// What the call was charged, in dollars, for <see cref="RoutingDecision.ActualCost"/>: the winning attempt's settled
     /// cost plus every failed attempt (retries and failed-over models) that was charged at its reservation, so the sum the
-    /// runtime records is exactly what the ledger charged for the call.
+    /// runtime records is exactly what the budget account charged for the call.
     /// </summary>
     private decimal ActualCost(long winningUnits) => CostUnits.ToDollars(winningUnits + _request.ChargedFailureUnits);
 
@@ -194,19 +197,27 @@ internal sealed partial class ModelAttemptClient : IChatClient
     }
 
     /// <summary>
-    /// Settles the winning attempt; when the model produced more than was reserved (it ignored the output cap) the real
-    /// cost is still charged, since it was spent, and the call is logged and counted as a failure of the model's health.
+    /// What the winning attempt cost, in units: its usage priced, or the whole reservation when the model reported no
+    /// usage or an incomplete one (input or output tokens missing): never under-count.
     /// </summary>
-    private async ValueTask<long> SettleWinningAsync(BudgetReservation reservation, UsageDetails? usage)
+    private long CostOf(BudgetReservation reservation, UsageDetails? usage) =>
+        usage is { InputTokenCount: not null, OutputTokenCount: not null } ? Model.CostUnitsOf(usage) : CostUnits.FromDollarsCeiling(reservation.Amount);
+
+    /// <summary>
+    /// Settles the winning attempt at <paramref name="cost"/> and reports the charge; when the model produced more than
+    /// was reserved (it ignored the output cap) the real cost is still charged, since it was spent, and the call is
+    /// logged and counted as a failure of the model's health.
+    /// </summary>
+    private async ValueTask SettleWinningAsync(AttemptBudget attempts, long cost, string? modelId, UsageDetails? usage, ModelChargeKind kind, RoutingDecision decision)
     {
-        long cost = Settle(reservation, usage);
-        if (cost > reservation.Units || usage?.OutputTokenCount > _outputTokens)
+        var reservation = attempts.Current;
+        await _request.ChargeAsync(reservation, cost, Model, modelId, usage, attempts.Elapsed, kind, decision).ConfigureAwait(false);
+        long reserved = CostUnits.FromDollarsCeiling(reservation.Amount);
+        if (cost > reserved || usage?.OutputTokenCount > _outputTokens)
         {
-            Log.ExceededReservation(_logger, Model.Profile.Id, usage?.OutputTokenCount ?? 0, _outputTokens, CostUnits.ToDollars(cost), CostUnits.ToDollars(reservation.Units));
+            Log.ExceededReservation(_logger, Model.Profile.Id, usage?.OutputTokenCount ?? 0, _outputTokens, CostUnits.ToDollars(cost), reservation.Amount);
             await ModelPipelines.ReportExceededReservationAsync(Model.Pipeline).ConfigureAwait(false);
         }
-
-        return cost;
     }
 
     /// <summary>Starts the stream and waits for its first update inside the pipeline, so retries, the breaker and the timeout cover it.</summary>
@@ -237,17 +248,6 @@ internal sealed partial class ModelAttemptClient : IChatClient
     }
 
     /// <summary>
-    /// Settles <paramref name="reservation"/> at the cost of <paramref name="usage"/>, or at the full reservation when the
-    /// model reported no usage or an incomplete one (input or output tokens missing): never under-count.
-    /// </summary>
-    private long Settle(in BudgetReservation reservation, UsageDetails? usage)
-    {
-        long units = usage is { InputTokenCount: not null, OutputTokenCount: not null } ? Model.CostUnitsOf(usage) : reservation.Units;
-        _ledger.SettleUnits(reservation, units);
-        return units;
-    }
-
-    /// <summary>
     /// The budget of each attempt of one call on this model. The first attempt uses the reservation the router made
     /// when it chose the model; each retry Polly makes reserves the same worst case again, inside the pipeline, and a
     /// retry that does not fit the budget stops the retries with <see cref="BudgetExhaustedException"/>. A failed attempt
@@ -257,49 +257,55 @@ internal sealed partial class ModelAttemptClient : IChatClient
     private sealed class AttemptBudget(ModelAttemptClient owner)
     {
         private BudgetReservation? _unused = owner._reservation;
+        private long _started = owner._request.TimeProvider.GetTimestamp();
 
         /// <summary>The reservation of the attempt that succeeded (the last one reserved).</summary>
         public BudgetReservation Current { get; private set; } = owner._reservation;
 
+        /// <summary>How long the current attempt has run.</summary>
+        public TimeSpan Elapsed => owner._request.TimeProvider.GetElapsedTime(_started);
+
         public ChatOptions Capped(ChatOptions? options) => owner.Capped(options);
 
-        public BudgetReservation Reserve()
+        public async ValueTask<BudgetReservation> ReserveAsync(CancellationToken cancellationToken)
         {
             if (_unused is { } first)
             {
                 _unused = null;
+                _started = owner._request.TimeProvider.GetTimestamp();
                 return Current = first;
             }
 
-            if (!owner._ledger.TryReserveUnits(owner._request.Account, owner._cost, out var reservation))
-            {
-                throw owner._request.BudgetExhausted(owner._cost);
-            }
-
+            var reservation = await owner._request.ReserveAsync(owner.Model, owner._cost, cancellationToken).ConfigureAwait(false)
+                ?? throw owner._request.BudgetExhausted(owner._cost);
             owner._request.Retried();
+            _started = owner._request.TimeProvider.GetTimestamp();
             return Current = reservation;
         }
 
-        public void Failed(in BudgetReservation reservation, Exception exception)
+        public async ValueTask FailedAsync(BudgetReservation reservation, Exception exception)
         {
             if (TransientFailures.CertainlyNotBilled(exception))
             {
-                owner._ledger.Release(reservation);
+                await owner._request.ReleaseAsync(reservation).ConfigureAwait(false);
+                return;
             }
-            else
+
+            long units = CostUnits.FromDollarsCeiling(reservation.Amount);
+            var decision = owner._request.Decide(owner.Model, owner._cost);
+            if (await owner._request.ChargeAsync(reservation, units, owner.Model, null, null, Elapsed, ModelChargeKind.Failed, decision).ConfigureAwait(false))
             {
-                owner._ledger.SettleUnits(reservation, reservation.Units);
-                owner._request.ChargedFailure(reservation.Units);
+                owner._request.ChargedFailure(units);
             }
         }
 
         /// <summary>Releases the first reservation when no attempt ran (the circuit was open, or the call was cancelled before it).</summary>
-        public void ReleaseUnused()
+        public async ValueTask ReleaseUnusedAsync()
         {
             if (_unused is { } first)
             {
                 _unused = null;
-                owner._ledger.Release(first);
+                await owner._request.ReleaseAsync(first).ConfigureAwait(false);
             }
         }
     }

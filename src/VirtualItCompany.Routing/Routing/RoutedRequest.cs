@@ -1,13 +1,18 @@
 using System.Buffers;
 using System.Runtime.ExceptionServices;
+using Microsoft.Extensions.AI;
 
 namespace VirtualItCompany.Routing;
 
-/// <summary>One call being routed: its signals, the candidates walked so far, its budget account and failures.</summary>
+/// <summary>One call being routed: its signals, the candidates walked so far, its budgets (reserved, settled and reported through the account) and failures.</summary>
 internal sealed class RoutedRequest : IDisposable
 {
     private readonly RouteTable _table;
-    private readonly BudgetLedger _ledger;
+    private readonly IBudgetAccount _budget;
+    private readonly TimeProvider _timeProvider;
+    private readonly CallBudget _callBudget;
+    private TimeSpan _waitLeft;
+    private (BudgetScope Scope, decimal Remaining)? _refusal;
     private RankedCandidate[] _band;
     private long[] _keys;
     private readonly ulong[] _seen;
@@ -18,13 +23,15 @@ internal sealed class RoutedRequest : IDisposable
     private List<string>? _failedOver;
     private Exception? _lastFailure;
 
-    public RoutedRequest(RouteTable table, BudgetLedger ledger, in RoutingSignals signals, int startBand, BudgetAccount? account)
+    public RoutedRequest(RouteTable table, IBudgetAccount budget, TimeProvider timeProvider, in RoutingSignals signals, int startBand, CallBudget callBudget)
     {
         _table = table;
-        _ledger = ledger;
+        _budget = budget;
+        _timeProvider = timeProvider;
+        _callBudget = callBudget;
+        _waitLeft = table.Options.InFlightReservationWait;
         Signals = signals;
         StartBand = startBand;
-        Account = account;
         _band = ArrayPool<RankedCandidate>.Shared.Rent(table.MaxBandSize);
         _keys = ArrayPool<long>.Shared.Rent(table.MaxBandSize);
         _seen = new ulong[(table.Models.Length + 63) / 64];
@@ -35,15 +42,22 @@ internal sealed class RoutedRequest : IDisposable
 
     public int StartBand { get; }
 
-    public BudgetAccount? Account { get; }
+    /// <summary>The work item's context, where every charge is reported; <see langword="null"/> for a call made outside the runtime.</summary>
+    public ModelCallContext? Context => _callBudget.Context;
+
+    public TimeProvider TimeProvider => _timeProvider;
+
+    /// <summary>Whom the call is charged to and what its budgets held when it began.</summary>
+    public CallBudget Budget => _callBudget;
 
     /// <summary>The band of the candidate last handed out.</summary>
     public int CurrentBand => _bandIndex;
 
     public int FailoverCount => _failedOver?.Count ?? 0;
 
-    /// <summary>Hands out the next candidate that qualifies, with its worst-case cost reserved; false when none is left.</summary>
-    public bool TryNext(out RankedCandidate candidate, out BudgetReservation reservation)
+    /// <summary>Hands out the next candidate that qualifies, with its worst-case cost reserved; <see langword="null"/> when none is left.</summary>
+    /// <remarks>Candidates are ranked against what settled spend leaves, so one that only other calls' reservations stand in the way of waits for them.</remarks>
+    public async ValueTask<(RankedCandidate Candidate, BudgetReservation Reservation)?> TryNextAsync(CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -51,31 +65,69 @@ internal sealed class RoutedRequest : IDisposable
             {
                 if (++_bandIndex >= _table.Bands.Length)
                 {
-                    candidate = default;
-                    reservation = default;
-                    return false;
+                    return null;
                 }
 
-                _bandCount = ModelSelector.EvaluateBand(_table, _bandIndex, Signals, _ledger.RemainingUnits(Account), _band, _keys, _seen);
+                _bandCount = ModelSelector.EvaluateBand(_table, _bandIndex, Signals, _callBudget.RoomUnits, _band, _keys, _seen);
                 ModelSelector.Sort(_keys.AsSpan(0, _bandCount));
                 _bandPosition = 0;
                 continue;
             }
 
-            candidate = _band[(int)(_keys[_bandPosition++] & 0xFF)];
-            reservation = default;
-            if (candidate.Rejection == Rejection.None && !_ledger.TryReserveUnits(Account, candidate.Cost, out reservation))
+            var candidate = _band[(int)(_keys[_bandPosition++] & 0xFF)];
+            BudgetReservation? reservation = null;
+            if (candidate.Rejection == Rejection.None)
             {
-                candidate.Rejection = Rejection.OverBudget; // another call took the budget since the band was ranked
+                reservation = await ReserveAsync(_table.Models[candidate.Model], candidate.Cost, cancellationToken).ConfigureAwait(false);
+                if (reservation is null)
+                {
+                    candidate.Rejection = Rejection.OverBudget; // other calls' reservations did not settle in time
+                }
             }
 
             _walked.Add(candidate);
-            if (candidate.Rejection == Rejection.None)
+            if (reservation is not null)
             {
-                return true;
+                return (candidate, reservation);
             }
         }
     }
+
+    /// <summary>Reserves a model's worst case for this call, waiting (at most <see cref="RoutingOptions.InFlightReservationWait"/> over the whole call) for other calls' reservations; <see langword="null"/> when refused.</summary>
+    public async ValueTask<BudgetReservation?> ReserveAsync(ModelEntry model, long units, CancellationToken cancellationToken)
+    {
+        var request = new BudgetReservationRequest(_callBudget.ProjectId, CostUnits.ToDollars(units), _callBudget.Owner)
+        {
+            MaxWait = _waitLeft > TimeSpan.Zero ? _waitLeft : TimeSpan.Zero,
+            ModelId = model.Profile.Id,
+        };
+        long started = _timeProvider.GetTimestamp();
+        var result = await _budget.TryReserveAsync(request, cancellationToken).ConfigureAwait(false);
+        _waitLeft -= _timeProvider.GetElapsedTime(started);
+        if (result.Reservation is { } reservation)
+        {
+            return reservation;
+        }
+
+        _refusal = (result.RefusedBy ?? BudgetScope.Company, result.Remaining);
+        return null;
+    }
+
+    /// <summary>Charges a reservation at <paramref name="units"/> and reports the charge on the call's context; nothing is reported when the reservation was already settled (its owner was settled).</summary>
+    public async ValueTask<bool> ChargeAsync(BudgetReservation reservation, long units, ModelEntry model, string? modelId, UsageDetails? usage, TimeSpan duration, ModelChargeKind kind, RoutingDecision? decision)
+    {
+        decimal cost = CostUnits.ToDollars(units);
+        if (!await _budget.SettleAsync(reservation, cost, CancellationToken.None).ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        Context?.Record(new ModelCharge(model.Profile.Provider, modelId ?? model.Profile.ModelId, usage?.InputTokenCount ?? 0, usage?.OutputTokenCount ?? 0, cost, duration, kind, decision));
+        return true;
+    }
+
+    /// <summary>Frees a reservation whose call certainly cost nothing.</summary>
+    public ValueTask<bool> ReleaseAsync(BudgetReservation reservation) => _budget.ReleaseAsync(reservation, CancellationToken.None);
 
     /// <summary>Records that the candidate last handed out failed before any output; its reservation is already released.</summary>
     public void Failed(ModelEntry model, Exception exception)
@@ -145,12 +197,15 @@ internal sealed class RoutedRequest : IDisposable
     /// <summary>Records a failed attempt charged at its reservation.</summary>
     public void ChargedFailure(long units) => ChargedFailureUnits += units;
 
-    /// <summary>The error for a call that needs <paramref name="needed"/> units more than is left in its project's or the global budget.</summary>
+    /// <summary>The error for a call that needs <paramref name="needed"/> units more than is left in its project's or the company's budget.</summary>
     public BudgetExhaustedException BudgetExhausted(long needed)
     {
-        bool projectShort = Account is not null && Account.RemainingUnits < needed;
-        var scope = projectShort ? Account! : _ledger.Global;
-        return new BudgetExhaustedException(scope.Scope, CostUnits.ToDollars(needed), CostUnits.ToDollars(scope.RemainingUnits));
+        // Settled spend that leaves too little names its budget; otherwise the account's last refusal does.
+        var (scope, remaining) =
+            _callBudget.ProjectRoomUnits < needed && _callBudget.ProjectId is { } project ? (BudgetScope.ForProject(project), _callBudget.ProjectRemaining)
+            : _callBudget.CompanyRoomUnits < needed ? (BudgetScope.Company, _callBudget.CompanyRemaining)
+            : _refusal ?? (BudgetScope.Company, _callBudget.CompanyRemaining);
+        return new BudgetExhaustedException(scope.Value, CostUnits.ToDollars(needed), remaining);
     }
 
     /// <summary>Returns the ranking buffer to the pool; the request is done.</summary>

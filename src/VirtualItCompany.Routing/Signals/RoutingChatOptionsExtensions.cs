@@ -45,30 +45,6 @@ public static class RoutingChatOptionsExtensions
         return options;
     }
 
-    /// <summary>Charges the call to a project's budget.</summary>
-    /// <param name="options">The call's options.</param>
-    /// <param name="projectId">The project id.</param>
-    /// <param name="limit">The project's budget, in US dollars, zero or more.</param>
-    /// <param name="spent">What the project has spent so far, in US dollars, zero or more.</param>
-    /// <returns>The same options, for chaining.</returns>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="limit"/> or <paramref name="spent"/> is negative.</exception>
-    public static ChatOptions WithBudget(this ChatOptions options, string projectId, decimal limit, decimal spent = 0m)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentException.ThrowIfNullOrWhiteSpace(projectId);
-        if (limit < 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(limit), limit, $"A budget must be zero (free models only) or more; {limit} was given.");
-        }
-
-        ArgumentOutOfRangeException.ThrowIfNegative(spent);
-        var tags = options.AdditionalProperties ??= [];
-        tags[AgentChatTags.ProjectId] = projectId;
-        tags[AgentChatTags.BudgetLimit] = limit;
-        tags[AgentChatTags.BudgetSpent] = spent;
-        return options;
-    }
-
     /// <summary>Marks the call as a retry of a work item that failed before: the router routes it one band up.</summary>
     /// <param name="options">The call's options.</param>
     /// <param name="attempt">How many times the work item failed before, zero or more.</param>

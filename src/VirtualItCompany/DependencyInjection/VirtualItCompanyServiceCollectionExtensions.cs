@@ -47,13 +47,11 @@ public static class VirtualItCompanyServiceCollectionExtensions
         services.AddModelRouting();
         services.TryAddSingleton(sp => CompanyModel.Create(
             sp.GetService<IChatClient>()
-            ?? CostAwareRouting.CreateChatClient(
-                sp,
-                sp.GetServices<ModelRegistration>(),
-                sp.GetRequiredService<IOptions<RoutingOptions>>().Value,
-                sp.GetRequiredService<BudgetLedger>(),
-                sp.GetRequiredService<TimeProvider>(),
-                sp.GetRequiredService<IComplexityEstimator>())));
+            ?? (sp.GetServices<ModelRegistration>().ToList() is { Count: > 0 } registrations
+                ? CostAwareRouting.CreateBuilder()
+                    .UseCostAwareRouting(registrations.Select(r => new RoutedModel(r.Profile, r.CreateClient(sp))), sp.GetRequiredService<IOptions<RoutingOptions>>().Value)
+                    .Build(sp)
+                : null)));
         services.TryAddSingleton<InMemoryCompanyStore>();
         services.TryAddSingleton<IProjectStore>(sp => sp.GetRequiredService<InMemoryCompanyStore>());
         services.TryAddSingleton<IWorkQueue>(sp => sp.GetRequiredService<InMemoryCompanyStore>());
@@ -91,8 +89,6 @@ public static class VirtualItCompanyServiceCollectionExtensions
             sp.GetRequiredService<IWorkQueue>(),
             sp.GetRequiredService<WorkOrchestrator>(),
             sp.GetRequiredService<IOptions<CompanyOptions>>(),
-            sp.GetRequiredService<IProjectStore>(),
-            sp.GetRequiredService<BudgetLedger>(),
             sp.GetService<ILogger<WorkDispatcher>>()));
         services.TryAddSingleton<IDeliveryCompany>(sp => new DeliveryCompany(
             sp.GetRequiredService<CommitWriter>(),

@@ -13,8 +13,6 @@ public sealed class WorkDispatcher
     private readonly WorkOrchestrator _orchestrator;
     private readonly CompanyOptions _options;
     private readonly ILogger _logger;
-    private readonly IProjectStore? _store;
-    private readonly Routing.BudgetLedger? _ledger;
     private int _running;
 
     /// <summary>Creates the dispatcher.</summary>
@@ -23,21 +21,7 @@ public sealed class WorkDispatcher
     /// <param name="options">Workers, role limits, lease duration and poll interval.</param>
     /// <param name="logger">The logger.</param>
     public WorkDispatcher(IWorkQueue queue, WorkOrchestrator orchestrator, IOptions<CompanyOptions> options, ILogger<WorkDispatcher>? logger = null)
-        : this(queue, orchestrator, options, null, null, logger)
     {
-    }
-
-    /// <summary>Creates the dispatcher, which first tells the budget ledger what the stored projects have spent.</summary>
-    /// <param name="queue">The work queue.</param>
-    /// <param name="orchestrator">Runs each item.</param>
-    /// <param name="options">Workers, role limits, lease duration and poll interval.</param>
-    /// <param name="store">The projects, whose recorded spend counts against the company-wide budget; <see langword="null"/> to skip.</param>
-    /// <param name="ledger">The router's budget ledger; <see langword="null"/> to skip.</param>
-    /// <param name="logger">The logger.</param>
-    public WorkDispatcher(IWorkQueue queue, WorkOrchestrator orchestrator, IOptions<CompanyOptions> options, IProjectStore? store, Routing.BudgetLedger? ledger, ILogger<WorkDispatcher>? logger = null)
-    {
-        _store = store;
-        _ledger = ledger;
         ArgumentNullException.ThrowIfNull(queue);
         ArgumentNullException.ThrowIfNull(orchestrator);
         ArgumentNullException.ThrowIfNull(options);
@@ -63,7 +47,6 @@ public sealed class WorkDispatcher
 
         try
         {
-            await SeedLedgerAsync(cancellationToken).ConfigureAwait(false);
             var slots = new RoleSlots(_options);
             var channel = Channel.CreateBounded<WorkLease>(new BoundedChannelOptions(_options.Workers) { SingleWriter = true });
             var workers = new Task[_options.Workers];
@@ -93,26 +76,6 @@ public sealed class WorkDispatcher
         finally
         {
             Volatile.Write(ref _running, 0);
-        }
-    }
-
-    /// <summary>After a restart the ledger knows nothing: what the stored projects spent still counts against the company-wide budget.</summary>
-    private async Task SeedLedgerAsync(CancellationToken cancellationToken)
-    {
-        if (_store is null || _ledger is null)
-        {
-            return;
-        }
-
-        decimal spent = 0m;
-        await foreach (var project in _store.ListAsync(cancellationToken: cancellationToken).ConfigureAwait(false))
-        {
-            spent += project.Spent;
-        }
-
-        if (spent > 0m)
-        {
-            _ledger.Global.RecordSpentAtLeast(spent);
         }
     }
 

@@ -13,10 +13,10 @@ public sealed class ActualCostTests
     {
         var router = new CostAwareRoutingChatClient([new RoutedModel(Models.Profile("a", input: 1m, output: 10m), new FakeModel("a") { OutputTokens = 1_000 })], Models.OneBand(BandOrder.Preference, "a"));
 
-        var decision = Models.DecisionOf(await router.GetResponseAsync(Models.Ask("hello there"), new ChatOptions().WithBudget("p", 1m), Ct));
+        var decision = Models.DecisionOf(await router.GetResponseAsync(Models.Ask("hello there"), new ChatOptions().WithBudget(router, "p", 1m), Ct));
 
         Assert.Equal((3m * 1m + 1_000m * 10m) / 1_000_000m, decision.ActualCost);
-        Assert.Equal(router.Ledger.GetProjectAccount("p").Spent, decision.ActualCost);
+        Assert.Equal(router.Project("p").Spent, decision.ActualCost);
     }
 
     [Fact]
@@ -29,11 +29,11 @@ public sealed class ActualCostTests
         options.Resilience.RetryDelay = TimeSpan.Zero;
         var router = new CostAwareRoutingChatClient([new RoutedModel(Models.Profile("a"), a), new RoutedModel(Models.Profile("b"), b)], options);
 
-        var decision = Models.DecisionOf(await router.GetResponseAsync(Models.Ask("hi"), new ChatOptions().WithBudget("p", 1m), Ct));
+        var decision = Models.DecisionOf(await router.GetResponseAsync(Models.Ask("hi"), new ChatOptions().WithBudget(router, "p", 1m), Ct));
 
         Assert.Equal("b", decision.ChosenModelId);
         Assert.Equal(2, a.Calls);
-        Assert.Equal(router.Ledger.GetProjectAccount("p").Spent, decision.ActualCost);
+        Assert.Equal(router.Project("p").Spent, decision.ActualCost);
         Assert.True(decision.ActualCost > 2 * decision.EstimatedCost);
     }
 
@@ -43,14 +43,14 @@ public sealed class ActualCostTests
         var router = new CostAwareRoutingChatClient([new RoutedModel(Models.Profile("a", input: 1m, output: 10m), new FakeModel("a") { OutputTokens = 1_000 })], Models.OneBand(BandOrder.Preference, "a"));
         var updates = new List<ChatResponseUpdate>();
 
-        await foreach (var update in router.GetStreamingResponseAsync(Models.Ask("hello there"), new ChatOptions().WithBudget("p", 1m), Ct))
+        await foreach (var update in router.GetStreamingResponseAsync(Models.Ask("hello there"), new ChatOptions().WithBudget(router, "p", 1m), Ct))
         {
             updates.Add(update);
         }
 
         var final = Assert.IsType<RoutingDecision>(updates[^1].AdditionalProperties?[RoutingDecision.PropertyKey]);
         Assert.Equal((3m * 1m + 1_000m * 10m) / 1_000_000m, final.ActualCost);
-        Assert.Equal(router.Ledger.GetProjectAccount("p").Spent, final.ActualCost);
+        Assert.Equal(router.Project("p").Spent, final.ActualCost);
         Assert.Equal("a", final.ChosenModelId);
         var merged = Models.DecisionOf(updates.ToChatResponse());
         Assert.Equal(final.ActualCost, merged.ActualCost);

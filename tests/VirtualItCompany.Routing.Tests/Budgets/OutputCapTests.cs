@@ -44,7 +44,7 @@ public sealed class OutputCapTests
         Assert.Equal("greedy", decision.ChosenModelId);
         decimal realCost = (1m * 1m + 50_000m * 2m) / 1_000_000m; // "hi" is one input token to the fake
         decimal steadyCost = (1m * 1m + 50m * 2m) / 1_000_000m;
-        Assert.Equal(realCost + steadyCost, router.Ledger.Global.Spent);
+        Assert.Equal(realCost + steadyCost, router.Company().Spent);
         Assert.True(realCost > decision.EstimatedCost);
         Assert.Contains(logger.Entries, e => e.Level == LogLevel.Warning && e.Message.Contains("greedy", StringComparison.Ordinal));
         Assert.Equal("steady", Models.DecisionOf(second).ChosenModelId);

@@ -22,20 +22,20 @@ public sealed class SpendAccountingTests
         return new CostAwareRoutingChatClient(models, options);
     }
 
-    private static decimal Reservation(CostAwareRoutingChatClient router, ChatOptions? options = null) =>
-        router.Preview(Models.Ask("hi"), options).EstimatedCost;
+    private static async Task<decimal> ReservationAsync(CostAwareRoutingChatClient router, ChatOptions? options = null) =>
+        (await router.PreviewAsync(Models.Ask("hi"), options, Ct)).EstimatedCost;
 
     [Fact]
     public async Task Usage_without_output_tokens_is_settled_at_the_reservation()
     {
         var model = new FakeModel("a") { ReportOutputTokens = false };
         var router = Router(model);
-        decimal reserved = Reservation(router);
+        decimal reserved = await ReservationAsync(router);
 
         await router.GetResponseAsync(Models.Ask("hi"), null, Ct);
 
-        Assert.Equal(reserved, router.Ledger.Global.Spent);
-        Assert.Equal(0m, router.Ledger.Global.Reserved);
+        Assert.Equal(reserved, router.Company().Spent);
+        Assert.Equal(0m, router.Company().Reserved);
     }
 
     [Fact]
@@ -44,13 +44,13 @@ public sealed class SpendAccountingTests
         var a = new FakeModel("a") { FailOnCall = _ => new HttpRequestException("bad gateway", null, HttpStatusCode.BadGateway) };
         var b = new FakeModel("b") { ReportUsage = false };
         var router = Router(a, b);
-        decimal reserved = Reservation(router);
+        decimal reserved = await ReservationAsync(router);
 
         var response = await router.GetResponseAsync(Models.Ask("hi"), null, Ct);
 
         Assert.Equal("b", Models.DecisionOf(response).ChosenModelId);
-        Assert.Equal(2 * reserved, router.Ledger.Global.Spent);
-        Assert.Equal(0m, router.Ledger.Global.Reserved);
+        Assert.Equal(2 * reserved, router.Company().Spent);
+        Assert.Equal(0m, router.Company().Reserved);
     }
 
     [Theory]
@@ -62,11 +62,11 @@ public sealed class SpendAccountingTests
         var a = new FakeModel("a") { FailOnCall = _ => new HttpRequestException("refused", null, status) };
         var b = new FakeModel("b") { ReportUsage = false };
         var router = Router(a, b);
-        decimal reserved = Reservation(router);
+        decimal reserved = await ReservationAsync(router);
 
         await router.GetResponseAsync(Models.Ask("hi"), null, Ct);
 
-        Assert.Equal(reserved, router.Ledger.Global.Spent);
+        Assert.Equal(reserved, router.Company().Spent);
     }
 
     [Fact]
@@ -75,12 +75,12 @@ public sealed class SpendAccountingTests
         var a = new FakeModel("a") { FailOnCall = call => call == 1 ? new ModelRateLimitedException(TimeSpan.FromHours(1)) : new HttpRequestException(HttpRequestError.ConnectionError, "connection refused") };
         var b = new FakeModel("b") { ReportUsage = false };
         var router = Router(a, b);
-        decimal reserved = Reservation(router);
+        decimal reserved = await ReservationAsync(router);
 
         await router.GetResponseAsync(Models.Ask("hi"), null, Ct);
         await router.GetResponseAsync(Models.Ask("hi"), null, Ct);
 
-        Assert.Equal(2 * reserved, router.Ledger.Global.Spent);
+        Assert.Equal(2 * reserved, router.Company().Spent);
     }
 
     [Fact]
@@ -88,14 +88,14 @@ public sealed class SpendAccountingTests
     {
         var a = new FakeModel("a") { Delay = TimeSpan.FromSeconds(30) };
         var router = Router(a);
-        decimal reserved = Reservation(router);
+        decimal reserved = await ReservationAsync(router);
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         cts.CancelAfter(TimeSpan.FromMilliseconds(50));
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => router.GetResponseAsync(Models.Ask("hi"), null, cts.Token));
 
-        Assert.Equal(reserved, router.Ledger.Global.Spent);
-        Assert.Equal(0m, router.Ledger.Global.Reserved);
+        Assert.Equal(reserved, router.Company().Spent);
+        Assert.Equal(0m, router.Company().Reserved);
     }
 
     [Fact]
@@ -104,11 +104,11 @@ public sealed class SpendAccountingTests
         var a = new FakeModel("a") { FailOnCall = _ => new TimeoutException() };
         var b = new FakeModel("b") { ReportUsage = false };
         var router = Router(a, b);
-        decimal reserved = Reservation(router);
+        decimal reserved = await ReservationAsync(router);
 
         await router.GetStreamingResponseAsync(Models.Ask("hi"), null, Ct).ToChatResponseAsync(Ct);
 
-        Assert.Equal(2 * reserved, router.Ledger.Global.Spent);
+        Assert.Equal(2 * reserved, router.Company().Spent);
     }
 
     [Fact]
@@ -116,12 +116,12 @@ public sealed class SpendAccountingTests
     {
         var a = new FakeModel("a") { ReportUsage = false, FailOnCall = call => call <= 2 ? new HttpRequestException("oops", null, HttpStatusCode.InternalServerError) : null };
         var router = Router(a, retries: 2);
-        decimal reserved = Reservation(router);
+        decimal reserved = await ReservationAsync(router);
 
         var response = await router.GetResponseAsync(Models.Ask("hi"), null, Ct);
 
         Assert.Equal(3, a.Calls);
-        Assert.Equal(3 * reserved, router.Ledger.Global.Spent);
+        Assert.Equal(3 * reserved, router.Company().Spent);
         Assert.Contains("2 retried attempt(s)", Models.DecisionOf(response).Reason, StringComparison.Ordinal);
     }
 
@@ -130,12 +130,12 @@ public sealed class SpendAccountingTests
     {
         var a = new FakeModel("a") { FailOnCall = _ => new HttpRequestException("oops", null, HttpStatusCode.InternalServerError) };
         var router = Router(a, retries: 5);
-        decimal reserved = Reservation(router);
-        var options = new ChatOptions().WithBudget("p", reserved * 1.5m);
+        decimal reserved = await ReservationAsync(router);
+        var options = new ChatOptions().WithBudget(router, "p", reserved * 1.5m);
 
         await Assert.ThrowsAsync<BudgetExhaustedException>(() => router.GetResponseAsync(Models.Ask("hi"), options, Ct));
 
-        var account = router.Ledger.GetProjectAccount("p");
+        var account = router.Project("p");
         Assert.Equal(1, a.Calls);
         Assert.Equal(reserved, account.Spent);
         Assert.True(account.Spent <= account.Limit);

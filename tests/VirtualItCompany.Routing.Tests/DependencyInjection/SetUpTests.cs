@@ -8,24 +8,16 @@ public sealed class SetUpTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static ModelRegistration Registration(ModelProfile profile, FakeModel fake) => new(profile, _ => fake);
+    private static IChatClient Build(IServiceProvider? services, IEnumerable<RoutedModel> models, RoutingOptions? options = null) =>
+        CostAwareRouting.CreateBuilder().UseCostAwareRouting(models, options).Build(services);
 
     [Fact]
-    public void No_registration_gives_no_client()
+    public async Task One_model_serves_every_call_and_answers_for_its_price()
     {
-        using var services = new ServiceCollection().BuildServiceProvider();
-
-        Assert.Null(CostAwareRouting.CreateChatClient(services, []));
-    }
-
-    [Fact]
-    public async Task One_registration_gives_a_router_where_that_model_serves_every_call_and_answers_for_its_price()
-    {
-        using var services = new ServiceCollection().BuildServiceProvider();
         var fake = new FakeModel("solo");
         var profile = ModelCatalog.Default[DefaultModelIds.Gpt4oMini];
 
-        var client = CostAwareRouting.CreateChatClient(services, [Registration(profile, fake)])!;
+        var client = Build(null, [new RoutedModel(profile, fake)]);
 
         var router = Assert.IsType<CostAwareRoutingChatClient>(client);
         foreach (int complexity in new[] { 1, 5, 10 })
@@ -37,58 +29,87 @@ public sealed class SetUpTests
         }
 
         Assert.Equal(3, fake.Calls);
-        Assert.True(router.Ledger.Global.Spent > 0m);
+        Assert.True(router.Company().Spent > 0m);
         Assert.Same(profile.Pricing, client.GetService<ModelPricing>());
         Assert.Same(profile.Pricing, client.GetService(typeof(ModelPricing), "whatever-id-it-reports"));
     }
 
     [Fact]
-    public async Task One_registration_is_held_to_the_project_budget()
+    public async Task One_model_is_held_to_the_project_budget_of_the_account_in_the_services()
     {
-        using var services = new ServiceCollection().BuildServiceProvider();
+        var account = new InMemoryBudgetAccount();
+        await using var services = new ServiceCollection().AddSingleton<IBudgetAccount>(account).BuildServiceProvider();
         var fake = new FakeModel("solo");
-        var profile = ModelCatalog.Default[DefaultModelIds.ClaudeOpus];
-        var client = CostAwareRouting.CreateChatClient(services, [Registration(profile, fake)])!;
+        var client = Build(services, [new RoutedModel(ModelCatalog.Default[DefaultModelIds.ClaudeOpus], fake)]);
 
-        var error = await Assert.ThrowsAsync<BudgetExhaustedException>(() => client.GetResponseAsync(Models.Ask("hi"), new ChatOptions().WithBudget("tiny", 0.0001m), Ct));
+        var error = await Assert.ThrowsAsync<BudgetExhaustedException>(() => client.GetResponseAsync(Models.Ask("hi"), new ChatOptions().WithBudget(account, "tiny", 0.0001m), Ct));
 
         Assert.Equal("project:tiny", error.Scope);
         Assert.Equal(0, fake.Calls);
+        Assert.Same(account, client.GetService<CostAwareRoutingChatClient>()!.Budget);
     }
 
     [Fact]
-    public void One_registration_with_bands_configured_uses_them_as_given()
+    public void One_model_with_bands_configured_uses_them_as_given()
     {
-        using var services = new ServiceCollection().BuildServiceProvider();
         var options = Models.OneBand(BandOrder.Preference, DefaultModelIds.ClaudeSonnet);
 
-        var error = Assert.Throws<RoutingConfigurationException>(() => CostAwareRouting.CreateChatClient(services, [Registration(ModelCatalog.Default[DefaultModelIds.Gpt4oMini], new FakeModel("solo"))], options));
+        var error = Assert.Throws<RoutingConfigurationException>(() => Build(null, [new RoutedModel(ModelCatalog.Default[DefaultModelIds.Gpt4oMini], new FakeModel("solo"))], options));
 
         Assert.Contains("No registered model can serve complexity 1-10", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Two_registrations_keep_the_default_bands_and_refuse_a_band_without_a_model()
+    public void ForModels_gives_one_model_a_single_band_and_leaves_more_models_to_the_default_bands()
     {
-        using var services = new ServiceCollection().BuildServiceProvider();
-        var registrations = new[] { DefaultModelIds.ClaudeHaiku, DefaultModelIds.ClaudeSonnet }.Select(id => Registration(ModelCatalog.Default[id], new FakeModel(id)));
+        var one = RoutingOptions.ForModels([ModelCatalog.Default[DefaultModelIds.Gpt4oMini]]);
+        var two = new RoutingOptions();
 
-        var error = Assert.Throws<RoutingConfigurationException>(() => CostAwareRouting.CreateChatClient(services, registrations));
+        Assert.Equal(DefaultModelIds.Gpt4oMini, Assert.Single(Assert.Single(one.Policy.Bands).Models));
+        Assert.Same(two, RoutingOptions.ForModels([ModelCatalog.Default[DefaultModelIds.Gpt4oMini], ModelCatalog.Default[DefaultModelIds.Gpt4o]], two));
+    }
+
+    [Fact]
+    public void Two_models_keep_the_default_bands_and_refuse_a_band_without_a_model()
+    {
+        var models = new[] { DefaultModelIds.ClaudeHaiku, DefaultModelIds.ClaudeSonnet }.Select(id => new RoutedModel(ModelCatalog.Default[id], new FakeModel(id)));
+
+        var error = Assert.Throws<RoutingConfigurationException>(() => Build(null, models));
 
         Assert.Contains("No registered model can serve complexity 8-10", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void More_registrations_give_the_router()
+    public void A_router_over_given_models_refuses_an_inner_client_it_would_never_call()
     {
-        using var services = new ServiceCollection().BuildServiceProvider();
-        var registrations = ModelCatalog.Default.Select(p => Registration(p, new FakeModel(p.ModelId)));
+        var models = ModelCatalog.Default.Select(p => new RoutedModel(p, new FakeModel(p.ModelId))).ToList();
 
-        Assert.IsType<CostAwareRoutingChatClient>(CostAwareRouting.CreateChatClient(services, registrations));
+        var real = Assert.Throws<InvalidOperationException>(() => new ChatClientBuilder(new FakeModel("inner")).UseCostAwareRouting(models).Build());
+        var after = Assert.Throws<InvalidOperationException>(() => CostAwareRouting.CreateBuilder().UseCostAwareRouting(models).UseFunctionInvocation().Build());
+
+        Assert.Contains("CostAwareRouting.CreateBuilder()", real.Message, StringComparison.Ordinal);
+        Assert.Contains("would never be called", after.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task UseCostAwareRouting_makes_the_router_THE_chat_client_with_configured_overrides()
+    public async Task Middleware_before_the_router_wraps_it()
+    {
+        var fakes = Models.DefaultFakes();
+        int seen = 0;
+
+        using var client = CostAwareRouting.CreateBuilder()
+            .Use((messages, options, next, ct) => { Interlocked.Increment(ref seen); return next(messages, options, ct); })
+            .UseCostAwareRouting(ModelCatalog.Default.Select(p => new RoutedModel(p, fakes[p.Id])))
+            .Build();
+        var response = await client.GetResponseAsync(Models.Ask("hi"), new ChatOptions().WithComplexity(2), Ct);
+
+        Assert.Equal(1, seen);
+        Assert.Equal(DefaultModelIds.OllamaMistral, Models.DecisionOf(response).ChosenModelId);
+        Assert.IsType<CostAwareRoutingChatClient>(client.GetService(typeof(CostAwareRoutingChatClient)));
+    }
+
+    [Fact]
+    public async Task AddModelRouting_binds_configured_options_and_the_budget_account_the_pipeline_uses()
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -100,18 +121,17 @@ public sealed class SetUpTests
             ["VirtualItCompany:Routing:Models:0:Pricing:OutputPerMillion"] = "10",
         }).Build();
         var services = new ServiceCollection().AddSingleton<IConfiguration>(configuration);
-        services.AddSingleton<IChatClient>(new FakeModel("replaced"));
         var fakes = Models.DefaultFakes();
-        foreach (var profile in ModelCatalog.Default)
-        {
-            services.AddSingleton(Registration(profile, fakes[profile.Id]));
-        }
-
-        services.UseCostAwareRouting(o => o.TierDownThreshold = 0.9);
+        services.AddModelRouting(o => o.TierDownThreshold = 0.9);
         await using var provider = services.BuildServiceProvider();
+        var options = provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<RoutingOptions>>().Value;
 
-        var router = Assert.IsType<CostAwareRoutingChatClient>(provider.GetRequiredService<IChatClient>());
-        Assert.Equal(3m, router.Ledger.Global.Limit);
+        var client = Build(provider, ModelCatalog.Default.Select(p => new RoutedModel(p, fakes[p.Id])), options);
+
+        var router = Assert.IsType<CostAwareRoutingChatClient>(client);
+        Assert.Same(provider.GetRequiredService<IBudgetAccount>(), router.Budget);
+        Assert.Equal(0.9, options.TierDownThreshold);
+        Assert.Equal(3m, router.Company().Limit);
         Assert.Equal(2m, Assert.IsType<ModelPricing>(router.GetService(typeof(ModelPricing), "claude-sonnet-next")).InputPerMillion);
         await router.GetResponseAsync(Models.Ask("hi"), new ChatOptions().WithComplexity(5), Ct);
         Assert.Equal("claude-sonnet-next", Assert.Single(fakes[DefaultModelIds.ClaudeSonnet].SeenOptions)!.ModelId);
@@ -121,17 +141,18 @@ public sealed class SetUpTests
     public void Invalid_configuration_fails_with_every_problem()
     {
         var services = new ServiceCollection();
-        services.AddSingleton(Registration(Models.Profile("a"), new FakeModel("a")));
-        services.UseCostAwareRouting(o =>
+        services.AddModelRouting(o =>
         {
             o.GlobalBudget = -5m;
+            o.InFlightReservationWait = TimeSpan.FromSeconds(-1);
             o.Models.Add(Models.Profile("b", input: -1m));
         });
         using var provider = services.BuildServiceProvider();
 
-        var error = Assert.ThrowsAny<Exception>(() => provider.GetRequiredService<IChatClient>());
+        var error = Assert.ThrowsAny<Exception>(() => provider.GetRequiredService<IBudgetAccount>());
 
         Assert.Contains("GlobalBudget is -5", error.Message, StringComparison.Ordinal);
+        Assert.Contains("InFlightReservationWait is -00:00:01", error.Message, StringComparison.Ordinal);
         Assert.Contains("negative price", error.Message, StringComparison.Ordinal);
     }
 

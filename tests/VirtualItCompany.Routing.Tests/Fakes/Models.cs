@@ -29,8 +29,8 @@ internal static class Models
     /// <summary>Every model of the shipped catalog, each with a fake client.</summary>
     public static Dictionary<string, FakeModel> DefaultFakes() => ModelCatalog.Default.ToDictionary(p => p.Id, p => new FakeModel(p.ModelId));
 
-    public static CostAwareRoutingChatClient DefaultRouter(Dictionary<string, FakeModel> fakes, RoutingOptions? options = null, BudgetLedger? ledger = null, TimeProvider? time = null) =>
-        new(ModelCatalog.Default.Where(p => fakes.ContainsKey(p.Id)).Select(p => new RoutedModel(p, fakes[p.Id])), options, ledger, time);
+    public static CostAwareRoutingChatClient DefaultRouter(Dictionary<string, FakeModel> fakes, RoutingOptions? options = null, IBudgetAccount? budget = null, TimeProvider? time = null) =>
+        new(ModelCatalog.Default.Where(p => fakes.ContainsKey(p.Id)).Select(p => new RoutedModel(p, fakes[p.Id])), options, budget, time);
 
     public static ChatMessage[] Ask(string text) => [new ChatMessage(ChatRole.User, text)];
 

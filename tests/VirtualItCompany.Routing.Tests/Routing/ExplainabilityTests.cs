@@ -39,7 +39,7 @@ public sealed class ExplainabilityTests
         Assert.Equal("openai", Assert.IsType<ChatClientMetadata>(router.GetService(typeof(ChatClientMetadata), "gpt-4o")).ProviderName);
         Assert.Null(router.GetService(typeof(ModelPricing)));
         Assert.Equal(CostAwareRoutingChatClient.ProviderName, router.GetService<ChatClientMetadata>()!.ProviderName);
-        Assert.Same(router.Ledger, router.GetService<BudgetLedger>());
+        Assert.Same(router.Budget, router.GetService<IBudgetAccount>());
     }
 
     [Fact]
@@ -77,16 +77,16 @@ public sealed class ExplainabilityTests
     }
 
     [Fact]
-    public void Preview_explains_without_calling_or_reserving()
+    public async Task Preview_explains_without_calling_or_reserving()
     {
         var fakes = Models.DefaultFakes();
         var router = Models.DefaultRouter(fakes);
 
-        var decision = router.Preview(Models.Ask("hi"), new ChatOptions().WithComplexity(9));
+        var decision = await router.PreviewAsync(Models.Ask("hi"), new ChatOptions().WithComplexity(9), TestContext.Current.CancellationToken);
 
         Assert.Equal(DefaultModelIds.ClaudeOpus, decision.ChosenModelId);
         Assert.All(fakes.Values, f => Assert.Equal(0, f.Calls));
-        Assert.Equal(0m, router.Ledger.Global.Reserved);
+        Assert.Equal(0m, router.Company().Reserved);
     }
 
     [Fact]

@@ -13,13 +13,13 @@ public sealed class StreamingTests
         var router = new CostAwareRoutingChatClient([new RoutedModel(Models.Profile("a", input: 1m, output: 10m), model)], Models.OneBand(BandOrder.Preference, "a"));
         var updates = new List<ChatResponseUpdate>();
 
-        await foreach (var update in router.GetStreamingResponseAsync(Models.Ask("hello there"), new ChatOptions().WithBudget("p", 1m), Ct))
+        await foreach (var update in router.GetStreamingResponseAsync(Models.Ask("hello there"), new ChatOptions().WithBudget(router, "p", 1m), Ct))
         {
             updates.Add(update);
         }
 
         Assert.IsType<RoutingDecision>(updates[0].AdditionalProperties?[RoutingDecision.PropertyKey]);
-        var account = router.Ledger.GetProjectAccount("p");
+        var account = router.Project("p");
         Assert.Equal((3m * 1m + 1_000m * 10m) / 1_000_000m, account.Spent);
         Assert.Equal(0m, account.Reserved);
     }
@@ -57,6 +57,6 @@ public sealed class StreamingTests
 
         Assert.Equal("Hello", text.ToString());
         Assert.Equal(0, b.Calls);
-        Assert.Equal(0m, router.Ledger.Global.Reserved);
+        Assert.Equal(0m, router.Company().Reserved);
     }
 }

@@ -10,10 +10,11 @@ public sealed class SignalTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private readonly Dictionary<string, FakeModel> _fakes = Models.DefaultFakes();
+    private readonly InMemoryBudgetAccount _budget = new();
 
     private async Task<RoutingDecision> RouteAsync(ChatOptions options, string prompt = "Say hello.", IEnumerable<ChatMessage>? messages = null, RoutingOptions? routing = null)
     {
-        var router = Models.DefaultRouter(_fakes, routing);
+        var router = Models.DefaultRouter(_fakes, routing, _budget);
         var response = await router.GetResponseAsync(messages ?? Models.Ask(prompt), options, Ct);
         return Models.DecisionOf(response);
     }
@@ -186,7 +187,7 @@ public sealed class SignalTests
     [Fact]
     public async Task Past_80_percent_of_the_budget_routing_moves_one_band_down()
     {
-        var decision = await RouteAsync(new ChatOptions().WithComplexity(9).WithBudget("p1", limit: 10m, spent: 8.5m));
+        var decision = await RouteAsync(new ChatOptions().WithComplexity(9).WithBudget(_budget, "p1", limit: 10m, spent: 8.5m));
 
         Assert.Equal(DefaultModelIds.ClaudeSonnet, decision.ChosenModelId);
         Assert.Contains("one band down", decision.Reason, StringComparison.Ordinal);
@@ -195,7 +196,7 @@ public sealed class SignalTests
     [Fact]
     public async Task When_no_qualifying_model_fits_the_budget_the_call_fails_with_the_amount_needed()
     {
-        var options = new ChatOptions().WithComplexity(9).WithBudget("p1", limit: 0.04m, spent: 0m);
+        var options = new ChatOptions().WithComplexity(9).WithBudget(_budget, "p1", limit: 0.04m, spent: 0m);
 
         var error = await Assert.ThrowsAsync<BudgetExhaustedException>(() => RouteAsync(options));
 
@@ -207,14 +208,23 @@ public sealed class SignalTests
     }
 
     [Fact]
-    public async Task A_negative_budget_on_the_call_is_refused()
+    public async Task The_untyped_budget_tags_are_ignored_the_call_context_names_the_project()
     {
-        var options = new ChatOptions { AdditionalProperties = new() { [AgentChatTags.ProjectId] = "p", [AgentChatTags.BudgetLimit] = -1m } };
+        var options = new ChatOptions { AdditionalProperties = new() { [AgentChatTags.ProjectId] = "p", [AgentChatTags.BudgetLimit] = -1m, [AgentChatTags.BudgetSpent] = 5m } };
 
-        var error = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => RouteAsync(options));
+        var decision = await RouteAsync(options.WithComplexity(5));
 
-        Assert.Contains("must be zero (free models only) or more", error.Message, StringComparison.Ordinal);
-        Assert.Throws<ArgumentOutOfRangeException>(() => new ChatOptions().WithBudget("p", -1m));
+        Assert.Equal(DefaultModelIds.ClaudeSonnet, decision.ChosenModelId);
+        Assert.Equal(new BudgetBalance(BudgetScope.ForProject(new ProjectId("p")), null, 0m, 0m), _budget.Project("p"));
+    }
+
+    [Fact]
+    public async Task A_work_item_whose_context_says_it_was_tried_before_is_routed_one_band_up()
+    {
+        var decision = await RouteAsync(TestBudgets.Context(previousAttempts: 1).AttachTo(new ChatOptions().WithComplexity(2)));
+
+        Assert.Equal(DefaultModelIds.ClaudeSonnet, decision.ChosenModelId);
+        Assert.Contains("one band up", decision.Reason, StringComparison.Ordinal);
     }
 
     [Fact]

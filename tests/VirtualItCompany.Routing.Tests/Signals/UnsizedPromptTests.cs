@@ -11,32 +11,32 @@ public sealed class UnsizedPromptTests
         new([new RoutedModel(Models.Profile("a", input: 1m, output: 2m, contextWindow: 128_000), new FakeModel("a"))], Models.OneBand(BandOrder.Preference, "a"));
 
     [Fact]
-    public void A_plain_prompt_reserves_far_less_than_the_window()
+    public async Task A_plain_prompt_reserves_far_less_than_the_window()
     {
-        Assert.True(Router().Preview(Models.Ask("hi")).EstimatedCost < WholeWindow / 10);
+        Assert.True((await Router().PreviewAsync(Models.Ask("hi"), cancellationToken: TestContext.Current.CancellationToken)).EstimatedCost < WholeWindow / 10);
     }
 
     [Fact]
-    public void A_URI_to_a_document_reserves_the_whole_context_window()
+    public async Task A_URI_to_a_document_reserves_the_whole_context_window()
     {
         var message = new ChatMessage(ChatRole.User, [new TextContent("summarise"), new UriContent("https://example.com/report.pdf", "application/pdf")]);
 
-        Assert.True(Router().Preview([message]).EstimatedCost >= WholeWindow);
+        Assert.True((await Router().PreviewAsync([message], cancellationToken: TestContext.Current.CancellationToken)).EstimatedCost >= WholeWindow);
     }
 
     [Fact]
-    public void A_hosted_file_reserves_the_whole_context_window()
+    public async Task A_hosted_file_reserves_the_whole_context_window()
     {
         var message = new ChatMessage(ChatRole.User, [new TextContent("summarise"), new HostedFileContent("file_123")]);
 
-        Assert.True(Router().Preview([message]).EstimatedCost >= WholeWindow);
+        Assert.True((await Router().PreviewAsync([message], cancellationToken: TestContext.Current.CancellationToken)).EstimatedCost >= WholeWindow);
     }
 
     [Fact]
-    public void A_hosted_tool_reserves_the_whole_context_window()
+    public async Task A_hosted_tool_reserves_the_whole_context_window()
     {
         var options = new ChatOptions { Tools = [new HostedWebSearchTool()] };
 
-        Assert.True(Router().Preview(Models.Ask("what is new?"), options).EstimatedCost >= WholeWindow);
+        Assert.True((await Router().PreviewAsync(Models.Ask("what is new?"), options, cancellationToken: TestContext.Current.CancellationToken)).EstimatedCost >= WholeWindow);
     }
 }
