@@ -59,7 +59,8 @@ Console.CancelKeyPress += (_, e) =>
 };
 
 // SIGTERM (docker stop, systemd) stops the run like Ctrl+C: the host's lifetime reports it, and the summary is still written.
-using var onStopping = host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.Register(() => stop.Cancel());
+var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
+using var onStopping = lifetime.ApplicationStopping.Register(() => stop.Cancel());
 using var onTerm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, context =>
 {
     context.Cancel = true;
@@ -105,7 +106,7 @@ try
         }
     }
 }
-catch (OperationCanceledException) when (stop.IsCancellationRequested)
+catch (OperationCanceledException) when (stop.IsCancellationRequested || lifetime.ApplicationStopping.IsCancellationRequested)
 {
     AnsiConsole.MarkupLine("[yellow]Stopped (Ctrl+C or SIGTERM); the project was left as it was.[/]");
 }

@@ -1,6 +1,6 @@
 namespace VirtualItCompany;
 
-/// <summary>Keys of <c>ChatOptions.AdditionalProperties</c> with which the runtime tags every model call of an agent, so routers and meters see them.</summary>
+/// <summary>Keys of <c>ChatOptions.AdditionalProperties</c> for a call's routing hints (complexity, specialization, latency, attempt), and the names of the runtime's telemetry tags. The work item a call is made for travels typed, as a <see cref="ModelCallContext"/>.</summary>
 public static class AgentChatTags
 {
     /// <summary>The project id (string).</summary>
@@ -21,11 +21,7 @@ public static class AgentChatTags
     /// <summary>How many times the work item failed before (int); a router routes a retried item one tier up.</summary>
     public const string Attempt = "vic.attempt";
 
-    /// <summary>The project's budget, in US dollars (decimal).</summary>
-    public const string BudgetLimit = "vic.budget_limit";
 
-    /// <summary>What the project had spent when the work item started, in US dollars (decimal).</summary>
-    public const string BudgetSpent = "vic.budget_spent";
 
     /// <summary>Whether the call is latency-critical (bool): the router then takes the fastest model that qualifies.</summary>
     public const string LatencyCritical = "vic.latency_critical";

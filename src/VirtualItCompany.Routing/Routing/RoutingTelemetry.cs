@@ -2,7 +2,7 @@ using System.Diagnostics;
 
 namespace VirtualItCompany.Routing;
 
-/// <summary>The router's activity source; its activities carry the GenAI attribute names plus our cost and routing reason.</summary>
+/// <summary>The router's activity source: one activity per model attempt, under the gen_ai span Microsoft.Extensions.AI's OpenTelemetry client writes for the call, with the model tried, its usage, cost and routing reason.</summary>
 internal static class RoutingTelemetry
 {
     public const string SourceName = "VirtualItCompany.Routing";
@@ -19,9 +19,8 @@ internal static class RoutingTelemetry
         var activity = Source.StartActivity(model.ActivityName, ActivityKind.Client);
         if (activity is not null)
         {
-            activity.SetTag("gen_ai.operation.name", "chat");
-            activity.SetTag("gen_ai.provider.name", model.Profile.Provider);
-            activity.SetTag("gen_ai.request.model", model.Profile.ModelId);
+                        activity.SetTag("vic.routing.provider", model.Profile.Provider);
+            activity.SetTag("vic.routing.model", model.Profile.ModelId);
         }
 
         return activity;
@@ -34,9 +33,9 @@ internal static class RoutingTelemetry
             return;
         }
 
-        activity.SetTag("gen_ai.response.model", responseModel);
-        activity.SetTag("gen_ai.usage.input_tokens", inputTokens);
-        activity.SetTag("gen_ai.usage.output_tokens", outputTokens);
+        activity.SetTag("vic.routing.response_model", responseModel);
+        activity.SetTag("vic.routing.input_tokens", inputTokens);
+        activity.SetTag("vic.routing.output_tokens", outputTokens);
         activity.SetTag("vic.cost_usd", (double)CostUnits.ToDollars(costUnits));
         activity.SetTag("vic.routing.reason", decision.Reason);
         activity.SetTag("vic.routing.estimated_cost_usd", (double)decision.EstimatedCost);

@@ -31,6 +31,23 @@ public static class VirtualItCompanyBuilderExtensions
         return builder;
     }
 
+    /// <summary>
+    /// Adds middleware to the agents' chat pipeline (caching, logging, a content filter): <paramref name="configure"/> calls
+    /// <c>Use...</c> on the pipeline's <see cref="Microsoft.Extensions.AI.ChatClientBuilder"/>. The pipeline is built once:
+    /// function invocation, OpenTelemetry, then what the app adds (in the order added), then the cost-aware router. Each call's
+    /// options carry its work item's <see cref="ModelCallContext"/>.
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="configure">Adds the middleware.</param>
+    /// <returns>The builder.</returns>
+    public static IVirtualItCompanyBuilder ConfigureChatPipeline(this IVirtualItCompanyBuilder builder, Action<Microsoft.Extensions.AI.ChatClientBuilder> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+        builder.Services.AddSingleton(new ChatPipelineConfiguration(configure));
+        return builder;
+    }
+
     /// <summary>Adds a hosted service that runs the workers of this process for the life of the host.</summary>
     /// <param name="builder">The builder.</param>
     /// <returns>The builder.</returns>

@@ -45,13 +45,7 @@ public static class VirtualItCompanyServiceCollectionExtensions
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddModelRouting();
-        services.TryAddSingleton(sp => CompanyModel.Create(
-            sp.GetService<IChatClient>()
-            ?? (sp.GetServices<ModelRegistration>().ToList() is { Count: > 0 } registrations
-                ? CostAwareRouting.CreateBuilder()
-                    .UseCostAwareRouting(registrations.Select(r => new RoutedModel(r.Profile, r.CreateClient(sp))), sp.GetRequiredService<IOptions<RoutingOptions>>().Value)
-                    .Build(sp)
-                : null)));
+        services.TryAddSingleton(CompanyChatPipeline.Create);
         services.TryAddSingleton<InMemoryCompanyStore>();
         services.TryAddSingleton<IProjectStore>(sp => sp.GetRequiredService<InMemoryCompanyStore>());
         services.TryAddSingleton<IWorkQueue>(sp => sp.GetRequiredService<InMemoryCompanyStore>());
@@ -78,7 +72,8 @@ public static class VirtualItCompanyServiceCollectionExtensions
             sp.GetRequiredService<IWorkQueue>(),
             sp.GetRequiredService<IArtifactStore>(),
             sp.GetRequiredService<IWorkspaceProvider>(),
-            sp.GetRequiredService<CompanyModel>().Client,
+            sp.GetRequiredService<CompanyChatPipeline>().Client,
+            sp.GetRequiredService<IBudgetAccount>(),
             sp.GetRequiredService<AgentDirectory>(),
             sp.GetRequiredService<LifecycleDecider>(),
             sp.GetRequiredService<IOptions<CompanyOptions>>(),
@@ -96,6 +91,7 @@ public static class VirtualItCompanyServiceCollectionExtensions
             sp.GetRequiredService<LifecycleDecider>(),
             sp.GetRequiredService<IOptions<CompanyOptions>>(),
             sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<IBudgetAccount>(),
             sp.GetService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>()));
         return new VirtualItCompanyBuilder(services);
     }

@@ -9,6 +9,9 @@ public static class CompanyTelemetry
     /// <summary>The name of the <see cref="ActivitySource"/> and <see cref="Meter"/> of the runtime.</summary>
     public const string SourceName = "VirtualItCompany.Runtime";
 
+    /// <summary>The source name of the agents' chat pipeline's OpenTelemetry (Microsoft.Extensions.AI's gen_ai spans and metrics).</summary>
+    public const string ChatSourceName = "VirtualItCompany.Chat";
+
     internal static readonly ActivitySource ActivitySource = new(SourceName);
 
     internal static readonly Meter Meter = new(SourceName);
@@ -17,7 +20,5 @@ public static class CompanyTelemetry
 
     internal static readonly Histogram<double> WorkItemDuration = Meter.CreateHistogram<double>("vic.work_item.duration", "s", "How long agents worked on a work item.");
 
-    internal static readonly Counter<long> Tokens = Meter.CreateCounter<long>("gen_ai.client.token.usage", "{token}", "Tokens used by model calls, by gen_ai.token.type.");
-
-    internal static readonly Counter<double> Cost = Meter.CreateCounter<double>("vic.model.cost", "USD", "What model calls cost.");
+    internal static readonly Counter<double> Cost = Meter.CreateCounter<double>("vic.model.cost", "USD", "What model calls were charged, by model and role.");
 }

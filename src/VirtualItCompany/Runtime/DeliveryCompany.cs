@@ -16,10 +16,12 @@ internal sealed class DeliveryCompany : IDeliveryCompany, IDisposable
     private readonly CompanyOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly CancellationTokenSource _stopping = new();
+    private readonly IBudgetAccount _budget;
     private volatile bool _disposed;
 
-    public DeliveryCompany(CommitWriter writer, ProjectEventFeed feed, LifecycleDecider decider, IOptions<CompanyOptions> options, TimeProvider timeProvider, IHostApplicationLifetime? lifetime = null)
+    public DeliveryCompany(CommitWriter writer, ProjectEventFeed feed, LifecycleDecider decider, IOptions<CompanyOptions> options, TimeProvider timeProvider, IBudgetAccount budget, IHostApplicationLifetime? lifetime = null)
     {
+        _budget = budget;
         // Watchers end when the host stops, rather than keep the process alive waiting for events no worker will commit.
         lifetime?.ApplicationStopping.Register(static s => ((DeliveryCompany)s!).Stop(), this);
         _writer = writer;
@@ -182,7 +184,9 @@ internal sealed class DeliveryCompany : IDeliveryCompany, IDisposable
             }
 
             return LifecycleDecider.AddBudget(project, amount);
-        }, cancellationToken);
+        }, cancellationToken, async (raised, ct) =>
+            // The account follows the committed budget at once, so work parked for budget is admitted when it runs again.
+            await _budget.RaiseLimitAsync(BudgetScope.ForProject(projectId), raised.Brief.Budget ?? 0m, ct).ConfigureAwait(false));
     }
 
     public Task<ProjectSnapshot> PauseAsync(ProjectId projectId, string reason = "paused by the client", CancellationToken cancellationToken = default)
@@ -258,7 +262,7 @@ internal sealed class DeliveryCompany : IDeliveryCompany, IDisposable
     private static InvalidProjectOperationException Refused(ProjectSnapshot project, string message) =>
         new(project.Id, project.Stage, project.Status, message);
 
-    private async Task<ProjectSnapshot> ActAsync(ProjectId projectId, Func<ProjectSnapshot, WorkPlan> decide, CancellationToken cancellationToken)
+    private async Task<ProjectSnapshot> ActAsync(ProjectId projectId, Func<ProjectSnapshot, WorkPlan> decide, CancellationToken cancellationToken, Func<ProjectSnapshot, CancellationToken, Task>? afterCommit = null)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         for (int attempt = 0; ; attempt++)
@@ -267,7 +271,13 @@ internal sealed class DeliveryCompany : IDeliveryCompany, IDisposable
             var plan = decide(project);
             try
             {
-                return await _writer.CommitAsync(projectId, project, plan, null, cancellationToken).ConfigureAwait(false);
+                var committed = await _writer.CommitAsync(projectId, project, plan, null, cancellationToken).ConfigureAwait(false);
+                if (afterCommit is not null)
+                {
+                    await afterCommit(committed, CancellationToken.None).ConfigureAwait(false);
+                }
+
+                return committed;
             }
             catch (ConcurrencyException) when (attempt < MaxCommitAttempts)
             {

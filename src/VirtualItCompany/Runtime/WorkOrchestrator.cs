@@ -20,7 +20,8 @@ public sealed class WorkOrchestrator
     private readonly IWorkQueue _queue;
     private readonly IArtifactStore _artifacts;
     private readonly IWorkspaceProvider _workspaces;
-    private readonly IChatClient _model;
+    private readonly IChatClient _pipeline;
+    private readonly IBudgetAccount _budget;
     private readonly AgentDirectory _agents;
     private readonly LifecycleDecider _decider;
     private readonly CompanyOptions _options;
@@ -29,7 +30,6 @@ public sealed class WorkOrchestrator
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<AgentRole, ILogger> _agentLoggers = new();
-    private readonly ChatClientMetadata? _modelMetadata;
 
     internal WorkOrchestrator(
         RunningWork running,
@@ -37,7 +37,8 @@ public sealed class WorkOrchestrator
         IWorkQueue queue,
         IArtifactStore artifacts,
         IWorkspaceProvider workspaces,
-        IChatClient model,
+        IChatClient pipeline,
+        IBudgetAccount budget,
         AgentDirectory agents,
         LifecycleDecider decider,
         IOptions<CompanyOptions> options,
@@ -50,7 +51,8 @@ public sealed class WorkOrchestrator
         _queue = queue;
         _artifacts = artifacts;
         _workspaces = workspaces;
-        _model = model;
+        _pipeline = pipeline;
+        _budget = budget;
         _agents = agents;
         _decider = decider;
         _options = options.Value;
@@ -58,7 +60,6 @@ public sealed class WorkOrchestrator
         _services = services;
         _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
         _logger = _loggerFactory.CreateLogger<WorkOrchestrator>();
-        _modelMetadata = model.GetService<ChatClientMetadata>();
     }
 
     /// <summary>Does one leased work item to the end: its result is committed, or the item goes back on the queue.</summary>
@@ -95,7 +96,7 @@ public sealed class WorkOrchestrator
         long started = _timeProvider.GetTimestamp();
         AgentOutcome outcome;
         BudgetExhaustedException? budgetExhausted = null;
-        WorkItemChatClient? chat = null;
+        var calls = new ModelCallContext(item.ProjectId, item.Id, item.Role, item.Stage, lease.Attempt - 1);
         RecordingWorkspace? workspace = null;
         try
         {
@@ -112,14 +113,13 @@ public sealed class WorkOrchestrator
             else
             {
                 workspace = new RecordingWorkspace(await _workspaces.GetWorkspaceAsync(item.ProjectId, workToken).ConfigureAwait(false));
-                chat = new WorkItemChatClient(_model, _modelMetadata, item, lease.Attempt - 1, project, _timeProvider);
-                // Not disposed: disposing a delegating client disposes the shared model under it.
-                var functions = new FunctionInvokingChatClient(chat, _loggerFactory, _services);
+                // The budget account is the one truth: its limit for the project follows the project's budget (limits only rise).
+                await _budget.RaiseLimitAsync(BudgetScope.ForProject(item.ProjectId), project.Brief.Budget ?? 0m, workToken).ConfigureAwait(false);
                 var context = new AgentContext
                 {
                     WorkItem = item,
                     Project = project,
-                    ChatClient = functions,
+                    ChatClient = new WorkItemChatClient(_pipeline, calls),
                     Workspace = workspace,
                     TimeProvider = _timeProvider,
                     Logger = _agentLoggers.GetOrAdd(item.Role, static (role, factory) => factory.CreateLogger("VirtualItCompany.Agents." + role.Value), _loggerFactory),
@@ -132,7 +132,7 @@ public sealed class WorkOrchestrator
         {
             // The worker is stopping: give the item back untouched, but keep the record of what its calls cost.
             await _queue.ReleaseAsync(lease, CancellationToken.None).ConfigureAwait(false);
-            await RecordSpendOnlyAsync(item, CallEvents(item, chat)).ConfigureAwait(false);
+            await RecordSpendOnlyAsync(item, await ChargesAsync(item, calls).ConfigureAwait(false)).ConfigureAwait(false);
             throw;
         }
         catch (BudgetExhaustedException ex)
@@ -143,7 +143,7 @@ public sealed class WorkOrchestrator
         catch (OperationCanceledException) when (leaseKeeper.Lost)
         {
             _logger.LogWarning("Lost the lease on {WorkItem}; another worker has it now.", item.DisplayName);
-            await RecordSpendOnlyAsync(item, CallEvents(item, chat)).ConfigureAwait(false);
+            await RecordSpendOnlyAsync(item, await ChargesAsync(item, calls).ConfigureAwait(false)).ConfigureAwait(false);
             return;
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
@@ -152,7 +152,7 @@ public sealed class WorkOrchestrator
             outcome = AgentOutcome.Failed($"{ex.GetType().Name}: {ex.Message}", retryable: true);
         }
 
-        var recorded = CallEvents(item, chat);
+        var recorded = await ChargesAsync(item, calls).ConfigureAwait(false);
 
         // The agent's work is done: finish saving and committing it even if the worker is asked to stop meanwhile.
         using var finishing = new CancellationTokenSource(FinishTimeout);
@@ -191,15 +191,46 @@ public sealed class WorkOrchestrator
         await CommitOutcomeAsync(lease, outcome, budgetExhausted, recorded, duration, leaseKeeper, finishing.Token).ConfigureAwait(false);
     }
 
-    private static List<ProjectEvent> CallEvents(WorkItem item, WorkItemChatClient? chat)
+    /// <summary>
+    /// Every charge the item's calls made, as events: what the router reported on the item's context, then, at full amount,
+    /// any reservation the item's calls left open (a stream never read to its end), so that the events and the budget
+    /// account never disagree.
+    /// </summary>
+    private async Task<List<ProjectEvent>> ChargesAsync(WorkItem item, ModelCallContext calls)
     {
         var recorded = new List<ProjectEvent>();
-        foreach (var call in chat?.TakeCalls() ?? [])
+        IReadOnlyList<BudgetReservation> open = [];
+        try
         {
-            recorded.Add(new ModelCallCompleted(item.Id, item.Role, item.Stage, call.Provider, call.ModelId, call.InputTokens, call.OutputTokens, call.Cost, call.Duration, call.Routing));
+            open = await _budget.SettleOwnerAsync(item.Id, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            _logger.LogError(ex, "Could not settle the budget reservations {WorkItem} left open.", item.DisplayName);
+        }
+
+        foreach (var charge in calls.TakeCharges())
+        {
+            recorded.Add(new ModelCallCompleted(item.Id, item.Role, item.Stage, charge.Provider, charge.ModelId, charge.InputTokens, charge.OutputTokens, charge.Cost, charge.Duration, charge.Routing, charge.Kind));
+            Meter(charge.ModelId, charge.Cost, item.Role);
+        }
+
+        foreach (var reservation in open)
+        {
+            string model = reservation.ModelId ?? "unknown";
+            recorded.Add(new ModelCallCompleted(item.Id, item.Role, item.Stage, "unknown", model, 0, 0, reservation.Amount, TimeSpan.Zero, null, ModelChargeKind.Abandoned));
+            Meter(model, reservation.Amount, item.Role);
         }
 
         return recorded;
+    }
+
+    private static void Meter(string model, decimal cost, AgentRole role)
+    {
+        if (CompanyTelemetry.Cost.Enabled)
+        {
+            CompanyTelemetry.Cost.Add((double)cost, new KeyValuePair<string, object?>("gen_ai.response.model", model), new(AgentChatTags.Role, role.Value));
+        }
     }
 
     /// <summary>Commits what a work item's model calls cost when its result is dropped, so that spend is never lost.</summary>

@@ -67,11 +67,11 @@ public sealed class ExplainabilityTests
         Activity activity;
         lock (stopped)
         {
-            activity = stopped.Last(a => (string?)a.GetTagItem("gen_ai.request.model") == "claude-sonnet-4-5");
+            activity = stopped.Last(a => (string?)a.GetTagItem("vic.routing.model") == "claude-sonnet-4-5");
         }
 
-        Assert.Equal("claude-sonnet-4-5", activity.GetTagItem("gen_ai.response.model"));
-        Assert.Equal(50L, activity.GetTagItem("gen_ai.usage.output_tokens"));
+        Assert.Equal("claude-sonnet-4-5", activity.GetTagItem("vic.routing.response_model"));
+        Assert.Equal(50L, activity.GetTagItem("vic.routing.output_tokens"));
         Assert.True((double)activity.GetTagItem("vic.cost_usd")! > 0);
         Assert.Contains("complexity 5 (given)", (string)activity.GetTagItem("vic.routing.reason")!, StringComparison.Ordinal);
     }

@@ -210,7 +210,7 @@ public sealed class SignalTests
     [Fact]
     public async Task The_untyped_budget_tags_are_ignored_the_call_context_names_the_project()
     {
-        var options = new ChatOptions { AdditionalProperties = new() { [AgentChatTags.ProjectId] = "p", [AgentChatTags.BudgetLimit] = -1m, [AgentChatTags.BudgetSpent] = 5m } };
+        var options = new ChatOptions { AdditionalProperties = new() { [AgentChatTags.ProjectId] = "p", ["vic.budget_limit"] = -1m, ["vic.budget_spent"] = 5m } };
 
         var decision = await RouteAsync(options.WithComplexity(5));
 

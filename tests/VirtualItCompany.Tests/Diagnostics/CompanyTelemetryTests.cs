@@ -8,12 +8,12 @@ namespace VirtualItCompany.Tests.Diagnostics;
 public sealed class CompanyTelemetryTests
 {
     [Fact]
-    public async Task Model_calls_and_work_items_are_traced_with_gen_ai_attributes_and_cost()
+    public async Task Model_calls_are_traced_by_the_pipelines_OpenTelemetry_under_their_work_item_and_the_router_adds_the_cost()
     {
         var activities = new ConcurrentQueue<Activity>();
         using var listener = new ActivityListener
         {
-            ShouldListenTo = s => s.Name == CompanyTelemetry.SourceName,
+            ShouldListenTo = s => s.Name is CompanyTelemetry.SourceName or CompanyTelemetry.ChatSourceName or "VirtualItCompany.Routing",
             Sample = (ref _) => ActivitySamplingResult.AllDataAndRecorded,
             ActivityStopped = activities.Enqueue,
         };
@@ -23,18 +23,30 @@ public sealed class CompanyTelemetryTests
         var project = await company.Company.SubmitAsync(TestCompany.Brief(), TestContext.Current.CancellationToken);
         await company.WatchUntilAsync(project.Id, e => e is ProjectCompleted);
 
-        var mine = activities.Where(a => Equals(a.GetTagItem(AgentChatTags.ProjectId), project.Id.Value)).ToList();
-        var chat = mine.Where(a => a.OperationName == "chat").ToList();
+        var items = activities.Where(a => a.Source.Name == CompanyTelemetry.SourceName && Equals(a.GetTagItem(AgentChatTags.ProjectId), project.Id.Value)).ToList();
+        var itemSpans = items.Select(i => i.SpanId).ToHashSet();
+        // Microsoft.Extensions.AI's OpenTelemetryChatClient writes the gen_ai span of each call, inside its work item's span.
+        var chat = activities.Where(a => a.Source.Name == CompanyTelemetry.ChatSourceName && Equals(a.GetTagItem("gen_ai.operation.name"), "chat") && Ancestors(a).Any(p => itemSpans.Contains(p.SpanId))).ToList();
         Assert.Equal(company.Model.Calls, chat.Count);
+        Assert.Equal(items.Count, chat.Count);
         Assert.All(chat, a =>
         {
             Assert.Equal("fake-model", a.GetTagItem("gen_ai.response.model"));
-            Assert.Equal(100L, a.GetTagItem("gen_ai.usage.input_tokens"));
-            Assert.Equal(20L, a.GetTagItem("gen_ai.usage.output_tokens"));
-            Assert.Equal((double)((100 * 1m + 20 * 2m) / 1_000_000m), a.GetTagItem("vic.cost_usd"));
+            Assert.Equal(100L, Convert.ToInt64(a.GetTagItem("gen_ai.usage.input_tokens"), System.Globalization.CultureInfo.InvariantCulture));
+            Assert.Equal(20L, Convert.ToInt64(a.GetTagItem("gen_ai.usage.output_tokens"), System.Globalization.CultureInfo.InvariantCulture));
         });
-        var items = mine.Where(a => a.OperationName.StartsWith("work_item ", StringComparison.Ordinal)).ToList();
-        Assert.Equal(chat.Count, items.Count);
-        Assert.All(chat, c => Assert.Contains(items, i => i.SpanId == c.ParentSpanId));
+        var chatSpans = chat.Select(c => c.SpanId).ToHashSet();
+        // Under it, the router's attempt says what it cost.
+        var attempts = activities.Where(a => a.Source.Name == "VirtualItCompany.Routing" && Ancestors(a).Any(p => chatSpans.Contains(p.SpanId))).ToList();
+        Assert.Equal(chat.Count, attempts.Count);
+        Assert.All(attempts, a => Assert.Equal((double)((100 * 1m + 20 * 2m) / 1_000_000m), a.GetTagItem("vic.cost_usd")));
+    }
+
+    private static IEnumerable<Activity> Ancestors(Activity activity)
+    {
+        for (var parent = activity.Parent; parent is not null; parent = parent.Parent)
+        {
+            yield return parent;
+        }
     }
 }

@@ -1,0 +1,62 @@
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using VirtualItCompany.Diagnostics;
+using VirtualItCompany.Routing;
+
+namespace VirtualItCompany.DependencyInjection;
+
+/// <summary>
+/// The company's one chat pipeline, built once with <see cref="ChatClientBuilder"/>: function invocation, Microsoft.Extensions.AI's
+/// OpenTelemetry, the middleware the app adds (<c>ConfigureChatPipeline</c>), then the cost-aware router over every registered model.
+/// </summary>
+internal sealed class CompanyChatPipeline
+{
+    private CompanyChatPipeline(IChatClient client) => Client = client;
+
+    public IChatClient Client { get; }
+
+    public static CompanyChatPipeline Create(IServiceProvider services)
+    {
+        var registrations = services.GetServices<ModelRegistration>().ToList();
+        if (registrations.Count == 0 && services.GetService<IChatClient>() is { } client)
+        {
+            // An IChatClient registered directly is the company's one model, routed (budgeted, explained) like any other.
+            registrations.Add(new ModelRegistration(ProfileOf(client), _ => client));
+        }
+
+        if (registrations.Count == 0)
+        {
+            throw new InvalidOperationException("No model is registered. Add one to the company: AddOfflineModel() for the offline stand-in (no AI), or AddModel(profile, client) for a real model; with more than one, calls are routed to the cheapest that can do each.");
+        }
+
+        var loggerFactory = services.GetService<ILoggerFactory>();
+        var builder = CostAwareRouting.CreateBuilder()
+            .UseFunctionInvocation(loggerFactory)
+            .UseOpenTelemetry(loggerFactory, CompanyTelemetry.ChatSourceName);
+        foreach (var configuration in services.GetServices<ChatPipelineConfiguration>())
+        {
+            configuration.Configure(builder);
+        }
+
+        var models = registrations.Select(r => new RoutedModel(r.Profile, r.CreateClient(services)));
+        return new CompanyChatPipeline(builder.UseCostAwareRouting(models, services.GetRequiredService<IOptions<RoutingOptions>>().Value).Build(services));
+    }
+
+    private static ModelProfile ProfileOf(IChatClient client)
+    {
+        var metadata = client.GetService<ChatClientMetadata>();
+        string model = metadata?.DefaultModelId ?? client.GetType().Name;
+        var pricing = client.GetService<ModelPricing>() ?? throw new InvalidOperationException(
+            $"The chat client registered for the company ({metadata?.ProviderName ?? client.GetType().Name}/{metadata?.DefaultModelId ?? "?"}) reports no {nameof(ModelPricing)}, so the cost of its calls could not be accounted. Add it with AddModel(profile, client) instead of registering an IChatClient, or make its GetService return a ModelPricing (ModelPricing.Free for a free model).");
+        return new ModelProfile
+        {
+            Id = model,
+            Provider = metadata?.ProviderName ?? "unknown",
+            ModelId = model,
+            Pricing = pricing,
+            Capabilities = ModelCapabilities.Tools | ModelCapabilities.JsonSchema | ModelCapabilities.Vision | ModelCapabilities.Code | ModelCapabilities.Reasoning,
+        };
+    }
+}
