@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Quickstart;
 using Spectre.Console;
 using VirtualItCompany;
@@ -83,7 +84,22 @@ AnsiConsole.MarkupLine(models.Count == 1
 AnsiConsole.MarkupLine(auto ? "Client: [grey]answers and approvals are automatic (--auto-approve or redirected input)[/]" : "Client: [grey]you will be asked when the team needs you[/]");
 AnsiConsole.WriteLine();
 
-await host.StartAsync(stop.Token);
+try
+{
+    await host.StartAsync(stop.Token);
+}
+catch (OptionsValidationException invalid)
+{
+    // Problems found at start (an unusable workspace folder, a stage without an agent...) are the user's to fix: say them all.
+    AnsiConsole.MarkupLine("[red]The company cannot start:[/]");
+    foreach (var failure in invalid.Failures)
+    {
+        AnsiConsole.MarkupLine($"  - {Markup.Escape(failure)}");
+    }
+
+    return 2;
+}
+
 var company = host.Services.GetRequiredService<IDeliveryCompany>();
 var started = TimeProvider.System.GetTimestamp();
 var project = await company.SubmitAsync(brief, stop.Token);

@@ -5,6 +5,9 @@ namespace VirtualItCompany.Agents;
 /// <summary>Options of the built-in agents: monitoring window, time limits of builds and test runs, review size.</summary>
 public sealed class AgentOptions
 {
+    /// <summary>The configuration section the options bind from.</summary>
+    public const string SectionName = "VirtualItCompany:Agents";
+
     /// <summary>Gets or sets how many health checks of production the monitoring window makes.</summary>
     /// <value>The default value is 3.</value>
     public int MonitoringChecks { get; set; } = 3;

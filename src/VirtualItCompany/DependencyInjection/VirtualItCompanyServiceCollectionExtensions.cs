@@ -40,8 +40,7 @@ public static class VirtualItCompanyServiceCollectionExtensions
 
         options.ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CompanyOptions>, CompanyOptionsValidator>());
-        services.AddOptions<AgentOptions>().ValidateOnStart();
-        services.AddOptions<WorkspaceOptions>().ValidateOnStart();
+        ConfiguredOptions.Add(services);
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddModelRouting();

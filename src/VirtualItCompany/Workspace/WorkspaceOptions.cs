@@ -6,6 +6,9 @@ namespace VirtualItCompany.Workspace;
 /// <remarks>Call <see cref="Validate"/> (the <see cref="LocalWorkspaceProvider"/> does when it is created) to learn every problem at once.</remarks>
 public sealed class WorkspaceOptions
 {
+    /// <summary>The configuration section the options bind from.</summary>
+    public const string SectionName = "VirtualItCompany:Workspace";
+
     /// <summary>Gets or sets the folder holding one sub-folder per project.</summary>
     /// <value>The default value is <c>virtual-it-company/workspaces</c> in the system's temporary folder.</value>
     public string RootDirectory { get; set; } = Path.Combine(Path.GetTempPath(), "virtual-it-company", "workspaces");
@@ -89,6 +92,30 @@ public sealed class WorkspaceOptions
         }
 
         return problems;
+    }
+
+    /// <summary>Checks that <see cref="RootDirectory"/> can be created and written to, so an unusable folder fails the start rather than the first work item.</summary>
+    /// <returns>The problem, as a sentence, or <see langword="null"/> when the folder is usable.</returns>
+    public string? ProbeRootDirectory()
+    {
+        if (string.IsNullOrWhiteSpace(RootDirectory))
+        {
+            return null; // reported by GetProblems
+        }
+
+        try
+        {
+            string root = Path.GetFullPath(RootDirectory);
+            Directory.CreateDirectory(root);
+            string probe = Path.Combine(root, ".vic-write-probe-" + Guid.NewGuid().ToString("N"));
+            File.WriteAllBytes(probe, []);
+            File.Delete(probe);
+            return null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            return $"RootDirectory '{RootDirectory}' cannot hold workspaces ({ex.GetType().Name}: {ex.Message}); give a folder this process can create and write to.";
+        }
     }
 
     /// <summary>Throws when the options are not valid, listing every problem.</summary>

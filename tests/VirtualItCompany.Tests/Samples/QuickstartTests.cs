@@ -33,6 +33,19 @@ public sealed class QuickstartTests
     }
 
     [Fact]
+    public async Task Quickstart_with_an_unusable_workspace_folder_says_why_at_start_and_exits_2()
+    {
+        string file = Path.GetTempFileName(); // a file where a folder must be
+
+        var (exitCode, output) = await RunAsync("A recipe box. It lists recipes.", "--auto-approve", "--workspace", Path.Combine(file, "workspaces"));
+
+        File.Delete(file);
+        Assert.True(exitCode == 2, output);
+        Assert.Contains("The company cannot start", output, StringComparison.Ordinal);
+        Assert.Contains("VirtualItCompany:Workspace: RootDirectory", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Quickstart_stops_on_SIGTERM_like_on_Ctrl_C_and_exits()
     {
         var build = await RunProcessAsync("dotnet", ["build", "samples/Quickstart", "-v", "q", "-nologo"], TimeSpan.FromMinutes(5));
