@@ -1,7 +1,6 @@
-using VirtualItCompany;
 using VirtualItCompany.Providers.Offline;
 
-namespace Microsoft.Extensions.DependencyInjection;
+namespace VirtualItCompany;
 
 /// <summary>Adds the offline model (no AI) to a company.</summary>
 public static class OfflineModelBuilderExtensions

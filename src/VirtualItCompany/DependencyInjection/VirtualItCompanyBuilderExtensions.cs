@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using VirtualItCompany.DependencyInjection;
+using VirtualItCompany.Storage;
 
 namespace VirtualItCompany;
 
@@ -45,6 +46,29 @@ public static class VirtualItCompanyBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configure);
         builder.Services.AddSingleton(new ChatPipelineConfiguration(configure));
+        return builder;
+    }
+
+    /// <summary>
+    /// Keeps projects, the work queue, the outbox and artifacts in this process's memory (the default of
+    /// <c>AddVirtualItCompany</c>; call it to replace storage registered before). Nothing survives the process, and
+    /// only this process's workers see the work: use a durable store for anything else.
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <returns>The builder.</returns>
+    public static IVirtualItCompanyBuilder UseInMemoryStorage(this IVirtualItCompanyBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        services.RemoveAll<IProjectStore>();
+        services.RemoveAll<IWorkQueue>();
+        services.RemoveAll<IOutbox>();
+        services.RemoveAll<IArtifactStore>();
+        services.TryAddSingleton<InMemoryCompanyStore>();
+        services.AddSingleton<IProjectStore>(sp => sp.GetRequiredService<InMemoryCompanyStore>());
+        services.AddSingleton<IWorkQueue>(sp => sp.GetRequiredService<InMemoryCompanyStore>());
+        services.AddSingleton<IOutbox>(sp => sp.GetRequiredService<InMemoryCompanyStore>());
+        services.AddSingleton<IArtifactStore, InMemoryArtifactStore>();
         return builder;
     }
 

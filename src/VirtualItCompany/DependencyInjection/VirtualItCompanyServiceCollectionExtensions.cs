@@ -45,9 +45,12 @@ public static class VirtualItCompanyServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddModelRouting();
         services.TryAddSingleton(CompanyChatPipeline.Create);
-        services.TryAddSingleton<InMemoryCompanyStore>();
-        services.TryAddSingleton<IProjectStore>(sp => sp.GetRequiredService<InMemoryCompanyStore>());
-        services.TryAddSingleton<IWorkQueue>(sp => sp.GetRequiredService<InMemoryCompanyStore>());
+        if (!services.Any(d => d.ServiceType == typeof(IProjectStore)))
+        {
+            // In-memory storage unless the app registered a store (UseSqliteStorage..., or its own IProjectStore/IWorkQueue).
+            new VirtualItCompanyBuilder(services).UseInMemoryStorage();
+        }
+
         services.TryAddSingleton<IArtifactStore, InMemoryArtifactStore>();
         services.TryAddSingleton<LocalWorkspaceProvider>();
         services.TryAddSingleton<IWorkspaceProvider>(sp => sp.GetRequiredService<LocalWorkspaceProvider>());
@@ -83,6 +86,7 @@ public static class VirtualItCompanyServiceCollectionExtensions
             sp.GetRequiredService<IWorkQueue>(),
             sp.GetRequiredService<WorkOrchestrator>(),
             sp.GetRequiredService<IOptions<CompanyOptions>>(),
+            sp.GetRequiredService<TimeProvider>(),
             sp.GetService<ILogger<WorkDispatcher>>()));
         services.TryAddSingleton<IDeliveryCompany>(sp => new DeliveryCompany(
             sp.GetRequiredService<CommitWriter>(),

@@ -17,7 +17,39 @@ internal sealed class CommitWriter
         _timeProvider = timeProvider;
     }
 
+    /// <summary>How many times a decision is made again after another commit to the same project won the race.</summary>
+    public const int MaxCommitAttempts = 16;
+
     public IProjectStore Store => _store;
+
+    /// <summary>
+    /// The one commit-retry loop: reads the project, asks <paramref name="decide"/> for the plan, commits it; when another
+    /// commit to the project came first (<see cref="ConcurrencyException"/>), decides again on the fresh snapshot, up to
+    /// <see cref="MaxCommitAttempts"/> times. A decision of <see langword="null"/> commits nothing.
+    /// </summary>
+    /// <returns>The project after the commit, or <see langword="null"/> when nothing was committed.</returns>
+    /// <exception cref="ProjectNotFoundException">The project does not exist.</exception>
+    /// <exception cref="LeaseLostException">The lease is no longer current.</exception>
+    public async Task<ProjectSnapshot?> DecideAndCommitAsync(ProjectId projectId, Func<ProjectSnapshot, WorkPlan?> decide, WorkLease? completesLease, CancellationToken cancellationToken)
+    {
+        for (int attempt = 0; ; attempt++)
+        {
+            var project = await _store.GetAsync(projectId, cancellationToken).ConfigureAwait(false) ?? throw new ProjectNotFoundException(projectId);
+            if (decide(project) is not { } plan)
+            {
+                return null;
+            }
+
+            try
+            {
+                return await CommitAsync(projectId, project, plan, completesLease, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ConcurrencyException) when (attempt < MaxCommitAttempts)
+            {
+                // Someone committed first: decide again on the fresh snapshot.
+            }
+        }
+    }
 
     /// <summary>Commits a plan on top of <paramref name="current"/> (<see langword="null"/> to create the project with the plan's first event).</summary>
     public async Task<ProjectSnapshot> CommitAsync(ProjectId projectId, ProjectSnapshot? current, WorkPlan plan, WorkLease? completesLease, CancellationToken cancellationToken)

@@ -8,7 +8,6 @@ namespace VirtualItCompany.Runtime;
 /// <summary>The company facade: every client action is validated, then committed atomically with the work it schedules.</summary>
 internal sealed class DeliveryCompany : IDeliveryCompany, IDisposable
 {
-    private const int MaxCommitAttempts = 16;
 
     private readonly CommitWriter _writer;
     private readonly ProjectEventFeed _feed;
@@ -265,24 +264,14 @@ internal sealed class DeliveryCompany : IDeliveryCompany, IDisposable
     private async Task<ProjectSnapshot> ActAsync(ProjectId projectId, Func<ProjectSnapshot, WorkPlan> decide, CancellationToken cancellationToken, Func<ProjectSnapshot, CancellationToken, Task>? afterCommit = null)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        for (int attempt = 0; ; attempt++)
+        // A worker may commit first: the action is checked again against the fresh project.
+        var committed = await _writer.DecideAndCommitAsync(projectId, decide, null, cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException("A client action decided nothing to commit.");
+        if (afterCommit is not null)
         {
-            var project = await GetAsync(projectId, cancellationToken).ConfigureAwait(false);
-            var plan = decide(project);
-            try
-            {
-                var committed = await _writer.CommitAsync(projectId, project, plan, null, cancellationToken).ConfigureAwait(false);
-                if (afterCommit is not null)
-                {
-                    await afterCommit(committed, CancellationToken.None).ConfigureAwait(false);
-                }
-
-                return committed;
-            }
-            catch (ConcurrencyException) when (attempt < MaxCommitAttempts)
-            {
-                // A worker committed first: check the action again against the fresh project.
-            }
+            await afterCommit(committed, CancellationToken.None).ConfigureAwait(false);
         }
+
+        return committed;
     }
 }

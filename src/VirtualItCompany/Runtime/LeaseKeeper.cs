@@ -7,6 +7,7 @@ internal sealed class LeaseKeeper : IDisposable
     private readonly TimeSpan _duration;
     private readonly CancellationTokenSource _cts;
     private readonly ITimer _timer;
+    private readonly TimeProvider _timeProvider;
     private WorkLease _lease;
     private int _renewing;
     private volatile bool _stopped;
@@ -16,6 +17,7 @@ internal sealed class LeaseKeeper : IDisposable
         _queue = queue;
         _lease = lease;
         _duration = duration;
+        _timeProvider = timeProvider;
         _cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var period = duration / 3;
         _timer = timeProvider.CreateTimer(static s => ((LeaseKeeper)s!).Renew(), this, period, period);
@@ -50,7 +52,7 @@ internal sealed class LeaseKeeper : IDisposable
 
         try
         {
-            using var timeout = new CancellationTokenSource(_duration / 3);
+            using var timeout = new CancellationTokenSource(_duration / 3, _timeProvider);
             _lease = await _queue.RenewAsync(_lease, _duration, timeout.Token).ConfigureAwait(false);
         }
         catch (LeaseLostException)

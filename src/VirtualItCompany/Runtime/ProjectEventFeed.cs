@@ -3,7 +3,7 @@ using System.Threading.Channels;
 namespace VirtualItCompany.Runtime;
 
 /// <summary>The live feed of committed events in this process: every subscriber gets each event once, in commit order per project.</summary>
-public sealed class ProjectEventFeed
+internal sealed class ProjectEventFeed
 {
     private readonly Lock _gate = new();
     private Subscription[] _subscriptions = [];

@@ -13,15 +13,18 @@ public sealed class WorkDispatcher
     private readonly WorkOrchestrator _orchestrator;
     private readonly CompanyOptions _options;
     private readonly ILogger _logger;
+    private readonly TimeProvider _timeProvider;
     private int _running;
 
     /// <summary>Creates the dispatcher.</summary>
     /// <param name="queue">The work queue.</param>
     /// <param name="orchestrator">Runs each item.</param>
     /// <param name="options">Workers, role limits, lease duration and poll interval.</param>
+    /// <param name="timeProvider">The clock of the poll and back-off waits.</param>
     /// <param name="logger">The logger.</param>
-    public WorkDispatcher(IWorkQueue queue, WorkOrchestrator orchestrator, IOptions<CompanyOptions> options, ILogger<WorkDispatcher>? logger = null)
+    internal WorkDispatcher(IWorkQueue queue, WorkOrchestrator orchestrator, IOptions<CompanyOptions> options, TimeProvider timeProvider, ILogger<WorkDispatcher>? logger = null)
     {
+        _timeProvider = timeProvider;
         ArgumentNullException.ThrowIfNull(queue);
         ArgumentNullException.ThrowIfNull(orchestrator);
         ArgumentNullException.ThrowIfNull(options);
@@ -103,7 +106,7 @@ public sealed class WorkDispatcher
                 slots.Unreserve();
                 failures++;
                 _logger.LogError(ex, "Leasing work failed ({Failures} time(s) in a row); trying again.", failures);
-                await Task.Delay(_options.PollInterval * Math.Min(failures, 10), cancellationToken).ConfigureAwait(false);
+                await Task.Delay(_options.PollInterval * Math.Min(failures, 10), _timeProvider, cancellationToken).ConfigureAwait(false);
                 continue;
             }
 
@@ -139,7 +142,7 @@ public sealed class WorkDispatcher
         catch (Exception ex) when (ex is not OperationCanceledException && ex is not OutOfMemoryException)
         {
             _logger.LogError(ex, "Waiting for work failed; polling again.");
-            await Task.Delay(_options.PollInterval, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(_options.PollInterval, _timeProvider, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -10,9 +10,8 @@ using VirtualItCompany.Diagnostics;
 namespace VirtualItCompany.Runtime;
 
 /// <summary>Runs one leased work item: gives it to its role's agent, then commits the outcome, the transitions and the follow-up work in one atomic commit fenced by the lease.</summary>
-public sealed class WorkOrchestrator
+internal sealed class WorkOrchestrator
 {
-    private const int MaxCommitAttempts = 16;
     private static readonly TimeSpan FinishTimeout = TimeSpan.FromSeconds(30);
 
     private readonly RunningWork _running;
@@ -155,7 +154,7 @@ public sealed class WorkOrchestrator
         var recorded = await ChargesAsync(item, calls).ConfigureAwait(false);
 
         // The agent's work is done: finish saving and committing it even if the worker is asked to stop meanwhile.
-        using var finishing = new CancellationTokenSource(FinishTimeout);
+        using var finishing = new CancellationTokenSource(FinishTimeout, _timeProvider);
         if (outcome.Kind != AgentOutcomeKind.Failed && workspace is not null)
         {
             try
@@ -241,28 +240,14 @@ public sealed class WorkOrchestrator
             return;
         }
 
-        using var finishing = new CancellationTokenSource(FinishTimeout);
-        for (int attempt = 0; attempt <= MaxCommitAttempts; attempt++)
+        using var finishing = new CancellationTokenSource(FinishTimeout, _timeProvider);
+        try
         {
-            try
-            {
-                var project = await _writer.Store.GetAsync(item.ProjectId, finishing.Token).ConfigureAwait(false);
-                if (project is null)
-                {
-                    return;
-                }
-
-                await _writer.CommitAsync(item.ProjectId, project, new WorkPlan(calls, []), null, finishing.Token).ConfigureAwait(false);
-                return;
-            }
-            catch (ConcurrencyException)
-            {
-            }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
-            {
-                _logger.LogError(ex, "Could not record the cost of {Calls} model call(s) of {WorkItem}.", calls.Count, item.DisplayName);
-                return;
-            }
+            await _writer.DecideAndCommitAsync(item.ProjectId, _ => new WorkPlan(calls, []), null, finishing.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            _logger.LogError(ex, "Could not record the cost of {Calls} model call(s) of {WorkItem}.", calls.Count, item.DisplayName);
         }
     }
 
@@ -283,75 +268,54 @@ public sealed class WorkOrchestrator
     private async Task CommitOutcomeAsync(WorkLease lease, AgentOutcome outcome, BudgetExhaustedException? budgetExhausted, List<ProjectEvent> recorded, TimeSpan duration, LeaseKeeper leaseKeeper, CancellationToken cancellationToken)
     {
         var item = lease.Item;
-        for (int attempt = 0; ; attempt++)
+        leaseKeeper.Stop();
+        try
         {
-            var project = await _writer.Store.GetAsync(item.ProjectId, cancellationToken).ConfigureAwait(false)
-                ?? throw new ProjectNotFoundException(item.ProjectId);
-            WorkPlan plan;
-            if (!LifecycleDecider.IsCurrent(project, item))
-            {
+            await _writer.DecideAndCommitAsync(item.ProjectId, project =>
                 // The project moved on (cancelled, or the stage was left) while the agent worked: keep the record of the calls, drop the rest.
-                plan = new WorkPlan(recorded, []);
-            }
-            else if (budgetExhausted is not null)
-            {
-                plan = LifecycleDecider.WaitForBudget(item, budgetExhausted, recorded);
-            }
-            else
-            {
-                plan = _decider.Decide(project, lease, outcome, recorded, duration, _timeProvider.GetUtcNow());
-            }
-
-            try
-            {
-                leaseKeeper.Stop();
-                await _writer.CommitAsync(item.ProjectId, project, plan, lease, cancellationToken).ConfigureAwait(false);
-                return;
-            }
-            catch (ConcurrencyException) when (attempt < MaxCommitAttempts)
-            {
-                // Another item of the same project committed first: decide again on the fresh snapshot.
-            }
-            catch (LeaseLostException)
-            {
-                _logger.LogWarning("Lost the lease on {WorkItem} before committing; its result is dropped and the item runs again.", item.DisplayName);
-                await RecordSpendOnlyAsync(item, [.. recorded.OfType<ModelCallCompleted>()]).ConfigureAwait(false);
-                return;
-            }
+                !LifecycleDecider.IsCurrent(project, item) ? new WorkPlan(recorded, [])
+                : budgetExhausted is not null ? LifecycleDecider.WaitForBudget(item, budgetExhausted, recorded)
+                : _decider.Decide(project, lease, outcome, recorded, duration, _timeProvider.GetUtcNow()),
+                lease,
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (LeaseLostException)
+        {
+            _logger.LogWarning("Lost the lease on {WorkItem} before committing; its result is dropped and the item runs again.", item.DisplayName);
+            await RecordSpendOnlyAsync(item, [.. recorded.OfType<ModelCallCompleted>()]).ConfigureAwait(false);
         }
     }
 
     private async Task CommitWithoutWorkAsync(WorkLease lease, CancellationToken cancellationToken)
     {
         var item = lease.Item;
-        for (int attempt = 0; ; attempt++)
+        bool due = false;
+        try
         {
-            var project = await _writer.Store.GetAsync(item.ProjectId, cancellationToken).ConfigureAwait(false)
-                ?? throw new ProjectNotFoundException(item.ProjectId);
-            bool current = LifecycleDecider.IsCurrent(project, item);
-            if (current && project.Status == ProjectStatus.Active)
+            await _writer.DecideAndCommitAsync(item.ProjectId, project =>
             {
-                // The project was resumed (or answered) meanwhile: the item is due after all.
-                await _queue.ReleaseAsync(lease, CancellationToken.None).ConfigureAwait(false);
-                return;
-            }
+                bool current = LifecycleDecider.IsCurrent(project, item);
+                if (current && project.Status == ProjectStatus.Active)
+                {
+                    // The project was resumed (or answered) meanwhile: the item is due after all.
+                    due = true;
+                    return null;
+                }
 
-            // Work of a paused or waiting project is parked until it resumes; stale work (old round, ended project) is dropped.
-            var plan = current
-                ? new WorkPlan([new WorkItemParked(item, project.Status == ProjectStatus.Paused ? "the project is paused" : "the project waits for the client")], [])
-                : new WorkPlan([], []);
-            try
-            {
-                await _writer.CommitAsync(item.ProjectId, project, plan, lease, cancellationToken).ConfigureAwait(false);
-                return;
-            }
-            catch (ConcurrencyException) when (attempt < MaxCommitAttempts)
-            {
-            }
-            catch (LeaseLostException)
-            {
-                return;
-            }
+                // Work of a paused or waiting project is parked until it resumes; stale work (old round, ended project) is dropped.
+                return current
+                    ? new WorkPlan([new WorkItemParked(item, project.Status == ProjectStatus.Paused ? "the project is paused" : "the project waits for the client")], [])
+                    : new WorkPlan([], []);
+            }, lease, cancellationToken).ConfigureAwait(false);
+        }
+        catch (LeaseLostException)
+        {
+            return;
+        }
+
+        if (due)
+        {
+            await _queue.ReleaseAsync(lease, CancellationToken.None).ConfigureAwait(false);
         }
     }
 }

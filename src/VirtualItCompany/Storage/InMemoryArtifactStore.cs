@@ -4,7 +4,7 @@ using System.Security.Cryptography;
 namespace VirtualItCompany.Storage;
 
 /// <summary>The in-memory artifact store: versioned files, contents stored once by their SHA-256.</summary>
-public sealed class InMemoryArtifactStore : IArtifactStore
+internal sealed class InMemoryArtifactStore : IArtifactStore
 {
     private readonly Lock _gate = new();
     private readonly TimeProvider _timeProvider;

@@ -4,7 +4,7 @@ namespace VirtualItCompany.Storage;
 
 /// <summary>The in-memory project store, work queue and outbox: one lock makes every <see cref="ProjectCommit"/> atomic.</summary>
 /// <remarks>Nothing survives the process; use a durable adapter (SQLite, PostgreSQL) for that. Safe for concurrent use.</remarks>
-public sealed class InMemoryCompanyStore : IProjectStore, IWorkQueue, IOutbox
+internal sealed class InMemoryCompanyStore : IProjectStore, IWorkQueue, IOutbox
 {
     private readonly Lock _gate = new();
     private readonly TimeProvider _timeProvider;
