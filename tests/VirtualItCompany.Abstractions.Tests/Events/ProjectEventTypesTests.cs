@@ -21,7 +21,7 @@ public sealed class ProjectEventTypesTests
     public void Registered_types_still_serialize_the_built_in_events()
     {
         var types = new ProjectEventTypes().Register("invoiceSent", CustomEventsContext.Default.InvoiceSent);
-        var original = new ProjectPaused("holiday") { Version = 2 };
+        var original = new ProjectPaused("holiday") { ProjectId = new ProjectId("prj_1"), Version = 2, Timestamp = DateTimeOffset.UnixEpoch };
 
         var back = ProjectEventSerializer.Deserialize(ProjectEventSerializer.Serialize(original, types), types);
 
