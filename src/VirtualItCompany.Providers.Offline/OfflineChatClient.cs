@@ -115,7 +115,7 @@ internal sealed class OfflineChatClient : IChatClient
     private static string ContentText(AIContent content) => content switch
     {
         TextContent text => text.Text,
-        FunctionCallContent call => call.Name + JsonSerializer.Serialize(call.Arguments, AIJsonUtilities.DefaultOptions),
+        FunctionCallContent call => call.Name + OfflineJsonContext.Arguments(call.Arguments),
         _ => "",
     };
 

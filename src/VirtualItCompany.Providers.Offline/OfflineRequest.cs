@@ -63,7 +63,7 @@ internal sealed class OfflineRequest
                         break;
                     case FunctionCallContent call:
                         calls.Add(call);
-                        all.Append(call.Name).Append(JsonSerializer.Serialize(call.Arguments, AIJsonUtilities.DefaultOptions)).Append('\n');
+                        all.Append(call.Name).Append(OfflineJsonContext.Arguments(call.Arguments)).Append('\n');
                         break;
                     case FunctionResultContent result:
                         hasResults = true;

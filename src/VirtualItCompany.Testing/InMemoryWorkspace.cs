@@ -114,15 +114,15 @@ public sealed class InMemoryWorkspace : IProjectWorkspace
     /// <inheritdoc />
     public IList<AITool> CreateFileTools(Action<string>? onFileWritten = null) =>
     [
-        AIFunctionFactory.Create(
+        Tool(
             async ([Description("The folder to list; empty for the whole workspace.")] string path = "") => string.Join('\n', await ListFilesAsync(path).ConfigureAwait(false)),
             "list_files",
             "Lists the files in the project workspace, one relative path per line, sorted."),
-        AIFunctionFactory.Create(
+        Tool(
             ([Description("The file to read, relative to the workspace root.")] string path) => ReadFileAsync(path),
             "read_file",
             "Reads a text file of the project workspace and returns its content."),
-        AIFunctionFactory.Create(
+        Tool(
             async ([Description("The file to write, relative to the workspace root.")] string path, [Description("The complete new content of the file.")] string content) =>
             {
                 await WriteFileAsync(path, content).ConfigureAwait(false);
@@ -132,11 +132,14 @@ public sealed class InMemoryWorkspace : IProjectWorkspace
             },
             "write_file",
             "Creates or replaces a text file in the project workspace with the given content."),
-        AIFunctionFactory.Create(
+        Tool(
             ([Description("The text to look for, ignoring case.")] string text) => Search(text),
             "search_files",
             "Searches the text files of the project workspace for a text (ignoring case) and returns matching lines as 'path:line: text'."),
     ];
+
+    private static AIFunction Tool(Delegate method, string name, string description) =>
+        AIFunctionFactory.Create(method, new AIFunctionFactoryOptions { Name = name, Description = description, SerializerOptions = TestingJsonContext.ToolOptions });
 
     /// <summary>Normalises a relative path to '/' separators without empty or '.' segments, refusing every way out of the workspace.</summary>
     private static string Normalize(string? path)

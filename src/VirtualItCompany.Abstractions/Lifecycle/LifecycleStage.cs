@@ -87,5 +87,16 @@ public readonly struct LifecycleStage : IEquatable<LifecycleStage>
             ArgumentNullException.ThrowIfNull(writer);
             writer.WriteStringValue(value.Value);
         }
+
+        /// <inheritdoc />
+        public override LifecycleStage ReadAsPropertyName(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            new(reader.GetString() ?? throw new JsonException("A LifecycleStage must be a non-empty string."));
+
+        /// <inheritdoc />
+        public override void WriteAsPropertyName(Utf8JsonWriter writer, LifecycleStage value, JsonSerializerOptions options)
+        {
+            ArgumentNullException.ThrowIfNull(writer);
+            writer.WritePropertyName(value.Value);
+        }
     }
 }

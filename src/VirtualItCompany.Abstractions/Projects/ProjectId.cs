@@ -42,12 +42,19 @@ public readonly record struct ProjectId
     /// <inheritdoc />
     public override string ToString() => Value;
 
-    private sealed class ProjectIdJsonConverter : JsonConverter<ProjectId>
+    /// <summary>Reads and writes the value as a JSON string.</summary>
+    /// <remarks>Public so that source-generated contexts of other assemblies (custom events) can use it.</remarks>
+    public sealed class ProjectIdJsonConverter : JsonConverter<ProjectId>
     {
+        /// <inheritdoc />
         public override ProjectId Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
             new(reader.GetString() ?? throw new JsonException("A project id must be a non-empty string."));
 
-        public override void Write(Utf8JsonWriter writer, ProjectId value, JsonSerializerOptions options) =>
+        /// <inheritdoc />
+        public override void Write(Utf8JsonWriter writer, ProjectId value, JsonSerializerOptions options)
+        {
+            ArgumentNullException.ThrowIfNull(writer);
             writer.WriteStringValue(value.Value);
+        }
     }
 }

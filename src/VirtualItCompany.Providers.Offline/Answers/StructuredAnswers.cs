@@ -28,7 +28,7 @@ internal static class StructuredAnswers
             : Is(name, "DeploymentPlan") || shape.Has("StartCommand") ? Deployment(s, shape)
             : Is(name, "TestCommand") || shape.Has("Arguments") ? new JsonObject { [shape.Name("Arguments")] = Array(ServiceTemplate.TestCommand) }
             : Unknown(shape);
-        return answer.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        return answer.ToJsonString(OfflineJsonContext.AnswerOptions);
     }
 
     private static JsonObject Requirements(PromptSections s, SchemaShape shape)
@@ -65,7 +65,7 @@ internal static class StructuredAnswers
         foreach (var criterion in criteria.Take(maxFeatures))
         {
             string name = UniqueName(ShortName(criterion, features.Count + 1), taken);
-            features.Add(new JsonObject { [item.Name("Name")] = name, [item.Name("Description")] = criterion.ReplaceLineEndings(" ") });
+            features.Add((JsonNode)new JsonObject { [item.Name("Name")] = name, [item.Name("Description")] = criterion.ReplaceLineEndings(" ") });
         }
 
         return new JsonObject { [shape.Name("Features")] = features };

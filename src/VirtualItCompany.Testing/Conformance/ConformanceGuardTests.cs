@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Xunit;
 
 namespace VirtualItCompany.Testing.Conformance;
@@ -11,6 +12,7 @@ public abstract class ConformanceGuardTests
 
     /// <summary>Every suite of the declared areas has a concrete subclass in the assembly of the concrete guard.</summary>
     [Fact]
+    [RequiresUnreferencedCode("Scans the test assembly's types by reflection, as test discovery does.")]
     public void Every_conformance_suite_of_the_adapters_areas_is_subclassed()
     {
         Assert.NotEmpty(Areas);

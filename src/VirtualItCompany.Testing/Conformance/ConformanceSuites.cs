@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 
 namespace VirtualItCompany.Testing.Conformance;
@@ -7,6 +8,7 @@ public static class ConformanceSuites
 {
     /// <summary>Gets every suite marked <see cref="ConformanceSuiteAttribute"/> in this package, by area.</summary>
     /// <returns>The suites, each with its area.</returns>
+    [RequiresUnreferencedCode("Scans this package's types; the suites are found by reflection.")]
     public static IReadOnlyList<(Type Suite, string Area)> All() =>
         [.. typeof(ConformanceSuites).Assembly.GetTypes()
             .Select(t => (Suite: t, Attribute: t.GetCustomAttribute<ConformanceSuiteAttribute>()))
@@ -19,6 +21,7 @@ public static class ConformanceSuites
     /// <param name="testAssembly">The adapter's test assembly.</param>
     /// <param name="areas">The areas the adapter implements, such as <see cref="ConformanceSuiteAttribute.Storage"/>.</param>
     /// <returns>One line per problem; empty when every suite is subclassed.</returns>
+    [RequiresUnreferencedCode("Scans the test assembly's types by reflection.")]
     public static IReadOnlyList<string> FindMissing(Assembly testAssembly, IEnumerable<string> areas)
     {
         ArgumentNullException.ThrowIfNull(testAssembly);
@@ -74,6 +77,7 @@ public static class ConformanceSuites
             ? $"{suite.Namespace}.{suite.Name[..suite.Name.IndexOf('`', StringComparison.Ordinal)]}<{string.Join(", ", suite.GetGenericArguments().Select(a => a.Name))}>"
             : suite.FullName ?? suite.Name;
 
+    [RequiresUnreferencedCode("Scans the assembly's types by reflection.")]
     private static IEnumerable<Type> LoadableTypes(Assembly assembly)
     {
         try

@@ -17,7 +17,7 @@ internal static class ModelCalls
     public static async Task<ModelAnswer<T>> AskAsync<T>(AgentContext context, string system, string user, int complexity, CancellationToken cancellationToken)
         where T : class
     {
-        var response = await context.ChatClient.GetResponseAsync<T>(Messages(system, user), Options(complexity), cancellationToken: cancellationToken).ConfigureAwait(false);
+        var response = await context.ChatClient.GetResponseAsync<T>(Messages(system, user), AgentJsonContext.ModelOptions, Options(complexity), cancellationToken: cancellationToken).ConfigureAwait(false);
         try
         {
             if (response.TryGetResult(out var value) && value is not null)

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using VirtualItCompany.DependencyInjection;
@@ -12,7 +13,7 @@ public static class VirtualItCompanyBuilderExtensions
     /// <typeparam name="TAgent">The agent type, created by the container as a singleton.</typeparam>
     /// <param name="builder">The builder.</param>
     /// <returns>The builder.</returns>
-    public static IVirtualItCompanyBuilder AddAgent<TAgent>(this IVirtualItCompanyBuilder builder)
+    public static IVirtualItCompanyBuilder AddAgent<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TAgent>(this IVirtualItCompanyBuilder builder)
         where TAgent : class, IAgent
     {
         ArgumentNullException.ThrowIfNull(builder);

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Text;
 using Microsoft.Extensions.AI;
+using VirtualItCompany.Agents;
 
 namespace VirtualItCompany.Workspace;
 
@@ -23,15 +24,18 @@ internal sealed class WorkspaceFileTools(LocalProjectWorkspace workspace, Action
     /// <summary>Creates the tools.</summary>
     public IList<AITool> Create() =>
     [
-        AIFunctionFactory.Create(ListFilesAsync, "list_files",
+        Tool(ListFilesAsync, "list_files",
             "Lists the files in the project workspace, one relative path per line, sorted. Build output (bin, obj) and the .git folder are skipped."),
-        AIFunctionFactory.Create(ReadFileAsync, "read_file",
+        Tool(ReadFileAsync, "read_file",
             "Reads a UTF-8 text file of the project workspace and returns its content."),
-        AIFunctionFactory.Create(WriteFileAsync, "write_file",
+        Tool(WriteFileAsync, "write_file",
             "Creates or replaces a UTF-8 text file in the project workspace with the given content, creating folders as needed. Always send the complete file content."),
-        AIFunctionFactory.Create(SearchFilesAsync, "search_files",
+        Tool(SearchFilesAsync, "search_files",
             $"Searches the text files of the project workspace for a text (ignoring case) and returns matching lines as 'path:line: text', at most {MaxSearchMatches}."),
     ];
+
+    private static AIFunction Tool(Delegate method, string name, string description) =>
+        AIFunctionFactory.Create(method, new AIFunctionFactoryOptions { Name = name, Description = description, SerializerOptions = AgentJsonContext.ModelOptions });
 
     private async Task<string> ListFilesAsync(
         [Description("The folder to list, relative to the workspace root, with '/' separators; empty for the whole workspace.")] string path = "",
