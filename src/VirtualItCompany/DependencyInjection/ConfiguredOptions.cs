@@ -7,14 +7,15 @@ using VirtualItCompany.Workspace;
 namespace VirtualItCompany.DependencyInjection;
 
 /// <summary>Binds an options class from its <c>VirtualItCompany:*</c> configuration section (when the host has configuration) and validates it, listing every problem.</summary>
-internal sealed class ConfiguredOptions<TOptions>(IServiceProvider services, string section, Func<TOptions, IEnumerable<string>> problems) : IConfigureOptions<TOptions>, IValidateOptions<TOptions>
+/// <remarks>The binding is passed in, written for the concrete type, so the configuration binding generator makes it trim- and AOT-safe.</remarks>
+internal sealed class ConfiguredOptions<TOptions>(IServiceProvider services, string section, Action<IConfigurationSection, TOptions> bind, Func<TOptions, IEnumerable<string>> problems) : IConfigureOptions<TOptions>, IValidateOptions<TOptions>
     where TOptions : class
 {
     public void Configure(TOptions options)
     {
         if (services.GetService<IConfiguration>()?.GetSection(section) is { } configured && configured.Exists())
         {
-            configured.Bind(options);
+            bind(configured, options);
         }
     }
 
@@ -32,10 +33,10 @@ internal static class ConfiguredOptions
     {
         services.AddOptions<WorkspaceOptions>().ValidateOnStart();
         services.AddOptions<AgentOptions>().ValidateOnStart();
-        services.AddSingleton<ConfiguredOptions<WorkspaceOptions>>(sp => new(sp, WorkspaceOptions.SectionName, o => o.ProbeRootDirectory() is { } unusable ? [.. o.GetProblems(), unusable] : o.GetProblems()));
+        services.AddSingleton<ConfiguredOptions<WorkspaceOptions>>(sp => new(sp, WorkspaceOptions.SectionName, static (c, o) => c.Bind(o), o => o.ProbeRootDirectory() is { } unusable ? [.. o.GetProblems(), unusable] : o.GetProblems()));
         services.AddSingleton<IConfigureOptions<WorkspaceOptions>>(sp => sp.GetRequiredService<ConfiguredOptions<WorkspaceOptions>>());
         services.AddSingleton<IValidateOptions<WorkspaceOptions>>(sp => sp.GetRequiredService<ConfiguredOptions<WorkspaceOptions>>());
-        services.AddSingleton<ConfiguredOptions<AgentOptions>>(sp => new(sp, AgentOptions.SectionName, o => o.GetProblems()));
+        services.AddSingleton<ConfiguredOptions<AgentOptions>>(sp => new(sp, AgentOptions.SectionName, static (c, o) => c.Bind(o), o => o.GetProblems()));
         services.AddSingleton<IConfigureOptions<AgentOptions>>(sp => sp.GetRequiredService<ConfiguredOptions<AgentOptions>>());
         services.AddSingleton<IValidateOptions<AgentOptions>>(sp => sp.GetRequiredService<ConfiguredOptions<AgentOptions>>());
     }
