@@ -4,6 +4,9 @@
 set -euo pipefail
 need=()
 command -v git >/dev/null 2>&1 || need+=(git)
+# setsid and pgrep: the samples' SIGTERM checks in .ci/run.
+command -v setsid >/dev/null 2>&1 || need+=(util-linux)
+command -v pgrep >/dev/null 2>&1 || need+=(procps)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then apt-get update -qq && apt-get install -y -qq "${need[@]}"; else sudo apt-get update -qq && sudo apt-get install -y -qq "${need[@]}"; fi
 fi
