@@ -53,6 +53,8 @@ public static class VirtualItCompanyServiceCollectionExtensions
 
         services.TryAddSingleton<IArtifactStore, InMemoryArtifactStore>();
         services.TryAddSingleton<LocalWorkspaceProvider>();
+        // Registered before AddWorker's service, so it stops after the workers.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, DeploymentsShutdown>());
         services.TryAddSingleton<IWorkspaceProvider>(sp => sp.GetRequiredService<LocalWorkspaceProvider>());
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAgent, ProjectManagerAgent>());

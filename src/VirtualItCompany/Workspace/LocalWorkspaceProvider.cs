@@ -5,13 +5,14 @@ using Microsoft.Extensions.Options;
 namespace VirtualItCompany.Workspace;
 
 /// <summary>Gives each project a workspace in its own folder under <see cref="WorkspaceOptions.RootDirectory"/>, on the local disk.</summary>
-/// <remarks>Workspaces are created on first use and cached for the provider's lifetime. Disposing the provider stops every deployment of every workspace.</remarks>
+/// <remarks>Workspaces are created on first use and cached for the provider's lifetime. Disposing the provider stops every deployment of every workspace; so do the host stopping (<c>AddVirtualItCompany</c> registers that) and the process exiting.</remarks>
 public sealed class LocalWorkspaceProvider : IWorkspaceProvider, IAsyncDisposable, IDisposable
 {
     private readonly WorkspaceOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger? _logger;
     private readonly ConcurrentDictionary<ProjectId, Lazy<LocalProjectWorkspace>> _workspaces = new();
+    private readonly EventHandler _onProcessExit;
     private volatile bool _disposed;
 
     /// <summary>Creates the provider.</summary>
@@ -27,6 +28,10 @@ public sealed class LocalWorkspaceProvider : IWorkspaceProvider, IAsyncDisposabl
         _options.Validate();
         _timeProvider = timeProvider;
         _logger = logger;
+        // Deployed services run in process groups of their own: stop them when the process exits, even if the app never
+        // disposes its host (a returning Main, SIGTERM), so that nothing the company started outlives it.
+        _onProcessExit = (_, _) => Dispose();
+        AppDomain.CurrentDomain.ProcessExit += _onProcessExit;
     }
 
     /// <inheritdoc />
@@ -53,6 +58,7 @@ public sealed class LocalWorkspaceProvider : IWorkspaceProvider, IAsyncDisposabl
     public async ValueTask DisposeAsync()
     {
         _disposed = true;
+        AppDomain.CurrentDomain.ProcessExit -= _onProcessExit;
         foreach (var workspace in _workspaces.Values)
         {
             if (workspace.IsValueCreated)
