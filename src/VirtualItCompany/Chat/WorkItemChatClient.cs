@@ -6,13 +6,11 @@ namespace VirtualItCompany.Chat;
 /// <remarks>It assembles nothing: the pipeline (function invocation, telemetry, the app's middleware, the router) is built once per company.</remarks>
 internal sealed class WorkItemChatClient(IChatClient pipeline, ModelCallContext context) : DelegatingChatClient(pipeline)
 {
-    public ModelCallContext Context { get; } = context;
-
     public override Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
-        base.GetResponseAsync(messages, Context.AttachTo(options), cancellationToken);
+        base.GetResponseAsync(messages, context.AttachTo(options), cancellationToken);
 
     public override IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
-        base.GetStreamingResponseAsync(messages, Context.AttachTo(options), cancellationToken);
+        base.GetStreamingResponseAsync(messages, context.AttachTo(options), cancellationToken);
 
     /// <summary>Does not dispose the pipeline under it: that is shared by every work item.</summary>
     protected override void Dispose(bool disposing)
