@@ -11,4 +11,10 @@ public enum ModelChargeKind
 
     /// <summary>The call was broken off or abandoned part-way (a stream not read to its end, a reservation its owner left open); charged at its reservation.</summary>
     Abandoned,
+
+    /// <summary>
+    /// The call was answered from the <see cref="IModelCallJournal"/>: an earlier attempt of the same work item made and paid
+    /// for it, and its work was never committed. The cost is what that attempt was charged; the budget is not charged again.
+    /// </summary>
+    Replayed,
 }

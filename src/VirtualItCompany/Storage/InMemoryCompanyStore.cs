@@ -2,9 +2,9 @@ using System.Runtime.CompilerServices;
 
 namespace VirtualItCompany.Storage;
 
-/// <summary>The in-memory project store, work queue and outbox: one lock makes every <see cref="ProjectCommit"/> atomic.</summary>
+/// <summary>The in-memory project store, work queue, outbox and model-call journal: one lock makes every <see cref="ProjectCommit"/> atomic.</summary>
 /// <remarks>Nothing survives the process; use a durable adapter (SQLite, PostgreSQL) for that. Safe for concurrent use.</remarks>
-internal sealed class InMemoryCompanyStore : IProjectStore, IWorkQueue, IOutbox
+internal sealed class InMemoryCompanyStore : IProjectStore, IWorkQueue, IOutbox, IModelCallJournal
 {
     private readonly Lock _gate = new();
     private readonly TimeProvider _timeProvider;
@@ -15,6 +15,8 @@ internal sealed class InMemoryCompanyStore : IProjectStore, IWorkQueue, IOutbox
     private readonly Dictionary<string, QueueEntry> _onQueue = new(StringComparer.Ordinal);
     private readonly HashSet<QueueEntry> _leased = [];
     private readonly List<OutboxEntry> _outbox = [];
+    // Completed model calls of running items, by item id then call key; removed by the commit that settles the item's lease.
+    private readonly Dictionary<string, Dictionary<string, ModelCallRecord>> _journal = new(StringComparer.Ordinal);
     private long _outboxSequence;
     private DateTimeOffset _nextExpiry = DateTimeOffset.MaxValue;
     private TaskCompletionSource _workSignal = NewSignal();
@@ -102,6 +104,7 @@ internal sealed class InMemoryCompanyStore : IProjectStore, IWorkQueue, IOutbox
 
             if (settled is not null)
             {
+                _journal.Remove(settled.Item.Id);
                 _leased.Remove(settled);
                 settled.Leased = false;
                 settled.Token = 0;
@@ -136,6 +139,46 @@ internal sealed class InMemoryCompanyStore : IProjectStore, IWorkQueue, IOutbox
 
         signal?.TrySetResult();
         return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public ValueTask<ModelCallRecord?> FindAsync(string workItemId, string callKey, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(workItemId);
+        ArgumentException.ThrowIfNullOrEmpty(callKey);
+        lock (_gate)
+        {
+            return ValueTask.FromResult(_journal.TryGetValue(workItemId, out var calls) && calls.TryGetValue(callKey, out var record) ? record : null);
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<bool> RecordAsync(ModelCallRecord record, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        ArgumentException.ThrowIfNullOrEmpty(record.WorkItemId, nameof(record));
+        ArgumentException.ThrowIfNullOrEmpty(record.CallKey, nameof(record));
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            if (!_journal.TryGetValue(record.WorkItemId, out var calls))
+            {
+                calls = new Dictionary<string, ModelCallRecord>(StringComparer.Ordinal);
+                _journal.Add(record.WorkItemId, calls);
+            }
+
+            return ValueTask.FromResult(calls.TryAdd(record.CallKey, record));
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<int> CountAsync(string workItemId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(workItemId);
+        lock (_gate)
+        {
+            return ValueTask.FromResult(_journal.TryGetValue(workItemId, out var calls) ? calls.Count : 0);
+        }
     }
 
     /// <inheritdoc />

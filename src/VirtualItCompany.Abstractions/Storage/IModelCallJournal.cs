@@ -1,0 +1,40 @@
+namespace VirtualItCompany;
+
+/// <summary>
+/// The durable record of the model calls a running work item has completed, so that when the item is delivered again
+/// (its worker crashed, hung or stopped) those calls are answered from the record instead of being made and paid again.
+/// </summary>
+/// <remarks>
+/// <para>
+/// The cost-aware router writes a record when a call completes, <em>before</em> it settles the call's budget reservation, and
+/// looks a call up before it routes it: a call whose <see cref="ModelCallRecord.CallKey"/> is recorded for the item is
+/// answered from the record, its reservation (if a crash left it open) is settled at the recorded cost, and it is reported
+/// as a <see cref="ModelChargeKind.Replayed"/> charge, so the item's events still account for every amount the budget holds.
+/// </para>
+/// <para>
+/// A store that implements this interface removes an item's records in the same transaction as the
+/// <see cref="IProjectStore.CommitAsync"/> that settles the item's lease (<see cref="ProjectCommit.CompletesLease"/>), whether
+/// the item completed or is retried: a retry is a new try and must not be answered from the failed one.
+/// </para>
+/// </remarks>
+public interface IModelCallJournal
+{
+    /// <summary>Finds the record of a call of a work item.</summary>
+    /// <param name="workItemId">The work item's id.</param>
+    /// <param name="callKey">The call's key: a fingerprint of the request and how many identical requests the item made before it.</param>
+    /// <param name="cancellationToken">Cancels the lookup.</param>
+    /// <returns>The record, or <see langword="null"/> when the call was not recorded.</returns>
+    ValueTask<ModelCallRecord?> FindAsync(string workItemId, string callKey, CancellationToken cancellationToken = default);
+
+    /// <summary>Stores the record of a completed call durably; a record with the same item and key already stored is kept.</summary>
+    /// <param name="record">The record.</param>
+    /// <param name="cancellationToken">Cancels the call; then the record may or may not be stored.</param>
+    /// <returns><see langword="true"/> when the record was stored; <see langword="false"/> when one with its item and key was already there.</returns>
+    ValueTask<bool> RecordAsync(ModelCallRecord record, CancellationToken cancellationToken = default);
+
+    /// <summary>Counts the records of a work item (for diagnostics and tests).</summary>
+    /// <param name="workItemId">The work item's id.</param>
+    /// <param name="cancellationToken">Cancels the count.</param>
+    /// <returns>The number of records.</returns>
+    ValueTask<int> CountAsync(string workItemId, CancellationToken cancellationToken = default);
+}
