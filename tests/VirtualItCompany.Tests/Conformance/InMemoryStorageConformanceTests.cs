@@ -20,3 +20,5 @@ public sealed class InMemoryConcurrentWorkerTests : ConcurrentWorkerConformanceT
 public sealed class InMemoryWorkWakeUpTests : WorkWakeUpConformanceTests<InMemoryStorageFixture>;
 
 public sealed class InMemoryOutboxTests : OutboxConformanceTests<InMemoryStorageFixture>;
+
+public sealed class InMemoryModelCallJournalTests : ModelCallJournalConformanceTests<InMemoryStorageFixture>;

@@ -4,16 +4,19 @@ using VirtualItCompany.Testing.Conformance.Storage;
 
 namespace VirtualItCompany.Tests.Conformance;
 
-/// <summary>Runs the storage conformance suites against <see cref="InMemoryCompanyStore"/>, with its mid-commit fault hook.</summary>
+/// <summary>Runs the storage conformance suites against <see cref="InMemoryCompanyStore"/>, with its model-call journal and its mid-commit fault hook.</summary>
 public sealed class InMemoryStorageFixture : StorageFixture
 {
     public override bool SupportsCommitFaultInjection => true;
+
+    public override bool SupportsModelCallJournal => true;
 
     public override ValueTask<StorageUnderTest> CreateAsync(FakeTimeProvider timeProvider, CancellationToken cancellationToken)
     {
         var store = new InMemoryCompanyStore(timeProvider);
         return ValueTask.FromResult(new StorageUnderTest(store, store, store)
         {
+            Journal = store,
             FailNextCommitMidway = () => store.FaultInjection = stage =>
             {
                 store.FaultInjection = null;

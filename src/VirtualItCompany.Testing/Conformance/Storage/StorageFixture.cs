@@ -13,11 +13,15 @@ public abstract class StorageFixture
     /// <value>The default value is <see langword="true"/>.</value>
     public virtual bool SupportsOutbox => true;
 
+    /// <summary>Gets whether the store implements <see cref="IModelCallJournal"/> (set <see cref="StorageUnderTest.Journal"/>); the journal tests are skipped when it does not.</summary>
+    /// <value>The default value is <see langword="false"/>.</value>
+    public virtual bool SupportsModelCallJournal => false;
+
     /// <summary>Gets whether <see cref="StorageUnderTest.FailNextCommitMidway"/> is set, so that atomicity can be checked with a failure in the middle of a commit.</summary>
     /// <value>The default value is <see langword="false"/>.</value>
     public virtual bool SupportsCommitFaultInjection => false;
 
-    /// <summary>Creates a fresh, empty and isolated store, work queue and (when supported) outbox.</summary>
+    /// <summary>Creates a fresh, empty and isolated store, work queue and (when supported) outbox and model-call journal.</summary>
     /// <param name="timeProvider">The clock the storage must use for lease expiry, retry times and the time-outs of <see cref="IWorkQueue.WaitForWorkAsync"/>.</param>
     /// <param name="cancellationToken">Cancels the creation.</param>
     /// <returns>The storage; disposed when the test ends.</returns>

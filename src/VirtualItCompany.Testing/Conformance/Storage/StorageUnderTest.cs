@@ -1,6 +1,6 @@
 namespace VirtualItCompany.Testing.Conformance.Storage;
 
-/// <summary>One fresh storage a conformance test runs against: the store, its queue and its outbox, usually the same object.</summary>
+/// <summary>One fresh storage a conformance test runs against: the store, its queue, its outbox and its model-call journal, usually the same object.</summary>
 /// <param name="store">The project store.</param>
 /// <param name="queue">The work queue that <paramref name="store"/>'s commits fill and settle.</param>
 /// <param name="outbox">The outbox that <paramref name="store"/>'s commits write, or <see langword="null"/> when the adapter has none.</param>
@@ -14,6 +14,9 @@ public sealed class StorageUnderTest(IProjectStore store, IWorkQueue queue, IOut
 
     /// <summary>Gets the outbox, or <see langword="null"/> when the adapter has none.</summary>
     public IOutbox? Outbox { get; } = outbox;
+
+    /// <summary>Gets the model-call journal whose records <see cref="Store"/>'s commits remove, or <see langword="null"/> when the adapter has none.</summary>
+    public IModelCallJournal? Journal { get; init; }
 
     /// <summary>Gets an action that makes the next commit fail after it wrote part of its changes (events and snapshot) and before the rest (queue, outbox), or <see langword="null"/> when the adapter cannot inject such a failure.</summary>
     /// <remarks>The failed commit must throw (any exception) and leave nothing of itself visible.</remarks>

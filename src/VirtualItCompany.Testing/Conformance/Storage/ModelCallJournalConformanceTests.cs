@@ -1,0 +1,231 @@
+using Xunit;
+
+namespace VirtualItCompany.Testing.Conformance.Storage;
+
+/// <summary>
+/// The model-call journal: records are found by item and call key, the first record of a call wins, and an item's records
+/// are removed by the commit that settles its lease (completed or retried), by no other commit.
+/// </summary>
+/// <typeparam name="TFixture">The adapter's fixture.</typeparam>
+[ConformanceSuite(ConformanceSuiteAttribute.Storage)]
+public abstract class ModelCallJournalConformanceTests<TFixture> : StorageSuite<TFixture>
+    where TFixture : StorageFixture, new()
+{
+    private const int Writers = 16;
+
+    /// <summary>A call never recorded is not found, and an item without records counts none.</summary>
+    /// <returns>A task that completes when the test ends.</returns>
+    [Fact]
+    public async Task An_unrecorded_call_is_not_found_and_counts_nothing()
+    {
+        var (_, journal) = await CreateJournalStorageAsync();
+
+        Assert.Null(await journal.FindAsync("wi_unknown", "call-1", Ct));
+        Assert.Equal(0, await journal.CountAsync("wi_unknown", Ct));
+    }
+
+    /// <summary>Recorded calls are found as they were recorded, by item and key, and counted per item.</summary>
+    /// <returns>A task that completes when the test ends.</returns>
+    [Fact]
+    public async Task Recorded_calls_are_found_as_recorded_and_counted_per_item()
+    {
+        var (_, journal) = await CreateJournalStorageAsync();
+        var first = Record("wi_a", "call-1");
+        var second = Record("wi_a", "call-2") with { Response = "{\"text\":\"second\"}", ReservationId = null, Cost = 0m };
+        var other = Record("wi_b", "call-1") with { Provider = "other", InputTokens = 7 };
+
+        Assert.True(await journal.RecordAsync(first, Ct));
+        Assert.True(await journal.RecordAsync(second, Ct));
+        Assert.True(await journal.RecordAsync(other, Ct));
+
+        Assert.Equal(first, await journal.FindAsync("wi_a", "call-1", Ct));
+        Assert.Equal(second, await journal.FindAsync("wi_a", "call-2", Ct));
+        Assert.Equal(other, await journal.FindAsync("wi_b", "call-1", Ct));
+        Assert.Null(await journal.FindAsync("wi_a", "call-3", Ct));
+        Assert.Null(await journal.FindAsync("wi_c", "call-1", Ct));
+        Assert.Equal(2, await journal.CountAsync("wi_a", Ct));
+        Assert.Equal(1, await journal.CountAsync("wi_b", Ct));
+    }
+
+    /// <summary>A second record of the same item and key is refused and the first is kept.</summary>
+    /// <returns>A task that completes when the test ends.</returns>
+    [Fact]
+    public async Task The_first_record_of_a_call_wins()
+    {
+        var (_, journal) = await CreateJournalStorageAsync();
+        var first = Record("wi_a", "call-1");
+
+        Assert.True(await journal.RecordAsync(first, Ct));
+        Assert.False(await journal.RecordAsync(first with { Response = "{\"text\":\"later\"}", Cost = 9m }, Ct));
+        Assert.False(await journal.RecordAsync(first, Ct));
+
+        Assert.Equal(first, await journal.FindAsync("wi_a", "call-1", Ct));
+        Assert.Equal(1, await journal.CountAsync("wi_a", Ct));
+    }
+
+    /// <summary>Of many concurrent records of the same call, exactly one is stored, and it is the one found.</summary>
+    /// <returns>A task that completes when the test ends.</returns>
+    [Fact]
+    public async Task Of_concurrent_records_of_a_call_exactly_one_is_stored()
+    {
+        var (_, journal) = await CreateJournalStorageAsync();
+        var records = Enumerable.Range(0, Writers).Select(i => Record("wi_a", "call-1") with { Response = $"{{\"writer\":{i}}}" }).ToArray();
+        var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var running = records.Select(r => Task.Run(
+            async () =>
+            {
+                await start.Task.ConfigureAwait(false);
+                return await journal.RecordAsync(r, Ct).ConfigureAwait(false);
+            },
+            Ct)).ToArray();
+
+        start.SetResult();
+        var stored = await Task.WhenAll(running).WaitAsync(Prompt, Ct);
+
+        var winner = records[Assert.Single(Enumerable.Range(0, Writers), i => stored[i])];
+        Assert.Equal(winner, await journal.FindAsync("wi_a", "call-1", Ct));
+        Assert.Equal(1, await journal.CountAsync("wi_a", Ct));
+    }
+
+    /// <summary>The commit that completes an item's lease removes the item's records, and only that item's.</summary>
+    /// <returns>A task that completes when the test ends.</returns>
+    [Fact]
+    public async Task A_commit_that_completes_the_lease_removes_the_items_records_only()
+    {
+        var (storage, journal) = await CreateJournalStorageAsync();
+        var (created, items) = await AddProjectAsync(storage, AgentRole.Developer, AgentRole.Tester);
+        var lease = await LeaseAsync(storage);
+        Assert.Equal(items[0].Id, lease.Item.Id);
+        await journal.RecordAsync(Record(items[0].Id, "call-1"), Ct);
+        await journal.RecordAsync(Record(items[0].Id, "call-2"), Ct);
+        var kept = Record(items[1].Id, "call-1");
+        await journal.RecordAsync(kept, Ct);
+
+        await storage.Store.CommitAsync(ProjectCommits.Complete(created.Snapshot, lease, Now), Ct);
+
+        Assert.Equal(0, await journal.CountAsync(items[0].Id, Ct));
+        Assert.Null(await journal.FindAsync(items[0].Id, "call-1", Ct));
+        Assert.Equal(kept, await journal.FindAsync(items[1].Id, "call-1", Ct));
+    }
+
+    /// <summary>The commit that retries an item (<see cref="ProjectCommit.RetryAt"/>) removes its records: the next try is not answered from the failed one.</summary>
+    /// <returns>A task that completes when the test ends.</returns>
+    [Fact]
+    public async Task A_commit_that_retries_the_item_removes_its_records()
+    {
+        var (storage, journal) = await CreateJournalStorageAsync();
+        var (created, items) = await AddProjectAsync(storage, AgentRole.Developer);
+        var first = await LeaseAsync(storage);
+        await journal.RecordAsync(Record(items[0].Id, "call-1"), Ct);
+        var retried = ProjectCommits.Retry(created.Snapshot, first, Now, Now + TimeSpan.FromMinutes(1));
+
+        await storage.Store.CommitAsync(retried, Ct);
+
+        Assert.Equal(0, await journal.CountAsync(items[0].Id, Ct));
+        Time.Advance(TimeSpan.FromMinutes(1));
+        var second = await LeaseAsync(storage, "w2");
+        Assert.Equal(items[0].Id, second.Item.Id);
+        Assert.Null(await journal.FindAsync(items[0].Id, "call-1", Ct));
+        var again = Record(items[0].Id, "call-1") with { Response = "{\"try\":2}" };
+        Assert.True(await journal.RecordAsync(again, Ct));
+        Assert.Equal(again, await journal.FindAsync(items[0].Id, "call-1", Ct));
+    }
+
+    /// <summary>Commits that settle no lease (client actions) or another item's lease keep an item's records.</summary>
+    /// <returns>A task that completes when the test ends.</returns>
+    [Fact]
+    public async Task Commits_that_settle_no_lease_or_another_items_lease_keep_the_records()
+    {
+        var (storage, journal) = await CreateJournalStorageAsync();
+        var (created, items) = await AddProjectAsync(storage, AgentRole.Developer, AgentRole.Tester);
+        var (otherProject, otherItems) = await AddProjectAsync(storage, AgentRole.Designer);
+        var mine = await LeaseAsync(storage, "w1");
+        var sibling = await LeaseAsync(storage, "w2");
+        var stranger = await LeaseAsync(storage, "w3");
+        Assert.Equal([items[0].Id, items[1].Id, otherItems[0].Id], [mine.Item.Id, sibling.Item.Id, stranger.Item.Id]);
+        var record = Record(items[0].Id, "call-1");
+        await journal.RecordAsync(record, Ct);
+
+        var answered = ProjectCommits.Next(created.Snapshot, Now, new ClientAnswered("yes"));
+        await storage.Store.CommitAsync(answered, Ct);
+        var siblingDone = ProjectCommits.Complete(answered.Snapshot, sibling, Now);
+        await storage.Store.CommitAsync(siblingDone, Ct);
+        await storage.Store.CommitAsync(ProjectCommits.Park(otherProject.Snapshot, stranger, Now), Ct);
+        await storage.Store.CommitAsync(ProjectCommits.Schedule(siblingDone.Snapshot, Now, ProjectCommits.Item(created.ProjectId, AgentRole.Tester, Now)), Ct);
+
+        Assert.Equal(record, await journal.FindAsync(items[0].Id, "call-1", Ct));
+        Assert.Equal(1, await journal.CountAsync(items[0].Id, Ct));
+        await storage.Queue.RenewAsync(mine, LeaseDuration, Ct);
+    }
+
+    /// <summary>An item's records outlive a lease that lapsed (its worker crashed) and a commit refused for its lease, so the next delivery is answered from them.</summary>
+    /// <returns>A task that completes when the test ends.</returns>
+    [Fact]
+    public async Task Records_outlive_a_lapsed_lease_and_a_refused_commit_for_the_next_delivery()
+    {
+        var (storage, journal) = await CreateJournalStorageAsync();
+        var (created, items) = await AddProjectAsync(storage, AgentRole.Developer);
+        var crashed = await LeaseAsync(storage, "w1");
+        var record = Record(items[0].Id, "call-1");
+        await journal.RecordAsync(record, Ct);
+        Time.Advance(LeaseDuration);
+
+        var redelivered = await LeaseAsync(storage, "w2");
+        await Assert.ThrowsAsync<LeaseLostException>(() => storage.Store.CommitAsync(ProjectCommits.Complete(created.Snapshot, crashed, Now), Ct));
+        await storage.Queue.ReleaseAsync(redelivered, Ct);
+        var again = await LeaseAsync(storage, "w3");
+
+        Assert.Equal(items[0].Id, again.Item.Id);
+        Assert.Equal(record, await journal.FindAsync(items[0].Id, "call-1", Ct));
+        await storage.Store.CommitAsync(ProjectCommits.Complete(created.Snapshot, again, Now), Ct);
+        Assert.Equal(0, await journal.CountAsync(items[0].Id, Ct));
+    }
+
+    /// <summary>A commit that settles the lease but fails midway removes no record.</summary>
+    /// <returns>A task that completes when the test ends.</returns>
+    [Fact]
+    public async Task A_settling_commit_that_fails_midway_keeps_the_records()
+    {
+        var (storage, journal) = await CreateJournalStorageAsync();
+        Assert.SkipUnless(Fixture.SupportsCommitFaultInjection, "The adapter cannot inject a failure in the middle of a commit.");
+        var (created, items) = await AddProjectAsync(storage, AgentRole.Developer);
+        var lease = await LeaseAsync(storage);
+        var record = Record(items[0].Id, "call-1");
+        await journal.RecordAsync(record, Ct);
+
+        storage.FailNextCommitMidway!();
+        await Assert.ThrowsAnyAsync<Exception>(() => storage.Store.CommitAsync(ProjectCommits.Complete(created.Snapshot, lease, Now), Ct));
+
+        Assert.Equal(record, await journal.FindAsync(items[0].Id, "call-1", Ct));
+    }
+
+    /// <summary>An empty item id or call key is refused with <see cref="ArgumentException"/>.</summary>
+    /// <returns>A task that completes when the test ends.</returns>
+    [Fact]
+    public async Task Empty_ids_and_keys_are_refused()
+    {
+        var (_, journal) = await CreateJournalStorageAsync();
+
+        await Assert.ThrowsAnyAsync<ArgumentException>(async () => await journal.FindAsync("", "call-1", Ct));
+        await Assert.ThrowsAnyAsync<ArgumentException>(async () => await journal.FindAsync("wi_a", "", Ct));
+        await Assert.ThrowsAnyAsync<ArgumentException>(async () => await journal.CountAsync("", Ct));
+        await Assert.ThrowsAnyAsync<ArgumentException>(async () => await journal.RecordAsync(Record("", "call-1"), Ct));
+        await Assert.ThrowsAnyAsync<ArgumentException>(async () => await journal.RecordAsync(Record("wi_a", ""), Ct));
+        Assert.Equal(0, await journal.CountAsync("wi_a", Ct));
+    }
+
+    /// <summary>Builds the record of a completed call, at the current fake time.</summary>
+    /// <param name="workItemId">The item.</param>
+    /// <param name="callKey">The call's key.</param>
+    /// <returns>The record.</returns>
+    protected ModelCallRecord Record(string workItemId, string callKey) =>
+        new(workItemId, callKey, "{\"messages\":[{\"role\":\"assistant\",\"contents\":[{\"$type\":\"text\",\"text\":\"done\"}]}]}", "offline", "offline-no-ai", 1200, 345, 0.00123m, TimeSpan.FromMilliseconds(850), "res_42", Now);
+
+    private async Task<(StorageUnderTest Storage, IModelCallJournal Journal)> CreateJournalStorageAsync()
+    {
+        Assert.SkipUnless(Fixture.SupportsModelCallJournal, "The adapter has no model-call journal.");
+        var storage = await CreateStorageAsync();
+        Assert.True(storage.Journal is not null, "The fixture says it supports the model-call journal but gave none.");
+        return (storage, storage.Journal);
+    }
+}
