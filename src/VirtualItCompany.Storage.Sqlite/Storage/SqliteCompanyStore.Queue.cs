@@ -1,0 +1,168 @@
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+
+namespace VirtualItCompany.Storage.Sqlite;
+
+/// <summary>The work queue: items leased oldest first inside a write transaction, so that no two workers, in any process, hold the same item.</summary>
+internal sealed partial class SqliteCompanyStore
+{
+    // Timers take at most ~49 days; a longer wait returns after a day (waking without new work is allowed).
+    private static readonly TimeSpan MaxWaitSlice = TimeSpan.FromDays(1);
+
+    /// <inheritdoc />
+    public async ValueTask<WorkLease?> TryLeaseAsync(LeaseRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(request.Duration, TimeSpan.Zero, nameof(request));
+        // Computed before anything is leased, so an absurd duration fails without touching an item.
+        _ = _database.Time.GetUtcNow() + request.Duration;
+        string? excluded = request.ExcludedRoles is { Count: > 0 } roles ? JsonArrays.Of(roles.Select(r => r.Value)) : null;
+        return await _database.WriteAsync(context => Lease(context.Connection, request, excluded), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask WaitForWorkAsync(TimeSpan maxWait, CancellationToken cancellationToken = default)
+    {
+        var signal = _database.WorkChanged;
+        var changed = signal.Next;
+        if (signal.TryConsume())
+        {
+            return;
+        }
+
+        // Wake for the next retry time or lease expiry too; work that another process enqueues is seen after maxWait at the latest.
+        var now = _database.Time.GetUtcNow();
+        long? due = _database.Read(c =>
+        {
+            using var command = c.Command("""
+                SELECT min(due) FROM (
+                    SELECT min(available_at) AS due FROM work_items WHERE lease_token IS NULL AND available_at > $now
+                    UNION ALL
+                    SELECT min(lease_expires_at) FROM work_items WHERE lease_token IS NOT NULL AND lease_expires_at > $now);
+                """).With("$now", UnixTime.Floor(now));
+            return command.Int64OrNull();
+        });
+        if (due is { } next && UnixTime.ToTime(next) - now < maxWait)
+        {
+            maxWait = UnixTime.ToTime(next) - now;
+        }
+
+        if (maxWait <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        try
+        {
+            await changed.WaitAsync(maxWait < MaxWaitSlice ? maxWait : MaxWaitSlice, _database.Time, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // Waking without new work is fine: the caller tries to lease again.
+        }
+
+        signal.Clear();
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<WorkLease> RenewAsync(WorkLease lease, TimeSpan duration, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(duration, TimeSpan.Zero);
+        _ = _database.Time.GetUtcNow() + duration;
+        return await _database.WriteAsync(
+            context =>
+            {
+                var now = _database.Time.GetUtcNow();
+                EnsureLeaseHeld(context.Connection, lease, UnixTime.Floor(now));
+                long expiresAt = UnixTime.Ceiling(now + duration);
+                using var command = context.Connection.Command("UPDATE work_items SET lease_expires_at = $expires WHERE item_id = $item;")
+                    .With("$expires", expiresAt)
+                    .With("$item", lease.Item.Id);
+                command.ExecuteNonQuery();
+                return lease with { ExpiresAt = UnixTime.ToTime(expiresAt) };
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask ReleaseAsync(WorkLease lease, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        await _database.WriteAsync(
+            context =>
+            {
+                // Given back untouched: that lease was no attempt. A lost lease matches no row and is ignored.
+                using var command = context.Connection.Command("""
+                    UPDATE work_items SET lease_token = NULL, lease_worker = NULL, lease_expires_at = NULL, attempts = attempts - 1
+                    WHERE item_id = $item AND lease_token = $token;
+                    """).With("$item", lease.Item.Id).With("$token", lease.Token);
+                context.WorkChanged = command.ExecuteNonQuery() > 0;
+                return true;
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<long> CountAsync(CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return ValueTask.FromResult(_database.Read(c =>
+        {
+            using var command = c.Command("SELECT count(*) FROM work_items;");
+            return command.Int64OrNull() ?? 0;
+        }));
+    }
+
+    /// <summary>Leases the oldest available item the worker can take: waiting and due, or held by a lease that lapsed.</summary>
+    private WorkLease? Lease(SqliteConnection connection, LeaseRequest request, string? excludedRoles)
+    {
+        var now = _database.Time.GetUtcNow();
+        long nowMs = UnixTime.Floor(now);
+        long sequence;
+        string json;
+        int attempt;
+        using (var command = connection.Command("""
+            SELECT sequence, item, attempts FROM work_items
+            WHERE ((lease_token IS NULL AND available_at <= $now) OR lease_expires_at <= $now)
+              AND ($excluded IS NULL OR role NOT IN (SELECT value FROM json_each($excluded)))
+            ORDER BY sequence
+            LIMIT 1;
+            """).With("$now", nowMs).With("$excluded", excludedRoles))
+        {
+            using var reader = command.ExecuteReader();
+            if (!reader.Read())
+            {
+                return null;
+            }
+
+            sequence = reader.GetInt64(0);
+            json = reader.GetString(1);
+            // A lapsed lease was counted when it was taken; this lease counts too.
+            attempt = reader.GetInt32(2) + 1;
+        }
+
+        long token;
+        using (var command = connection.Command("UPDATE counters SET value = value + 1 WHERE name = 'lease_token' RETURNING value;"))
+        {
+            token = command.Int64OrNull() ?? throw new InvalidOperationException("The lease token counter is missing.");
+        }
+
+        long expiresAt = UnixTime.Ceiling(now + request.Duration);
+        using (var command = connection.Command("""
+            UPDATE work_items SET lease_token = $token, lease_worker = $worker, lease_expires_at = $expires, attempts = $attempt
+            WHERE sequence = $sequence;
+            """))
+        {
+            command.With("$token", token)
+                .With("$worker", request.WorkerId)
+                .With("$expires", expiresAt)
+                .With("$attempt", attempt)
+                .With("$sequence", sequence)
+                .ExecuteNonQuery();
+        }
+
+        var item = JsonSerializer.Deserialize(json, _itemJson)!;
+        return new WorkLease(item, token, request.WorkerId, UnixTime.ToTime(expiresAt), attempt);
+    }
+}

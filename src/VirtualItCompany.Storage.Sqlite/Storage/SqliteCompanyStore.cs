@@ -1,0 +1,251 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+
+namespace VirtualItCompany.Storage.Sqlite;
+
+/// <summary>
+/// The project store, work queue, outbox and model-call journal over one SQLite file: every <see cref="ProjectCommit"/>
+/// is one savepoint of a group-committed transaction, checked (version, lease token) and written all or nothing.
+/// </summary>
+/// <remarks>Safe for concurrent use, and beside other instances and processes that open the same file.</remarks>
+internal sealed partial class SqliteCompanyStore : IProjectStore, IWorkQueue, IOutbox, IModelCallJournal
+{
+    private readonly SqliteDatabase _database;
+    private readonly JsonTypeInfo<ProjectSnapshot> _snapshotJson;
+    private readonly JsonTypeInfo<WorkItem> _itemJson;
+
+    /// <summary>Creates the store over an open database.</summary>
+    /// <param name="database">The database.</param>
+    public SqliteCompanyStore(SqliteDatabase database)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        _database = database;
+        _snapshotJson = (JsonTypeInfo<ProjectSnapshot>)database.Json.GetTypeInfo(typeof(ProjectSnapshot));
+        _itemJson = (JsonTypeInfo<WorkItem>)database.Json.GetTypeInfo(typeof(WorkItem));
+    }
+
+    /// <summary>Gets or sets a test hook called in the middle of every commit, after its events and snapshot are written and before its queue, outbox and journal changes; when it throws, the commit is undone and the exception propagates.</summary>
+    internal Action<string>? FaultInjection { get; set; }
+
+    /// <inheritdoc />
+    public async Task CommitAsync(ProjectCommit commit, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(commit);
+        commit.Validate();
+        cancellationToken.ThrowIfCancellationRequested();
+
+        // Serialize on the caller's thread: the writer only writes, and an unregistered event type fails before anything is queued.
+        var prepared = new PreparedCommit(
+            commit,
+            JsonSerializer.Serialize(commit.Snapshot, _snapshotJson),
+            [.. commit.Events.Select(SerializeEvent)],
+            [.. commit.Enqueue.Select(i => (i, JsonSerializer.Serialize(i, _itemJson)))]);
+        await _database.WriteAsync(context => Commit(context, prepared), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<ProjectSnapshot?> GetAsync(ProjectId projectId, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        string? json = _database.Read(c =>
+        {
+            using var command = c.Command("SELECT snapshot FROM snapshots WHERE project_id = $project;").With("$project", projectId.Value);
+            return command.ExecuteScalar() as string;
+        });
+        return ValueTask.FromResult(json is null ? null : JsonSerializer.Deserialize(json, _snapshotJson));
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<ProjectEvent> ReadEventsAsync(ProjectId projectId, long afterVersion = 0, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var events = _database.Read(c =>
+        {
+            using var command = c.Command("SELECT event FROM events WHERE project_id = $project AND version > $after ORDER BY version;")
+                .With("$project", projectId.Value)
+                .With("$after", afterVersion);
+            using var reader = command.ExecuteReader();
+            var found = new List<string>();
+            while (reader.Read())
+            {
+                found.Add(reader.GetString(0));
+            }
+
+            return found;
+        });
+
+        foreach (var json in events)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return DeserializeEvent(json);
+        }
+
+        await Task.CompletedTask.ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<ProjectSnapshot> ListAsync(ProjectStatus? status = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var snapshots = _database.Read(c =>
+        {
+            using var command = status is { } s
+                ? c.Command("SELECT snapshot FROM snapshots WHERE status = $status ORDER BY created_at_ticks DESC, project_id DESC;").With("$status", s.ToString())
+                : c.Command("SELECT snapshot FROM snapshots ORDER BY created_at_ticks DESC, project_id DESC;");
+            using var reader = command.ExecuteReader();
+            var found = new List<string>();
+            while (reader.Read())
+            {
+                found.Add(reader.GetString(0));
+            }
+
+            return found;
+        });
+
+        foreach (var json in snapshots)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return JsonSerializer.Deserialize(json, _snapshotJson)!;
+        }
+
+        await Task.CompletedTask.ConfigureAwait(false);
+    }
+
+    /// <summary>Checks and writes one commit inside its savepoint; what it throws undoes it.</summary>
+    private bool Commit(WriteContext context, PreparedCommit prepared)
+    {
+        var commit = prepared.Commit;
+        long now = UnixTime.Floor(_database.Time.GetUtcNow());
+        var c = context.Connection;
+
+        // Check everything first, so that a refused commit writes nothing.
+        long? current;
+        using (var command = c.Command("SELECT version FROM snapshots WHERE project_id = $project;").With("$project", commit.ProjectId.Value))
+        {
+            current = command.Int64OrNull();
+        }
+
+        if (current is null && commit.ExpectedVersion != 0)
+        {
+            throw new ProjectNotFoundException(commit.ProjectId);
+        }
+
+        if ((current ?? 0) != commit.ExpectedVersion || (current is not null && commit.ExpectedVersion == 0))
+        {
+            throw new ConcurrencyException(commit.ProjectId, commit.ExpectedVersion, current ?? 0);
+        }
+
+        if (commit.CompletesLease is { } lease)
+        {
+            // A lapsed lease is lost even before another worker takes the item, as RenewAsync has it.
+            EnsureLeaseHeld(c, lease, now);
+        }
+
+        var snapshot = commit.Snapshot;
+        using (var command = c.Command("""
+            INSERT INTO snapshots (project_id, version, status, created_at_ticks, updated_at, snapshot)
+            VALUES ($project, $version, $status, $created, $updated, $snapshot)
+            ON CONFLICT (project_id) DO UPDATE SET version = excluded.version, status = excluded.status, updated_at = excluded.updated_at, snapshot = excluded.snapshot;
+            """))
+        {
+            command.With("$project", commit.ProjectId.Value)
+                .With("$version", snapshot.Version)
+                .With("$status", snapshot.Status.ToString())
+                .With("$created", snapshot.CreatedAt.UtcTicks)
+                .With("$updated", UnixTime.Floor(snapshot.UpdatedAt))
+                .With("$snapshot", prepared.Snapshot)
+                .ExecuteNonQuery();
+        }
+
+        if (prepared.Events.Length > 0)
+        {
+            using var command = c.Command("INSERT INTO events (project_id, version, event) VALUES ($project, $version, $event);");
+            var version = command.Parameters.AddWithValue("$version", 0L);
+            var json = command.Parameters.AddWithValue("$event", string.Empty);
+            command.With("$project", commit.ProjectId.Value);
+            for (int i = 0; i < prepared.Events.Length; i++)
+            {
+                version.Value = commit.Events[i].Version;
+                json.Value = prepared.Events[i];
+                command.ExecuteNonQuery();
+            }
+        }
+
+        FaultInjection?.Invoke("after the events and snapshot, before the queue, outbox and journal");
+
+        if (commit.Outbox.Count > 0)
+        {
+            using var command = c.Command("INSERT INTO outbox (topic, message_key, project_id, payload) VALUES ($topic, $key, $project, $payload);");
+            var topic = command.Parameters.AddWithValue("$topic", string.Empty);
+            var key = command.Parameters.AddWithValue("$key", string.Empty);
+            var payload = command.Parameters.AddWithValue("$payload", string.Empty);
+            command.With("$project", commit.ProjectId.Value);
+            foreach (var message in commit.Outbox)
+            {
+                topic.Value = message.Topic;
+                key.Value = message.Key;
+                payload.Value = message.Payload;
+                command.ExecuteNonQuery();
+            }
+        }
+
+        if (commit.CompletesLease is { } settled)
+        {
+            // The item's try is over: its recorded calls must not answer a later try.
+            using (var command = c.Command("DELETE FROM model_calls WHERE work_item_id = $item;").With("$item", settled.Item.Id))
+            {
+                command.ExecuteNonQuery();
+            }
+
+            using var settle = commit.RetryAt is { } retryAt
+                ? c.Command("UPDATE work_items SET lease_token = NULL, lease_worker = NULL, lease_expires_at = NULL, available_at = $available WHERE item_id = $item;")
+                    .With("$available", UnixTime.Ceiling(retryAt))
+                : c.Command("DELETE FROM work_items WHERE item_id = $item;");
+            settle.With("$item", settled.Item.Id).ExecuteNonQuery();
+        }
+
+        if (prepared.Enqueue.Length > 0)
+        {
+            // An item already on the queue (waiting or leased) is left as it is: scheduling it again would run it twice.
+            using var command = c.Command("""
+                INSERT INTO work_items (item_id, project_id, role, available_at, item)
+                VALUES ($item, $project, $role, $available, $json)
+                ON CONFLICT (item_id) DO NOTHING;
+                """);
+            var item = command.Parameters.AddWithValue("$item", string.Empty);
+            var role = command.Parameters.AddWithValue("$role", string.Empty);
+            var json = command.Parameters.AddWithValue("$json", string.Empty);
+            command.With("$project", commit.ProjectId.Value).With("$available", now);
+            foreach (var (workItem, itemJson) in prepared.Enqueue)
+            {
+                item.Value = workItem.Id;
+                role.Value = workItem.Role.Value;
+                json.Value = itemJson;
+                command.ExecuteNonQuery();
+            }
+        }
+
+        context.WorkChanged = commit.Enqueue.Count > 0 || commit.RetryAt is not null;
+        return true;
+    }
+
+    /// <summary>Throws <see cref="LeaseLostException"/> unless the lease is the item's current one and has not lapsed.</summary>
+    private static void EnsureLeaseHeld(Microsoft.Data.Sqlite.SqliteConnection connection, WorkLease lease, long now)
+    {
+        using var command = connection.Command("SELECT lease_token, lease_expires_at FROM work_items WHERE item_id = $item;").With("$item", lease.Item.Id);
+        using var reader = command.ExecuteReader();
+        if (!reader.Read() || reader.Int64OrNull(0) != lease.Token || reader.Int64OrNull(1) is not { } expiresAt || expiresAt <= now)
+        {
+            throw new LeaseLostException(lease);
+        }
+    }
+
+    private string SerializeEvent(ProjectEvent projectEvent) =>
+        _database.EventTypes is { } types ? ProjectEventSerializer.Serialize(projectEvent, types) : ProjectEventSerializer.Serialize(projectEvent);
+
+    private ProjectEvent DeserializeEvent(string json) =>
+        _database.EventTypes is { } types ? ProjectEventSerializer.Deserialize(json, types) : ProjectEventSerializer.Deserialize(json);
+
+    private sealed record PreparedCommit(ProjectCommit Commit, string Snapshot, string[] Events, (WorkItem Item, string Json)[] Enqueue);
+}
