@@ -21,6 +21,7 @@ internal sealed class SqliteDatabase : IAsyncDisposable, IDisposable
     private readonly Channel<WriteOperation> _writes = Channel.CreateUnbounded<WriteOperation>(new UnboundedChannelOptions { SingleReader = true });
     private Task _writer = Task.CompletedTask;
     private SqliteConnection? _writeConnection;
+    private long _batchesCommitted;
     private int _disposed;
 
     private SqliteDatabase(SqliteStorageOptions options, string connectionString, string filePath, TimeProvider timeProvider, ProjectEventTypes? eventTypes)
@@ -49,6 +50,9 @@ internal sealed class SqliteDatabase : IAsyncDisposable, IDisposable
 
     /// <summary>Gets the serializer options for events, snapshots and work items (source-generated metadata).</summary>
     public JsonSerializerOptions Json { get; }
+
+    /// <summary>Gets how many batches the writer has committed (for tests of group commit).</summary>
+    internal long BatchesCommitted => Interlocked.Read(ref _batchesCommitted);
 
     /// <summary>Gets the signal raised after a write that may have made work available (enqueue, retry, release).</summary>
     public ChangeSignal WorkChanged { get; } = new();
@@ -135,7 +139,7 @@ internal sealed class SqliteDatabase : IAsyncDisposable, IDisposable
         string name = Path.GetFileName(FilePath);
         return (exception.SqliteErrorCode & 0xFF) switch
         {
-            5 or 6 => new SqliteStorageException(SqliteStorageProblem.Locked, FilePath, $"The SQLite database '{FilePath}' is locked: another process (or connection) held its write lock for longer than the busy timeout ({_busyTimeout}). Stop the other process or raise {SqliteStorageOptions.SectionName}:BusyTimeout; nothing was written.", exception),
+            5 or 6 => new SqliteStorageException(SqliteStorageProblem.Locked, FilePath, $"The SQLite database '{FilePath}' is locked: another process (or connection) held its write lock for longer than the busy timeout ({_busyTimeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s). Stop the other process or raise {SqliteStorageOptions.SectionName}:BusyTimeout; nothing was written.", exception),
             8 => new SqliteStorageException(SqliteStorageProblem.ReadOnly, FilePath, $"The SQLite database '{FilePath}' is read-only (SQLite: {exception.Message}). Make the file and its folder writable by this process: SQLite also writes '{name}-wal' and '{name}-shm' beside it. Nothing was written.", exception),
             11 => new SqliteStorageException(SqliteStorageProblem.Corrupt, FilePath, $"The SQLite database '{FilePath}' is damaged (SQLite: {exception.Message}). Restore it from a backup, or move it aside and start with a new file; the store never repairs or resets a file itself.", exception),
             26 => new SqliteStorageException(SqliteStorageProblem.NotADatabase, FilePath, $"'{FilePath}' is not a SQLite database (or it is encrypted). Point {SqliteStorageOptions.SectionName}:ConnectionString at a new file or at a VirtualItCompany database; this file is left as it is.", exception),
@@ -302,7 +306,7 @@ internal sealed class SqliteDatabase : IAsyncDisposable, IDisposable
         if (!ours && !empty)
         {
             string whose = found.ApplicationId == 0 ? "no application id" : string.Create(CultureInfo.InvariantCulture, $"application id 0x{found.ApplicationId:X8}");
-            throw new SqliteStorageException(SqliteStorageProblem.ForeignDatabase, FilePath, string.Create(CultureInfo.InvariantCulture, $"'{FilePath}' is a SQLite database of another application ({whose}, schema version {found.UserVersion}, {found.Objects} tables and indexes), not of VirtualItCompany (application id 0x{SqliteSchema.ApplicationId:X8}). It is left untouched: point {SqliteStorageOptions.SectionName}:ConnectionString at a new file or at a VirtualItCompany database."));
+            throw new SqliteStorageException(SqliteStorageProblem.ForeignDatabase, FilePath, string.Create(CultureInfo.InvariantCulture, $"'{FilePath}' is a SQLite database of another application ({whose}, schema version {found.UserVersion}, schema objects: {found.Objects}), not of VirtualItCompany (application id 0x{SqliteSchema.ApplicationId:X8}). It is left untouched: point {SqliteStorageOptions.SectionName}:ConnectionString at a new file or at a VirtualItCompany database."));
         }
 
         if (ours && found.UserVersion > SqliteSchema.CurrentVersion)
@@ -392,6 +396,7 @@ internal sealed class SqliteDatabase : IAsyncDisposable, IDisposable
         }
 
         // Durable: only now may callers act on their writes.
+        Interlocked.Increment(ref _batchesCommitted);
         foreach (var operation in batch)
         {
             operation.Complete();

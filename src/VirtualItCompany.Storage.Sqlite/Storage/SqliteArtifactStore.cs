@@ -81,7 +81,8 @@ internal sealed class SqliteArtifactStore : IArtifactStore
             command.With("$project", projectId.Value).With("$path", path);
             return command.ExecuteScalar() as byte[];
         });
-        return ValueTask.FromResult<ReadOnlyMemory<byte>?>(content is null ? null : new ReadOnlyMemory<byte>(content));
+        // Not a conditional with a bare null: null converts to an empty ReadOnlyMemory through byte[].
+        return content is null ? ValueTask.FromResult<ReadOnlyMemory<byte>?>(null) : ValueTask.FromResult<ReadOnlyMemory<byte>?>(new ReadOnlyMemory<byte>(content));
     }
 
     /// <inheritdoc />
