@@ -78,11 +78,18 @@ internal sealed class SqliteDatabase : IAsyncDisposable, IDisposable
 
         var builder = new SqliteConnectionStringBuilder(options.ConnectionString) { Mode = SqliteOpenMode.ReadWriteCreate };
         string filePath = FullPath(builder.DataSource);
+        string dataSource = builder.DataSource;
+        if (!dataSource.StartsWith("file:", StringComparison.OrdinalIgnoreCase))
+        {
+            // Fixed now: a relative path must not move when the process changes its current directory later.
+            builder.DataSource = filePath;
+        }
+
         builder.DefaultTimeout = Math.Max(1, (int)Math.Ceiling(options.BusyTimeout.TotalSeconds));
         var database = new SqliteDatabase(options, builder.ToString(), filePath, timeProvider, eventTypes);
         try
         {
-            database.EnsureFolder(builder.DataSource);
+            database.EnsureFolder(dataSource);
             database.Initialize();
         }
         catch
