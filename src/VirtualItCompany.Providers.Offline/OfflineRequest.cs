@@ -18,7 +18,7 @@ internal sealed class OfflineRequest
         AllText = allText;
     }
 
-    /// <summary>Gets the labelled sections of the system and user messages.</summary>
+    /// <summary>Gets the sections of the system and user messages, read by what their labels mean.</summary>
     public PromptSections Sections { get; }
 
     /// <summary>Gets the structured-output format asked for, if any.</summary>
@@ -42,7 +42,7 @@ internal sealed class OfflineRequest
     /// <summary>Reads a request.</summary>
     public static OfflineRequest From(IEnumerable<ChatMessage> messages, ChatOptions? options)
     {
-        var prompt = new StringBuilder();
+        var prompts = new List<(string Text, bool IsSystem)>();
         var all = new StringBuilder();
         bool hasResults = false;
         var calls = new List<FunctionCallContent>();
@@ -51,7 +51,7 @@ internal sealed class OfflineRequest
         {
             if (message.Role == ChatRole.User || message.Role == ChatRole.System)
             {
-                prompt.Append(message.Text).Append('\n');
+                prompts.Add((message.Text, message.Role == ChatRole.System));
             }
 
             foreach (var content in message.Contents)
@@ -80,7 +80,7 @@ internal sealed class OfflineRequest
             all.Append(format.SchemaName).Append(format.Schema?.GetRawText());
         }
 
-        return new OfflineRequest(PromptSections.Parse(prompt.ToString()), options?.ResponseFormat as ChatResponseFormatJson, writeFile, hasResults, all.ToString())
+        return new OfflineRequest(PromptSections.Parse(prompts), options?.ResponseFormat as ChatResponseFormatJson, writeFile, hasResults, all.ToString())
         {
             ToolCalls = calls,
             ToolFailures = failures,

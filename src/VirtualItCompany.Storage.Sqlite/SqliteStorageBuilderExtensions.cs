@@ -23,8 +23,9 @@ public static class SqliteStorageBuilderExtensions
     }
 
     /// <summary>
-    /// Keeps projects (events and snapshots), the work queue, the outbox, the model-call journal, artifacts and the budget
-    /// account in one SQLite file, replacing the storage registered before (in-memory by default). Every process and worker
+    /// Keeps projects (events and snapshots), the work queue, the outbox, the model-call journal (the project store is the
+    /// journal, as the runtime requires), artifacts and the budget account in one SQLite file, replacing the storage
+    /// registered before (in-memory by default). Every process and worker
     /// that opens the file shares its work and its budgets; everything survives a restart.
     /// </summary>
     /// <param name="builder">The builder.</param>
@@ -43,7 +44,6 @@ public static class SqliteStorageBuilderExtensions
         services.RemoveAll<IProjectStore>();
         services.RemoveAll<IWorkQueue>();
         services.RemoveAll<IOutbox>();
-        services.RemoveAll<IModelCallJournal>();
         services.RemoveAll<IArtifactStore>();
         services.RemoveAll<IBudgetAccount>();
 
@@ -65,7 +65,6 @@ public static class SqliteStorageBuilderExtensions
         services.AddSingleton<IProjectStore>(sp => sp.GetRequiredService<SqliteCompanyStore>());
         services.AddSingleton<IWorkQueue>(sp => sp.GetRequiredService<SqliteCompanyStore>());
         services.AddSingleton<IOutbox>(sp => sp.GetRequiredService<SqliteCompanyStore>());
-        services.AddSingleton<IModelCallJournal>(sp => sp.GetRequiredService<SqliteCompanyStore>());
         services.AddSingleton<IArtifactStore>(sp => new SqliteArtifactStore(sp.GetRequiredService<SqliteDatabase>()));
         services.AddSingleton<IBudgetAccount>(sp => new SqliteBudgetAccount(
             sp.GetRequiredService<SqliteDatabase>(),

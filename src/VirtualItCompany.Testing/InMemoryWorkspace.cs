@@ -13,6 +13,8 @@ public sealed class InMemoryWorkspace : IProjectWorkspace
     // Paths written since the last commit that included them; one lock keeps commits and writes consistent.
     private readonly HashSet<string> _changed = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
+    // Commit ids by their message's Work-Item trailer: a work item's commit is made once.
+    private readonly Dictionary<string, string> _commitsByWorkItem = new(StringComparer.Ordinal);
 
     /// <summary>Creates an empty workspace.</summary>
     /// <param name="projectId">The project.</param>
@@ -49,8 +51,12 @@ public sealed class InMemoryWorkspace : IProjectWorkspace
 
         lock (_gate)
         {
-            _files[relative] = content;
-            _changed.Add(relative);
+            // As in git, writing a file's own content again changes nothing.
+            if (!_files.TryGetValue(relative, out var existing) || existing != content)
+            {
+                _files[relative] = content;
+                _changed.Add(relative);
+            }
         }
 
         return Task.CompletedTask;
@@ -78,8 +84,16 @@ public sealed class InMemoryWorkspace : IProjectWorkspace
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(message);
         var relative = paths?.Select(Normalize).ToArray();
+        string? trailer = message.ReplaceLineEndings("\n").Split('\n').FirstOrDefault(l => l.StartsWith("Work-Item: ", StringComparison.Ordinal));
         lock (_gate)
         {
+            bool nothingToCommit = relative is null ? _changed.Count == 0 : !relative.Any(_changed.Contains);
+            if (nothingToCommit && trailer is not null && _commitsByWorkItem.TryGetValue(trailer, out var existing))
+            {
+                // As git workspaces do: a work item's commit is made once.
+                return Task.FromResult<string?>(existing);
+            }
+
             if (relative is null)
             {
                 if (_changed.Count == 0)
@@ -95,9 +109,14 @@ public sealed class InMemoryWorkspace : IProjectWorkspace
             }
 
             _commits.Enqueue(message);
-        }
+            string id = Guid.NewGuid().ToString("N");
+            if (trailer is not null)
+            {
+                _commitsByWorkItem.TryAdd(trailer, id);
+            }
 
-        return Task.FromResult<string?>(Guid.NewGuid().ToString("N"));
+            return Task.FromResult<string?>(id);
+        }
     }
 
     /// <inheritdoc />

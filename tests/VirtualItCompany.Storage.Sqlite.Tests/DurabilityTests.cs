@@ -139,7 +139,7 @@ public sealed class DurabilityTests : IAsyncDisposable
         _time.Advance(TimeSpan.FromSeconds(1));
         var v2 = await first.Artifacts.SaveAsync(id, "/src/Program.cs", Encoding.UTF8.GetBytes("v2"), Ct);
         var readme = await first.Artifacts.SaveAsync(id, "README.md", Encoding.UTF8.GetBytes("v1"), Ct);
-        var record = new ModelCallRecord("wi_1", "call-1", "{}", "offline", "offline-no-ai", 10, 20, 0.5m, TimeSpan.FromSeconds(2), "res_1", Now);
+        var record = new ModelCallRecord("wi_1", "call-1", "{}", "offline", "offline-no-ai", 10, 20, 0.5m, TimeSpan.FromSeconds(2), "res_1", 42, Now);
         Assert.True(await first.Store.RecordAsync(record, Ct));
         await first.DisposeAsync();
 
@@ -152,6 +152,7 @@ public sealed class DurabilityTests : IAsyncDisposable
         Assert.Equal(v1.ContentHash, readme.ContentHash);
         Assert.Equal(v2, await second.Artifacts.SaveAsync(id, "src/Program.cs", Encoding.UTF8.GetBytes("v2"), Ct));
         Assert.Equal(record, await second.Store.FindAsync("wi_1", "call-1", Ct));
+        Assert.Equal([record], await second.Store.ListAsync("wi_1", Ct));
         Assert.False(await second.Store.RecordAsync(record with { Cost = 1m }, Ct));
     }
 

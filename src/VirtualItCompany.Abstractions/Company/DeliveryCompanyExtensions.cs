@@ -19,14 +19,33 @@ public static class DeliveryCompanyExtensions
     {
         ArgumentNullException.ThrowIfNull(company);
         ArgumentNullException.ThrowIfNull(brief);
-        client ??= new ClientHandlers();
         var project = await company.SubmitAsync(brief, cancellationToken).ConfigureAwait(false);
+        return await company.ContinueAsync(project.Id, client, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Plays the client of a project already submitted (one resumed after a restart, or submitted elsewhere) until it ends,
+    /// as <see cref="DeliverAsync"/> does: its events from the first are passed to <see cref="ClientHandlers.OnEvent"/>, and
+    /// the input it waits for now or later is given by the handlers.
+    /// </summary>
+    /// <param name="company">The company.</param>
+    /// <param name="projectId">The project.</param>
+    /// <param name="client">How to answer, decide reviews and add budget; <see langword="null"/> for the defaults of <see cref="ClientHandlers"/>.</param>
+    /// <param name="cancellationToken">Stops playing the client (the project stays as it is); the host stopping ends it too.</param>
+    /// <returns>The project when it ended, paused or waits for budget the handlers did not add.</returns>
+    /// <exception cref="ProjectNotFoundException">No project has that id.</exception>
+    public static async Task<ProjectSnapshot> ContinueAsync(this IDeliveryCompany company, ProjectId projectId, ClientHandlers? client = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(company);
+        client ??= new ClientHandlers();
+        var project = await company.GetAsync(projectId, cancellationToken).ConfigureAwait(false);
         await foreach (var e in company.WatchAsync(project.Id, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             client.OnEvent?.Invoke(e);
-            if (e is ProjectPaused)
+            // A human must decide: the caller gets the paused project (a pause in the history that was since resumed does not count).
+            if (e is ProjectPaused && (await company.GetAsync(project.Id, cancellationToken).ConfigureAwait(false)).Status == ProjectStatus.Paused)
             {
-                break; // a human must decide: the caller gets the paused project
+                break;
             }
 
             if (e is not ClientInputRequested request)

@@ -15,5 +15,10 @@ namespace VirtualItCompany;
 public sealed record ModelCallCompleted(string WorkItemId, AgentRole Role, LifecycleStage Stage, string Provider, string ModelId, long InputTokens, long OutputTokens, decimal Cost, TimeSpan Duration, RoutingDecision? Routing = null, ModelChargeKind Outcome = ModelChargeKind.Completed) : ProjectEvent
 {
     /// <inheritdoc />
-    public override string Description => $"{Role} called {ModelId}: {InputTokens}+{OutputTokens} tokens, ${Cost:0.####}" + (Outcome == ModelChargeKind.Completed ? string.Empty : $" ({Outcome.ToString().ToLowerInvariant()})");
+    public override string Description => $"{Role} called {ModelId}: {InputTokens}+{OutputTokens} tokens, ${Cost:0.####}" + Outcome switch
+    {
+        ModelChargeKind.Completed => string.Empty,
+        ModelChargeKind.Replayed => " (answered from the journal: an earlier try paid for it)",
+        _ => $" ({Outcome.ToString().ToLowerInvariant()})",
+    };
 }

@@ -48,6 +48,10 @@ public sealed class ModelCallContext
     /// <summary>Gets how many times the item was tried before.</summary>
     public int PreviousAttempts { get; }
 
+    /// <summary>Gets the fencing token of the lease the work item runs under (<see cref="WorkLease.Token"/>); 0 outside a lease.</summary>
+    /// <remarks>The router stamps it on the <see cref="IModelCallJournal"/> records it writes, so a later try can tell which calls an earlier one paid for.</remarks>
+    public long LeaseToken { get; init; }
+
     /// <summary>Reads the context a call's options carry.</summary>
     /// <param name="options">The call's options.</param>
     /// <returns>The context, or <see langword="null"/> when the call is not made for a work item.</returns>

@@ -9,4 +9,8 @@ namespace VirtualItCompany;
 /// <param name="Duration">How long the call (or attempt) took.</param>
 /// <param name="Kind">How the call ended.</param>
 /// <param name="Routing">Why the router chose the model, when known.</param>
-public sealed record ModelCharge(string Provider, string ModelId, long InputTokens, long OutputTokens, decimal Cost, TimeSpan Duration, ModelChargeKind Kind = ModelChargeKind.Completed, RoutingDecision? Routing = null);
+public sealed record ModelCharge(string Provider, string ModelId, long InputTokens, long OutputTokens, decimal Cost, TimeSpan Duration, ModelChargeKind Kind = ModelChargeKind.Completed, RoutingDecision? Routing = null)
+{
+    /// <summary>Gets whether the charge is also kept in the <see cref="IModelCallJournal"/>, which then accounts for it if the try that made it is never committed.</summary>
+    public bool Journaled { get; init; }
+}

@@ -13,8 +13,8 @@ public enum ModelChargeKind
     Abandoned,
 
     /// <summary>
-    /// The call was answered from the <see cref="IModelCallJournal"/>: an earlier attempt of the same work item made and paid
-    /// for it, and its work was never committed. The cost is what that attempt was charged; the budget is not charged again.
+    /// The call was answered from the <see cref="IModelCallJournal"/> at no cost: an earlier try of the same work item made
+    /// and paid for it (that payment is its own <see cref="ModelCallCompleted"/> event); the budget is not charged again.
     /// </summary>
     Replayed,
 }

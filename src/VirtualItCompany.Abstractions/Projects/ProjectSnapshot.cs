@@ -37,6 +37,12 @@ public sealed record ProjectSnapshot
     /// <summary>Gets when the last event was committed.</summary>
     public DateTimeOffset UpdatedAt { get; init; }
 
+    /// <summary>Gets when the current stage's clock started: when the project entered the stage, or was last resumed.</summary>
+    public DateTimeOffset StageClockStartedAt { get; init; }
+
+    /// <summary>Gets when the project's clock started: when it was created, or last resumed.</summary>
+    public DateTimeOffset ClockStartedAt { get; init; }
+
     /// <summary>Gets the requirements summary, once captured.</summary>
     public string? Requirements { get; init; }
 
@@ -103,6 +109,8 @@ public sealed record ProjectSnapshot
             Version = created.Version == 0 ? 1 : created.Version,
             CreatedAt = created.Timestamp,
             UpdatedAt = created.Timestamp,
+            StageClockStartedAt = created.Timestamp,
+            ClockStartedAt = created.Timestamp,
             AcceptanceCriteria = [.. created.Brief.AcceptanceCriteria],
             Stage = created.InitialStage,
             StageRounds = ImmutableDictionary<LifecycleStage, int>.Empty.Add(created.InitialStage, 1),
@@ -125,6 +133,7 @@ public sealed record ProjectSnapshot
                 Version = v,
                 UpdatedAt = at,
                 Stage = e.To,
+                StageClockStartedAt = at,
                 StageRounds = StageRounds.SetItem(e.To, RoundOf(e.To) + 1),
                 LoopCounts = e.IsLoop ? LoopCounts.SetItem(LoopKey(e.From, e.Trigger), LoopCounts.GetValueOrDefault(LoopKey(e.From, e.Trigger)) + 1) : LoopCounts,
                 RequestedChanges = e.AddressesRequestedChanges ? [] : RequestedChanges,
@@ -161,7 +170,7 @@ public sealed record ProjectSnapshot
             ClientApproved => Answered() with { Version = v, UpdatedAt = at },
             ClientRequestedChanges e => Answered() with { Version = v, UpdatedAt = at, RequestedChanges = RequestedChanges.Add(e.Changes) },
             ProjectPaused => this with { Version = v, UpdatedAt = at, Status = ProjectStatus.Paused },
-            ProjectResumed => this with { Version = v, UpdatedAt = at, Status = PendingInput is null ? ProjectStatus.Active : ProjectStatus.WaitingForClient },
+            ProjectResumed => this with { Version = v, UpdatedAt = at, StageClockStartedAt = at, ClockStartedAt = at, Status = PendingInput is null ? ProjectStatus.Active : ProjectStatus.WaitingForClient },
             ProjectCancelled => this with { Version = v, UpdatedAt = at, Status = ProjectStatus.Cancelled, PendingInput = null },
             ProjectCompleted => this with { Version = v, UpdatedAt = at, Status = ProjectStatus.Completed, PendingInput = null },
             BudgetIncreased e => (PendingInput is { Kind: ClientInputKind.Budget } ? Answered() : this) with { Version = v, UpdatedAt = at, Brief = Brief with { Budget = e.NewBudget } },

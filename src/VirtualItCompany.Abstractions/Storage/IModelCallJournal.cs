@@ -8,11 +8,15 @@ namespace VirtualItCompany;
 /// <para>
 /// The cost-aware router writes a record when a call completes, <em>before</em> it settles the call's budget reservation, and
 /// looks a call up before it routes it: a call whose <see cref="ModelCallRecord.CallKey"/> is recorded for the item is
-/// answered from the record, its reservation (if a crash left it open) is settled at the recorded cost, and it is reported
-/// as a <see cref="ModelChargeKind.Replayed"/> charge, so the item's events still account for every amount the budget holds.
+/// answered from the record at no charge (a <see cref="ModelChargeKind.Replayed"/> charge of zero), and its reservation, if a
+/// crash left it open, is settled at the recorded cost. The commit that settles the item's lease turns every record an
+/// earlier try paid for (<see cref="ModelCallRecord.LeaseToken"/> not the current lease's) into a
+/// <see cref="ModelCallCompleted"/> event, so the events account for every amount the budget holds, exactly once.
 /// </para>
 /// <para>
-/// A store that implements this interface removes an item's records in the same transaction as the
+/// The runtime and the router use the journal when the registered <see cref="IProjectStore"/> implements this interface too
+/// (the store's commit is what removes records, so a journal apart from the store could never be pruned). A store that
+/// implements this interface removes an item's records in the same transaction as the
 /// <see cref="IProjectStore.CommitAsync"/> that settles the item's lease (<see cref="ProjectCommit.CompletesLease"/>), whether
 /// the item completed or is retried: a retry is a new try and must not be answered from the failed one.
 /// </para>
@@ -32,9 +36,9 @@ public interface IModelCallJournal
     /// <returns><see langword="true"/> when the record was stored; <see langword="false"/> when one with its item and key was already there.</returns>
     ValueTask<bool> RecordAsync(ModelCallRecord record, CancellationToken cancellationToken = default);
 
-    /// <summary>Counts the records of a work item (for diagnostics and tests).</summary>
+    /// <summary>Lists the records of a work item, in the order they were recorded.</summary>
     /// <param name="workItemId">The work item's id.</param>
-    /// <param name="cancellationToken">Cancels the count.</param>
-    /// <returns>The number of records.</returns>
-    ValueTask<int> CountAsync(string workItemId, CancellationToken cancellationToken = default);
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The records; empty when there are none.</returns>
+    ValueTask<IReadOnlyList<ModelCallRecord>> ListAsync(string workItemId, CancellationToken cancellationToken = default);
 }

@@ -11,6 +11,7 @@ namespace VirtualItCompany;
 /// <param name="Cost">The amount charged for the call, in US dollars.</param>
 /// <param name="Duration">How long the call took.</param>
 /// <param name="ReservationId">The budget reservation the call's cost settles; <see langword="null"/> when none was made.</param>
+/// <param name="LeaseToken">The fencing token of the lease under which the call was made (<see cref="WorkLease.Token"/>): which try of the item paid for it.</param>
 /// <param name="RecordedAt">When the call completed.</param>
 public sealed record ModelCallRecord(
     string WorkItemId,
@@ -23,4 +24,5 @@ public sealed record ModelCallRecord(
     decimal Cost,
     TimeSpan Duration,
     string? ReservationId,
+    long LeaseToken,
     DateTimeOffset RecordedAt);

@@ -42,6 +42,11 @@ public interface IProjectWorkspace
     /// <param name="paths">The files to commit: <see langword="null"/> for every change; an empty list records the commit even with no file changed (a log entry for work that wrote no file).</param>
     /// <param name="cancellationToken">Cancels the commit.</param>
     /// <returns>The commit id, or <see langword="null"/> when <paramref name="paths"/> is <see langword="null"/> and nothing changed.</returns>
+    /// <remarks>
+    /// A message with a <c>Work-Item: &lt;id&gt;</c> trailer line (the runtime adds one to the commit of each completed work item)
+    /// is committed once: when nothing is left to commit and a commit with that trailer exists, its id is returned and no
+    /// commit is made, so a work item tried again after a crash does not commit its work twice.
+    /// </remarks>
     Task<string?> CommitAsync(string message, IReadOnlyCollection<string>? paths = null, CancellationToken cancellationToken = default);
 
     /// <summary>Builds and starts the project as a local process on 127.0.0.1, replacing an earlier deployment of the same environment.</summary>

@@ -6,23 +6,23 @@ internal static class TextAnswers
     /// <summary>The label every plain-text answer starts with.</summary>
     public const string Label = "[Offline model, no AI]";
 
+    private static readonly TaskKind[] Kinds = [TaskKind.ClientNote, TaskKind.Monitor];
+
     /// <summary>Gets the text answer to a request that asks for neither structured output nor files.</summary>
     public static string Answer(PromptSections s)
     {
-        string title = s.Text(PromptSections.BriefTitle);
-        if (s.TaskIs("client"))
+        string title = s.Title;
+        switch (s.TaskAmong(Kinds))
         {
-            string deployment = s.Text(PromptSections.Deployment).Split('\n')[0].Trim();
-            return $"{Label} Hello! The staging deployment of \"{title}\" is running at {deployment}. " +
-                "Please try it and approve it for production, or tell us what to change.";
+            // A note to the client needs the address to try; without one the request is not one the offline model can answer.
+            case TaskKind.ClientNote when s.DeploymentUrl() is { Length: > 0 } deployment:
+                return $"{Label} Hello! The staging deployment of \"{title}\" is running at {deployment}. " +
+                    "Please try it and approve it for production, or tell us what to change.";
+            case TaskKind.Monitor:
+                return $"{Label} The monitoring window of \"{title}\" is summarised from the health checks above; no analysis was made.";
+            default:
+                return $"{Label} This answer comes from the offline stand-in model, which does not understand free-form requests. Configure a real model provider for this task.";
         }
-
-        if (s.TaskIs("monitor"))
-        {
-            return $"{Label} The monitoring window of \"{title}\" is summarised from the health checks above; no analysis was made.";
-        }
-
-        return $"{Label} This answer comes from the offline stand-in model, which does not understand free-form requests. Configure a real model provider for this task.";
     }
 
     /// <summary>Gets the summary after the files were written.</summary>

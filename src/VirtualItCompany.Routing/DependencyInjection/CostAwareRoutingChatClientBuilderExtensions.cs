@@ -72,5 +72,7 @@ public static class CostAwareRoutingChatClientBuilderExtensions
             services.GetService<IBudgetAccount>(),
             services.GetService<TimeProvider>(),
             services.GetService<IComplexityEstimator>(),
-            services.GetService<ILoggerFactory>()?.CreateLogger<CostAwareRoutingChatClient>());
+            services.GetService<ILoggerFactory>()?.CreateLogger<CostAwareRoutingChatClient>(),
+            // The journal is the project store's own (its commit removes an item's records), when it keeps one.
+            services.GetService<IProjectStore>() as IModelCallJournal);
 }

@@ -37,6 +37,7 @@ public sealed class CostAwareRoutingChatClient : FailoverChatClient
     private readonly IComplexityEstimator _estimator;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
+    private readonly IModelCallJournal? _journal;
     private readonly ChatClientMetadata _metadata = new(ProviderName);
     // Requests in flight, by their context; removed on the terminal update (or when selection gives up).
     private readonly ConcurrentDictionary<RoutingContext, RoutedRequest> _requests = new(ReferenceEqualityComparer.Instance);
@@ -48,6 +49,10 @@ public sealed class CostAwareRoutingChatClient : FailoverChatClient
     /// <param name="timeProvider">The clock, or <see langword="null"/> for <see cref="TimeProvider.System"/>.</param>
     /// <param name="complexityEstimator">Estimates complexity when a call gives none, or <see langword="null"/> for <see cref="HeuristicComplexityEstimator"/>.</param>
     /// <param name="logger">Where the router warns about models that misbehave (such as producing more output than was reserved), or <see langword="null"/> for none.</param>
+    /// <param name="journal">
+    /// Where completed calls of work items are recorded before they are settled, and looked up before they are routed, so a
+    /// work item tried again after a crash is answered from the calls its earlier try paid for; <see langword="null"/> for none.
+    /// </param>
     /// <exception cref="RoutingConfigurationException">The options, catalog, policy or registrations are not valid; every problem is listed.</exception>
     public CostAwareRoutingChatClient(
         IEnumerable<RoutedModel> models,
@@ -55,7 +60,8 @@ public sealed class CostAwareRoutingChatClient : FailoverChatClient
         IBudgetAccount? budget = null,
         TimeProvider? timeProvider = null,
         IComplexityEstimator? complexityEstimator = null,
-        ILogger? logger = null)
+        ILogger? logger = null,
+        IModelCallJournal? journal = null)
     {
         ArgumentNullException.ThrowIfNull(models);
         options ??= new RoutingOptions();
@@ -64,6 +70,7 @@ public sealed class CostAwareRoutingChatClient : FailoverChatClient
         Budget = budget ?? new InMemoryBudgetAccount(options.GlobalBudget, _timeProvider);
         _estimator = complexityEstimator ?? HeuristicComplexityEstimator.Instance;
         _logger = logger ?? NullLogger.Instance;
+        _journal = journal;
         Models = [.. _table.Models.Select(m => m.Profile)];
     }
 
@@ -137,7 +144,20 @@ public sealed class CostAwareRoutingChatClient : FailoverChatClient
         if (!_requests.TryGetValue(context, out var request))
         {
             var messages = context.Messages as IReadOnlyList<ChatMessage> ?? [.. context.Messages];
+            string? callKey = null;
+            if (_journal is not null && ModelCallContext.From(context.ChatOptions) is { } callContext)
+            {
+                // A call an earlier try of the item already made and paid for is answered from the journal, whatever the budget says now.
+                callKey = CallJournal.NextKey(callContext, messages, context.ChatOptions);
+                if (await _journal.FindAsync(callContext.WorkItemId, callKey, cancellationToken).ConfigureAwait(false) is { } record)
+                {
+                    return new JournalReplayClient(record, callContext);
+                }
+            }
+
             request = await BeginAsync(messages, context.ChatOptions, cancellationToken).ConfigureAwait(false);
+            request.Journal = callKey is null ? null : _journal;
+            request.CallKey = callKey;
             _requests[context] = request;
         }
 

@@ -67,7 +67,8 @@ internal sealed partial class ModelAttemptClient : IChatClient
         _table.NoteAlias(response.ModelId, Model);
         long cost = CostOf(attempts.Current, response.Usage);
         var decision = _request.Decide(Model, _cost) with { ActualCost = ActualCost(cost) };
-        await SettleWinningAsync(attempts, cost, response.ModelId, response.Usage, ModelChargeKind.Completed, decision).ConfigureAwait(false);
+        bool journaled = await _request.JournalAsync(response, attempts.Current, cost, Model, response.ModelId, response.Usage, attempts.Elapsed, _logger).ConfigureAwait(false);
+        await SettleWinningAsync(attempts, cost, response.ModelId, response.Usage, ModelChargeKind.Completed, decision, journaled).ConfigureAwait(false);
         (response.AdditionalProperties ??= [])[RoutingDecision.PropertyKey] = decision;
         RoutingTelemetry.Complete(activity, response.ModelId, response.Usage?.InputTokenCount ?? 0, response.Usage?.OutputTokenCount ?? 0, cost, decision);
         return response;
@@ -111,6 +112,8 @@ internal sealed partial class ModelAttemptClient : IChatClient
         long cost = 0;
         RoutingDecision? decision = null;
         ChatResponseUpdate? last = null;
+        // Kept only when the call is journaled: the whole response is recorded when the stream ends.
+        List<ChatResponseUpdate>? received = _request.Journal is null ? null : [];
         try
         {
             bool hasCurrent = start.HasFirst;
@@ -136,6 +139,7 @@ internal sealed partial class ModelAttemptClient : IChatClient
                 }
 
                 last = update;
+                received?.Add(update);
                 yield return update;
                 hasCurrent = await enumerator.MoveNextAsync().ConfigureAwait(false);
             }
@@ -144,7 +148,9 @@ internal sealed partial class ModelAttemptClient : IChatClient
             cost = CostOf(attempts.Current, usage);
             decision = (decision ?? _request.Decide(Model, _cost)) with { ActualCost = ActualCost(cost) };
             settled = true;
-            await SettleWinningAsync(attempts, cost, modelId, usage, ModelChargeKind.Completed, decision).ConfigureAwait(false);
+            bool journaled = received is not null
+                && await _request.JournalAsync(received.ToChatResponse(), attempts.Current, cost, Model, modelId, usage, attempts.Elapsed, _logger).ConfigureAwait(false);
+            await SettleWinningAsync(attempts, cost, modelId, usage, ModelChargeKind.Completed, decision, journaled).ConfigureAwait(false);
             yield return new ChatResponseUpdate
             {
                 ModelId = modelId ?? Model.Profile.ModelId,
@@ -208,10 +214,10 @@ internal sealed partial class ModelAttemptClient : IChatClient
     /// was reserved (it ignored the output cap) the real cost is still charged, since it was spent, and the call is
     /// logged and counted as a failure of the model's health.
     /// </summary>
-    private async ValueTask SettleWinningAsync(AttemptBudget attempts, long cost, string? modelId, UsageDetails? usage, ModelChargeKind kind, RoutingDecision decision)
+    private async ValueTask SettleWinningAsync(AttemptBudget attempts, long cost, string? modelId, UsageDetails? usage, ModelChargeKind kind, RoutingDecision decision, bool journaled = false)
     {
         var reservation = attempts.Current;
-        await _request.ChargeAsync(reservation, cost, Model, modelId, usage, attempts.Elapsed, kind, decision).ConfigureAwait(false);
+        await _request.ChargeAsync(reservation, cost, Model, modelId, usage, attempts.Elapsed, kind, decision, journaled).ConfigureAwait(false);
         long reserved = CostUnits.FromDollarsCeiling(reservation.Amount);
         if (cost > reserved || usage?.OutputTokenCount > _outputTokens)
         {

@@ -47,6 +47,12 @@ internal sealed class RoutedRequest : IDisposable
 
     public TimeProvider TimeProvider => _timeProvider;
 
+    /// <summary>The journal a completed call is recorded in before it is settled; <see langword="null"/> when calls are not journaled.</summary>
+    public IModelCallJournal? Journal { get; set; }
+
+    /// <summary>The call's key in <see cref="Journal"/>.</summary>
+    public string? CallKey { get; set; }
+
     /// <summary>Whom the call is charged to and what its budgets held when it began.</summary>
     public CallBudget Budget => _callBudget;
 
@@ -114,7 +120,7 @@ internal sealed class RoutedRequest : IDisposable
     }
 
     /// <summary>Charges a reservation at <paramref name="units"/> and reports the charge on the call's context; nothing is reported when the reservation was already settled (its owner was settled).</summary>
-    public async ValueTask<bool> ChargeAsync(BudgetReservation reservation, long units, ModelEntry model, string? modelId, UsageDetails? usage, TimeSpan duration, ModelChargeKind kind, RoutingDecision? decision)
+    public async ValueTask<bool> ChargeAsync(BudgetReservation reservation, long units, ModelEntry model, string? modelId, UsageDetails? usage, TimeSpan duration, ModelChargeKind kind, RoutingDecision? decision, bool journaled = false)
     {
         decimal cost = CostUnits.ToDollars(units);
         if (!await _budget.SettleAsync(reservation, cost, CancellationToken.None).ConfigureAwait(false))
@@ -122,8 +128,35 @@ internal sealed class RoutedRequest : IDisposable
             return false;
         }
 
-        Context?.Record(new ModelCharge(model.Profile.Provider, modelId ?? model.Profile.ModelId, usage?.InputTokenCount ?? 0, usage?.OutputTokenCount ?? 0, cost, duration, kind, decision));
+        Context?.Record(new ModelCharge(model.Profile.Provider, modelId ?? model.Profile.ModelId, usage?.InputTokenCount ?? 0, usage?.OutputTokenCount ?? 0, cost, duration, kind, decision) { Journaled = journaled });
         return true;
+    }
+
+    /// <summary>
+    /// Records a completed call in the journal before its reservation is settled, so that if this try never commits, a later
+    /// one answers the call from the record and accounts for its cost; <see langword="false"/> when it could not be recorded
+    /// (the call is then only in the try's own charges).
+    /// </summary>
+    public async ValueTask<bool> JournalAsync(ChatResponse response, BudgetReservation reservation, long units, ModelEntry model, string? modelId, UsageDetails? usage, TimeSpan duration, Microsoft.Extensions.Logging.ILogger logger)
+    {
+        if (Journal is not { } journal || CallKey is not { } key || Context is not { } context)
+        {
+            return false;
+        }
+
+        try
+        {
+            var record = new ModelCallRecord(
+                context.WorkItemId, key, CallJournal.Serialize(response), model.Profile.Provider, modelId ?? model.Profile.ModelId,
+                usage?.InputTokenCount ?? 0, usage?.OutputTokenCount ?? 0, CostUnits.ToDollars(units), duration, reservation.Id, context.LeaseToken, _timeProvider.GetUtcNow());
+            // Not stored when another try of the item recorded the same call first: then this charge is only this try's.
+            return await journal.RecordAsync(record, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            Microsoft.Extensions.Logging.LoggerExtensions.LogWarning(logger, ex, "Could not record a call of {WorkItemId} in the model-call journal; if this try is not committed, the call will be made again.", context.WorkItemId);
+            return false;
+        }
     }
 
     /// <summary>Frees a reservation whose call certainly cost nothing.</summary>

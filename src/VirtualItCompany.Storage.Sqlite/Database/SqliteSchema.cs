@@ -76,9 +76,10 @@ internal static class SqliteSchema
             cost TEXT NOT NULL,
             duration_ticks INTEGER NOT NULL,
             reservation_id TEXT,
+            lease_token INTEGER NOT NULL,
             recorded_at TEXT NOT NULL,
-            PRIMARY KEY (work_item_id, call_key)
-        ) WITHOUT ROWID;
+            UNIQUE (work_item_id, call_key)
+        );
 
         CREATE TABLE artifact_blobs (
             hash TEXT NOT NULL UNIQUE,

@@ -3,7 +3,7 @@ using Microsoft.Data.Sqlite;
 
 namespace VirtualItCompany.Storage.Sqlite;
 
-/// <summary>The model-call journal: the first record of an item's call wins; the commit that settles the item's lease removes its records.</summary>
+/// <summary>The model-call journal: the first record of an item's call wins, records are listed in the order recorded (by rowid), and the commit that settles the item's lease removes them.</summary>
 internal sealed partial class SqliteCompanyStore
 {
     /// <inheritdoc />
@@ -15,11 +15,11 @@ internal sealed partial class SqliteCompanyStore
         return ValueTask.FromResult(_database.Read(c =>
         {
             using var command = c.Command("""
-                SELECT response, provider, model_id, input_tokens, output_tokens, cost, duration_ticks, reservation_id, recorded_at
+                SELECT call_key, response, provider, model_id, input_tokens, output_tokens, cost, duration_ticks, reservation_id, lease_token, recorded_at
                 FROM model_calls WHERE work_item_id = $item AND call_key = $key;
                 """).With("$item", workItemId).With("$key", callKey);
             using var reader = command.ExecuteReader();
-            return reader.Read() ? ReadRecord(reader, workItemId, callKey) : null;
+            return reader.Read() ? ReadRecord(reader, workItemId) : null;
         }));
     }
 
@@ -34,8 +34,8 @@ internal sealed partial class SqliteCompanyStore
             context =>
             {
                 using var command = context.Connection.Command("""
-                    INSERT INTO model_calls (work_item_id, call_key, response, provider, model_id, input_tokens, output_tokens, cost, duration_ticks, reservation_id, recorded_at)
-                    VALUES ($item, $key, $response, $provider, $model, $input, $output, $cost, $duration, $reservation, $recorded)
+                    INSERT INTO model_calls (work_item_id, call_key, response, provider, model_id, input_tokens, output_tokens, cost, duration_ticks, reservation_id, lease_token, recorded_at)
+                    VALUES ($item, $key, $response, $provider, $model, $input, $output, $cost, $duration, $reservation, $token, $recorded)
                     ON CONFLICT (work_item_id, call_key) DO NOTHING;
                     """);
                 command.With("$item", record.WorkItemId)
@@ -48,6 +48,7 @@ internal sealed partial class SqliteCompanyStore
                     .With("$cost", record.Cost.ToString(CultureInfo.InvariantCulture))
                     .With("$duration", record.Duration.Ticks)
                     .With("$reservation", record.ReservationId)
+                    .With("$token", record.LeaseToken)
                     .With("$recorded", record.RecordedAt.ToString("O", CultureInfo.InvariantCulture));
                 return command.ExecuteNonQuery() == 1;
             },
@@ -55,27 +56,38 @@ internal sealed partial class SqliteCompanyStore
     }
 
     /// <inheritdoc />
-    public ValueTask<int> CountAsync(string workItemId, CancellationToken cancellationToken = default)
+    public ValueTask<IReadOnlyList<ModelCallRecord>> ListAsync(string workItemId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(workItemId);
         cancellationToken.ThrowIfCancellationRequested();
-        return ValueTask.FromResult((int)_database.Read(c =>
+        return ValueTask.FromResult<IReadOnlyList<ModelCallRecord>>(_database.Read(c =>
         {
-            using var command = c.Command("SELECT count(*) FROM model_calls WHERE work_item_id = $item;").With("$item", workItemId);
-            return command.Int64OrNull() ?? 0;
+            using var command = c.Command("""
+                SELECT call_key, response, provider, model_id, input_tokens, output_tokens, cost, duration_ticks, reservation_id, lease_token, recorded_at
+                FROM model_calls WHERE work_item_id = $item ORDER BY rowid;
+                """).With("$item", workItemId);
+            using var reader = command.ExecuteReader();
+            var records = new List<ModelCallRecord>();
+            while (reader.Read())
+            {
+                records.Add(ReadRecord(reader, workItemId));
+            }
+
+            return records;
         }));
     }
 
-    private static ModelCallRecord ReadRecord(SqliteDataReader reader, string workItemId, string callKey) => new(
+    private static ModelCallRecord ReadRecord(SqliteDataReader reader, string workItemId) => new(
         workItemId,
-        callKey,
         reader.GetString(0),
         reader.GetString(1),
         reader.GetString(2),
-        reader.GetInt64(3),
+        reader.GetString(3),
         reader.GetInt64(4),
-        decimal.Parse(reader.GetString(5), NumberStyles.Number, CultureInfo.InvariantCulture),
-        TimeSpan.FromTicks(reader.GetInt64(6)),
-        reader.StringOrNull(7),
-        DateTimeOffset.ParseExact(reader.GetString(8), "O", CultureInfo.InvariantCulture, DateTimeStyles.None));
+        reader.GetInt64(5),
+        decimal.Parse(reader.GetString(6), NumberStyles.Number, CultureInfo.InvariantCulture),
+        TimeSpan.FromTicks(reader.GetInt64(7)),
+        reader.StringOrNull(8),
+        reader.GetInt64(9),
+        DateTimeOffset.ParseExact(reader.GetString(10), "O", CultureInfo.InvariantCulture, DateTimeStyles.None));
 }

@@ -4,10 +4,11 @@ namespace VirtualItCompany.Agents;
 
 /// <summary>Writes an agent's request to the model as Markdown: a <c># Task:</c> line, then labelled <c>## </c> sections.</summary>
 /// <remarks>
-/// The labels are a convention shared with models that read them (the offline model parses them):
-/// Brief title, Brief description, Acceptance criteria, Client answers, Requirements, Planned features,
-/// Feature, Feature description, Requested changes, Design notes, Existing files, Files, Source files,
-/// Environment, Deployment. Lists are <c>- </c> items; an empty list reads <c>(none)</c>.
+/// The labels are plain Markdown that any model reads by their meaning (Brief title, Brief description, Acceptance
+/// criteria, Client answers, Requirements, Planned features, Feature, Feature description, Requested changes, Design notes,
+/// Existing files, Files, Source files, Environment, Deployment); they are not a contract with any model. The offline model
+/// reads these as it reads other wordings and styles (<c>Title:</c> lines, bold labels, other heading levels), so agents of
+/// your own need not copy them. Lists are <c>- </c> items; an empty list reads <c>(none)</c>.
 /// </remarks>
 internal sealed class PromptDocument
 {

@@ -64,13 +64,11 @@ public static class VirtualItCompanyBuilderExtensions
         services.RemoveAll<IProjectStore>();
         services.RemoveAll<IWorkQueue>();
         services.RemoveAll<IOutbox>();
-        services.RemoveAll<IModelCallJournal>();
         services.RemoveAll<IArtifactStore>();
         services.TryAddSingleton<InMemoryCompanyStore>();
         services.AddSingleton<IProjectStore>(sp => sp.GetRequiredService<InMemoryCompanyStore>());
         services.AddSingleton<IWorkQueue>(sp => sp.GetRequiredService<InMemoryCompanyStore>());
         services.AddSingleton<IOutbox>(sp => sp.GetRequiredService<InMemoryCompanyStore>());
-        services.AddSingleton<IModelCallJournal>(sp => sp.GetRequiredService<InMemoryCompanyStore>());
         services.AddSingleton<IArtifactStore, InMemoryArtifactStore>();
         return builder;
     }

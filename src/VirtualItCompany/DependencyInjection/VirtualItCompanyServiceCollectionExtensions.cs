@@ -83,7 +83,9 @@ public static class VirtualItCompanyServiceCollectionExtensions
             sp.GetRequiredService<IOptions<CompanyOptions>>(),
             sp.GetRequiredService<TimeProvider>(),
             sp,
-            sp.GetService<ILoggerFactory>()));
+            sp.GetService<ILoggerFactory>(),
+            // The journal must be the project store's own: the store's commit is what removes an item's records.
+            sp.GetRequiredService<IProjectStore>() as IModelCallJournal));
         services.TryAddSingleton(sp => new WorkDispatcher(
             sp.GetRequiredService<IWorkQueue>(),
             sp.GetRequiredService<WorkOrchestrator>(),

@@ -43,6 +43,30 @@ public sealed class CompanyOptions
     /// <value>The default value is 1 second.</value>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// Gets or sets how long a project may run before it is paused for a human to look at it (it is not failed); a resume
+    /// gives it this long again. <see langword="null"/> for no limit.
+    /// </summary>
+    /// <remarks>Checked whenever the project's work commits; time waiting for the client counts.</remarks>
+    /// <value>The default value is <see langword="null"/>.</value>
+    public TimeSpan? ProjectTimeLimit { get; set; }
+
+    /// <summary>
+    /// Gets or sets how long any stage may run before the project is paused for a human (it is not failed); a resume gives
+    /// the stage this long again. <see cref="StageTimeLimits"/> overrides it per stage. <see langword="null"/> for no limit.
+    /// </summary>
+    /// <remarks>Checked whenever work of the stage commits without leaving it (fan-out stages, retries, review rounds).</remarks>
+    /// <value>The default value is <see langword="null"/>.</value>
+    public TimeSpan? StageTimeLimit { get; set; }
+
+    /// <summary>Gets the time limits of single stages, by stage name (configuration: <c>VirtualItCompany:StageTimeLimits:Development = 02:00:00</c>).</summary>
+    public IDictionary<string, TimeSpan> StageTimeLimits { get; } = new Dictionary<string, TimeSpan>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Gets the time limit of a stage: its entry in <see cref="StageTimeLimits"/>, else <see cref="StageTimeLimit"/>.</summary>
+    /// <param name="stage">The stage.</param>
+    /// <returns>The limit, or <see langword="null"/> for none.</returns>
+    public TimeSpan? TimeLimitOf(LifecycleStage stage) => StageTimeLimits.TryGetValue(stage.Value, out var limit) ? limit : StageTimeLimit;
+
     /// <summary>Gets or sets the lifecycle projects follow.</summary>
     /// <value>The default value is <see cref="LifecycleDefinition.Default"/>.</value>
     public LifecycleDefinition Lifecycle { get; set; } = LifecycleDefinition.Default;
@@ -82,6 +106,28 @@ public sealed class CompanyOptions
         if (MaxLoopCount < 1)
         {
             problems.Add($"MaxLoopCount is {MaxLoopCount}; it must be 1 or more.");
+        }
+
+        if (ProjectTimeLimit is { } projectLimit && projectLimit <= TimeSpan.Zero)
+        {
+            problems.Add($"ProjectTimeLimit is {projectLimit}; it must be more than zero (leave it unset for no limit).");
+        }
+
+        if (StageTimeLimit is { } stageLimit && stageLimit <= TimeSpan.Zero)
+        {
+            problems.Add($"StageTimeLimit is {stageLimit}; it must be more than zero (leave it unset for no limit).");
+        }
+
+        foreach (var (stage, limit) in StageTimeLimits)
+        {
+            if (limit <= TimeSpan.Zero)
+            {
+                problems.Add($"StageTimeLimits['{stage}'] is {limit}; it must be more than zero (remove the entry for the default).");
+            }
+            else if (Lifecycle is not null && !Lifecycle.Stages.Any(s => string.Equals(s.Stage.Value, stage, StringComparison.OrdinalIgnoreCase)))
+            {
+                problems.Add($"StageTimeLimits names the stage '{stage}', which the lifecycle does not have (stages: {string.Join(", ", Lifecycle.Stages.Select(s => s.Stage.Value))}).");
+            }
         }
 
         if (Lifecycle is null)

@@ -96,8 +96,34 @@ internal sealed class LifecycleDecider
                 break;
         }
 
+        PauseIfPastTimeLimit(plan, project, now);
         return ParkIfHeld(plan, project);
     }
+
+    /// <summary>
+    /// Pauses an active project whose stage (still not left by this plan) or whole run is past its time limit, so a human
+    /// looks at it: nothing fails, and a resume restarts both clocks.
+    /// </summary>
+    private void PauseIfPastTimeLimit(WorkPlan plan, ProjectSnapshot project, DateTimeOffset now)
+    {
+        if (project.Status != ProjectStatus.Active || plan.Events.Any(e => e is ProjectPaused or ProjectCompleted or ProjectCancelled or ClientInputRequested))
+        {
+            return;
+        }
+
+        if (_options.ProjectTimeLimit is { } projectLimit && now - project.ClockStartedAt > projectLimit)
+        {
+            plan.Events.Add(new ProjectPaused($"The project has run {Duration(now - project.ClockStartedAt)}, past its time limit of {Duration(projectLimit)} (CompanyOptions.ProjectTimeLimit). A human should look at it: resume it to give it that long again, or cancel it."));
+            return;
+        }
+
+        if (!plan.Events.OfType<StageChanged>().Any() && _options.TimeLimitOf(project.Stage) is { } stageLimit && now - project.StageClockStartedAt > stageLimit)
+        {
+            plan.Events.Add(new ProjectPaused($"The stage {project.Stage} has run {Duration(now - project.StageClockStartedAt)}, past its time limit of {Duration(stageLimit)} (CompanyOptions.StageTimeLimits or StageTimeLimit). A human should look at it: resume the project to give the stage that long again, or cancel it."));
+        }
+    }
+
+    private static string Duration(TimeSpan span) => span.ToString(span < TimeSpan.FromMinutes(1) ? @"s\.fff\s" : span < TimeSpan.FromDays(1) ? @"hh\:mm\:ss" : @"d\.hh\:mm\:ss", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Fires a trigger for a client action (answer, approval, changes) on a waiting project.</summary>
     public WorkPlan DecideClientAction(ProjectSnapshot project, ProjectEvent clientEvent, LifecycleTrigger trigger, DateTimeOffset now, bool bypassLoopBound)

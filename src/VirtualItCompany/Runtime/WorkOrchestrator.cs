@@ -21,6 +21,7 @@ internal sealed class WorkOrchestrator
     private readonly IWorkspaceProvider _workspaces;
     private readonly IChatClient _pipeline;
     private readonly IBudgetAccount _budget;
+    private readonly IModelCallJournal? _journal;
     private readonly AgentDirectory _agents;
     private readonly LifecycleDecider _decider;
     private readonly CompanyOptions _options;
@@ -29,6 +30,8 @@ internal sealed class WorkOrchestrator
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<AgentRole, ILogger> _agentLoggers = new();
+    // Projects whose workspace this process has checked against the artifact store (restored when it had no copy).
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<ProjectId, Task> _checkedWorkspaces = new();
 
     internal WorkOrchestrator(
         RunningWork running,
@@ -43,8 +46,10 @@ internal sealed class WorkOrchestrator
         IOptions<CompanyOptions> options,
         TimeProvider timeProvider,
         IServiceProvider services,
-        ILoggerFactory? loggerFactory)
+        ILoggerFactory? loggerFactory,
+        IModelCallJournal? journal = null)
     {
+        _journal = journal;
         _running = running;
         _writer = writer;
         _queue = queue;
@@ -77,9 +82,11 @@ internal sealed class WorkOrchestrator
             return;
         }
 
+        // What earlier tries of the item paid for and never committed: it is accounted for in the commit that settles this lease.
+        var earlier = await EarlierCallsAsync(lease, cancellationToken).ConfigureAwait(false);
         if (!LifecycleDecider.IsCurrent(project, item) || project.Status is not ProjectStatus.Active)
         {
-            await CommitWithoutWorkAsync(lease, cancellationToken).ConfigureAwait(false);
+            await CommitWithoutWorkAsync(lease, earlier, cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -95,7 +102,7 @@ internal sealed class WorkOrchestrator
         long started = _timeProvider.GetTimestamp();
         AgentOutcome outcome;
         BudgetExhaustedException? budgetExhausted = null;
-        var calls = new ModelCallContext(item.ProjectId, item.Id, item.Role, item.Stage, lease.Attempt - 1);
+        var calls = new ModelCallContext(item.ProjectId, item.Id, item.Role, item.Stage, lease.Attempt - 1) { LeaseToken = lease.Token };
         RecordingWorkspace? workspace = null;
         try
         {
@@ -111,7 +118,9 @@ internal sealed class WorkOrchestrator
             }
             else
             {
-                workspace = new RecordingWorkspace(await _workspaces.GetWorkspaceAsync(item.ProjectId, workToken).ConfigureAwait(false));
+                var projectWorkspace = await _workspaces.GetWorkspaceAsync(item.ProjectId, workToken).ConfigureAwait(false);
+                await RestoreIfMissingAsync(projectWorkspace, project, workToken).ConfigureAwait(false);
+                workspace = new RecordingWorkspace(projectWorkspace);
                 // The budget account is the one truth: its limit for the project follows the project's budget (limits only rise).
                 await _budget.RaiseLimitAsync(BudgetScope.ForProject(item.ProjectId), project.Brief.Budget ?? 0m, workToken).ConfigureAwait(false);
                 var context = new AgentContext
@@ -131,7 +140,7 @@ internal sealed class WorkOrchestrator
         {
             // The worker is stopping: give the item back untouched, but keep the record of what its calls cost.
             await _queue.ReleaseAsync(lease, CancellationToken.None).ConfigureAwait(false);
-            await RecordSpendOnlyAsync(item, await ChargesAsync(item, calls).ConfigureAwait(false)).ConfigureAwait(false);
+            await RecordSpendOnlyAsync(item, NotJournaled(await ChargesAsync(item, calls).ConfigureAwait(false))).ConfigureAwait(false);
             throw;
         }
         catch (BudgetExhaustedException ex)
@@ -142,7 +151,7 @@ internal sealed class WorkOrchestrator
         catch (OperationCanceledException) when (leaseKeeper.Lost)
         {
             _logger.LogWarning("Lost the lease on {WorkItem}; another worker has it now.", item.DisplayName);
-            await RecordSpendOnlyAsync(item, await ChargesAsync(item, calls).ConfigureAwait(false)).ConfigureAwait(false);
+            await RecordSpendOnlyAsync(item, NotJournaled(await ChargesAsync(item, calls).ConfigureAwait(false))).ConfigureAwait(false);
             return;
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
@@ -151,7 +160,10 @@ internal sealed class WorkOrchestrator
             outcome = AgentOutcome.Failed($"{ex.GetType().Name}: {ex.Message}", retryable: true);
         }
 
-        var recorded = await ChargesAsync(item, calls).ConfigureAwait(false);
+        var charges = await ChargesAsync(item, calls).ConfigureAwait(false);
+        var recorded = new List<ProjectEvent>(earlier.Count + charges.Count);
+        recorded.AddRange(earlier);
+        recorded.AddRange(charges.Select(c => c.Event));
 
         // The agent's work is done: finish saving and committing it even if the worker is asked to stop meanwhile.
         using var finishing = new CancellationTokenSource(FinishTimeout, _timeProvider);
@@ -187,17 +199,101 @@ internal sealed class WorkOrchestrator
             CompanyTelemetry.WorkItemDuration.Record(duration.TotalSeconds, tags);
         }
 
-        await CommitOutcomeAsync(lease, outcome, budgetExhausted, recorded, duration, leaseKeeper, finishing.Token).ConfigureAwait(false);
+        await CommitOutcomeAsync(lease, outcome, budgetExhausted, recorded, NotJournaled(charges), duration, leaseKeeper, finishing.Token).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// Rebuilds a project's workspace from the artifact store when this machine has no copy of it (the project ran on another
+    /// machine, or the temporary folder was wiped): the latest version of every saved file, committed once. Checked once per
+    /// project and process; a project that has saved nothing yet is left alone.
+    /// </summary>
+    private Task RestoreIfMissingAsync(IProjectWorkspace workspace, ProjectSnapshot project, CancellationToken cancellationToken)
+    {
+        var check = _checkedWorkspaces.GetOrAdd(project.Id, _ => RestoreAsync(workspace, project.Id, CancellationToken.None));
+        if (check.IsFaulted)
+        {
+            _checkedWorkspaces.TryRemove(new KeyValuePair<ProjectId, Task>(project.Id, check));
+        }
+
+        return check.WaitAsync(cancellationToken);
+    }
+
+    private async Task RestoreAsync(IProjectWorkspace workspace, ProjectId projectId, CancellationToken cancellationToken)
+    {
+        if ((await workspace.ListFilesAsync("", cancellationToken).ConfigureAwait(false)).Count > 0)
+        {
+            return;
+        }
+
+        var latest = new Dictionary<string, ArtifactInfo>(StringComparer.Ordinal);
+        await foreach (var artifact in _artifacts.ListAsync(projectId, cancellationToken).ConfigureAwait(false))
+        {
+            if (!latest.TryGetValue(artifact.Path, out var known) || known.Version < artifact.Version)
+            {
+                latest[artifact.Path] = artifact;
+            }
+        }
+
+        if (latest.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var artifact in latest.Values)
+        {
+            var content = await _artifacts.ReadAsync(projectId, artifact.Path, artifact.Version, cancellationToken).ConfigureAwait(false)
+                ?? throw new InvalidOperationException($"The artifact store lists '{artifact.Path}' version {artifact.Version} of project {projectId} but cannot read it.");
+            await workspace.WriteFileAsync(artifact.Path, Encoding.UTF8.GetString(content.Span), cancellationToken).ConfigureAwait(false);
+        }
+
+        await workspace.CommitAsync($"Restored {latest.Count} file(s) from the artifact store", [.. latest.Keys], cancellationToken).ConfigureAwait(false);
+        _logger.LogInformation("Restored the workspace of {ProjectId} from the artifact store: {Count} file(s).", projectId, latest.Count);
+    }
+
+    /// <summary>
+    /// The calls earlier tries of the item recorded in the journal and never committed, as events to commit with this lease
+    /// (the commit that settles the lease removes the records). Their reservations, if a crash left them open, are settled
+    /// at the recorded cost now, so the budget and the events agree and the room they held is freed.
+    /// </summary>
+    private async Task<List<ProjectEvent>> EarlierCallsAsync(WorkLease lease, CancellationToken cancellationToken)
+    {
+        if (_journal is null)
+        {
+            return [];
+        }
+
+        var item = lease.Item;
+        var events = new List<ProjectEvent>();
+        foreach (var record in await _journal.ListAsync(item.Id, cancellationToken).ConfigureAwait(false))
+        {
+            if (record.LeaseToken == lease.Token)
+            {
+                continue;
+            }
+
+            if (record.ReservationId is { } reservationId)
+            {
+                await _budget.SettleAsync(new BudgetReservation(reservationId, item.ProjectId, record.Cost, item.Id, record.ModelId), record.Cost, cancellationToken).ConfigureAwait(false);
+            }
+
+            events.Add(new ModelCallCompleted(item.Id, item.Role, item.Stage, record.Provider, record.ModelId, record.InputTokens, record.OutputTokens, record.Cost, record.Duration, null, ModelChargeKind.Completed));
+        }
+
+        return events;
+    }
+
+    /// <summary>The charges a try made that the journal does not keep: what must be committed even when the try's result is dropped.</summary>
+    private static List<ProjectEvent> NotJournaled(List<(ProjectEvent Event, bool Journaled)> charges) =>
+        [.. charges.Where(c => !c.Journaled).Select(c => c.Event)];
 
     /// <summary>
     /// Every charge the item's calls made, as events: what the router reported on the item's context, then, at full amount,
     /// any reservation the item's calls left open (a stream never read to its end), so that the events and the budget
     /// account never disagree.
     /// </summary>
-    private async Task<List<ProjectEvent>> ChargesAsync(WorkItem item, ModelCallContext calls)
+    private async Task<List<(ProjectEvent Event, bool Journaled)>> ChargesAsync(WorkItem item, ModelCallContext calls)
     {
-        var recorded = new List<ProjectEvent>();
+        var recorded = new List<(ProjectEvent, bool)>();
         IReadOnlyList<BudgetReservation> open = [];
         try
         {
@@ -210,14 +306,15 @@ internal sealed class WorkOrchestrator
 
         foreach (var charge in calls.TakeCharges())
         {
-            recorded.Add(new ModelCallCompleted(item.Id, item.Role, item.Stage, charge.Provider, charge.ModelId, charge.InputTokens, charge.OutputTokens, charge.Cost, charge.Duration, charge.Routing, charge.Kind));
+            // A replayed call costs nothing and is answered again on a later try: like a journaled charge, it needs no commit of its own.
+            recorded.Add((new ModelCallCompleted(item.Id, item.Role, item.Stage, charge.Provider, charge.ModelId, charge.InputTokens, charge.OutputTokens, charge.Cost, charge.Duration, charge.Routing, charge.Kind), charge.Journaled || charge.Kind == ModelChargeKind.Replayed));
             Meter(charge.ModelId, charge.Cost, item.Role);
         }
 
         foreach (var reservation in open)
         {
             string model = reservation.ModelId ?? "unknown";
-            recorded.Add(new ModelCallCompleted(item.Id, item.Role, item.Stage, "unknown", model, 0, 0, reservation.Amount, TimeSpan.Zero, null, ModelChargeKind.Abandoned));
+            recorded.Add((new ModelCallCompleted(item.Id, item.Role, item.Stage, "unknown", model, 0, 0, reservation.Amount, TimeSpan.Zero, null, ModelChargeKind.Abandoned), false));
             Meter(model, reservation.Amount, item.Role);
         }
 
@@ -255,7 +352,8 @@ internal sealed class WorkOrchestrator
     {
         var written = workspace.WrittenFiles;
         // One commit per completed item: its own files, or an empty commit that logs work which wrote none.
-        string? commitId = await workspace.CommitAsync($"{item.DisplayName}: {outcome.Summary}", written, cancellationToken).ConfigureAwait(false);
+        // The Work-Item trailer makes the commit once: a try after a crash that writes the same files finds the earlier try's commit.
+        string? commitId = await workspace.CommitAsync($"{item.DisplayName}: {outcome.Summary}\n\nWork-Item: {item.Id}", written, cancellationToken).ConfigureAwait(false);
         foreach (var path in written)
         {
             var text = await workspace.ReadFileAsync(path, cancellationToken).ConfigureAwait(false);
@@ -265,7 +363,7 @@ internal sealed class WorkOrchestrator
         return written.Count == 0 && commitId is null ? null : new FilesChanged(written, commitId);
     }
 
-    private async Task CommitOutcomeAsync(WorkLease lease, AgentOutcome outcome, BudgetExhaustedException? budgetExhausted, List<ProjectEvent> recorded, TimeSpan duration, LeaseKeeper leaseKeeper, CancellationToken cancellationToken)
+    private async Task CommitOutcomeAsync(WorkLease lease, AgentOutcome outcome, BudgetExhaustedException? budgetExhausted, List<ProjectEvent> recorded, List<ProjectEvent> notJournaled, TimeSpan duration, LeaseKeeper leaseKeeper, CancellationToken cancellationToken)
     {
         var item = lease.Item;
         leaseKeeper.Stop();
@@ -282,11 +380,12 @@ internal sealed class WorkOrchestrator
         catch (LeaseLostException)
         {
             _logger.LogWarning("Lost the lease on {WorkItem} before committing; its result is dropped and the item runs again.", item.DisplayName);
-            await RecordSpendOnlyAsync(item, [.. recorded.OfType<ModelCallCompleted>()]).ConfigureAwait(false);
+            // The journal keeps the rest for the try that has the item now.
+            await RecordSpendOnlyAsync(item, notJournaled).ConfigureAwait(false);
         }
     }
 
-    private async Task CommitWithoutWorkAsync(WorkLease lease, CancellationToken cancellationToken)
+    private async Task CommitWithoutWorkAsync(WorkLease lease, List<ProjectEvent> earlier, CancellationToken cancellationToken)
     {
         var item = lease.Item;
         bool due = false;
@@ -304,8 +403,8 @@ internal sealed class WorkOrchestrator
 
                 // Work of a paused or waiting project is parked until it resumes; stale work (old round, ended project) is dropped.
                 return current
-                    ? new WorkPlan([new WorkItemParked(item, project.Status == ProjectStatus.Paused ? "the project is paused" : "the project waits for the client")], [])
-                    : new WorkPlan([], []);
+                    ? new WorkPlan([.. earlier, new WorkItemParked(item, project.Status == ProjectStatus.Paused ? "the project is paused" : "the project waits for the client")], [])
+                    : new WorkPlan(earlier, []);
             }, lease, cancellationToken).ConfigureAwait(false);
         }
         catch (LeaseLostException)

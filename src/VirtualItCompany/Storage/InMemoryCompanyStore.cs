@@ -172,12 +172,13 @@ internal sealed class InMemoryCompanyStore : IProjectStore, IWorkQueue, IOutbox,
     }
 
     /// <inheritdoc />
-    public ValueTask<int> CountAsync(string workItemId, CancellationToken cancellationToken = default)
+    public ValueTask<IReadOnlyList<ModelCallRecord>> ListAsync(string workItemId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(workItemId);
         lock (_gate)
         {
-            return ValueTask.FromResult(_journal.TryGetValue(workItemId, out var calls) ? calls.Count : 0);
+            // Dictionary keeps insertion order while nothing is removed, and records are only removed all together.
+            return ValueTask.FromResult<IReadOnlyList<ModelCallRecord>>(_journal.TryGetValue(workItemId, out var calls) ? [.. calls.Values] : []);
         }
     }
 

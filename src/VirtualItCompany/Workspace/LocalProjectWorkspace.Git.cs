@@ -37,6 +37,13 @@ internal sealed partial class LocalProjectWorkspace
             }
 
             var status = await GitAsync(["diff", "--cached", "--name-only"], cancellationToken).ConfigureAwait(false);
+            if (string.IsNullOrWhiteSpace(status) && WorkItemTrailer(message) is { } trailer
+                && (await GitAsync(["log", "--all", "-n", "1", "--format=%H", "--fixed-strings", "--grep=" + trailer], cancellationToken).ConfigureAwait(false)).Trim() is { Length: > 0 } existing)
+            {
+                // The work item was committed by an earlier try whose result was never saved: the same work is not committed twice.
+                return existing;
+            }
+
             if (relative is null && string.IsNullOrWhiteSpace(status))
             {
                 return null;
@@ -72,4 +79,20 @@ internal sealed partial class LocalProjectWorkspace
     /// <summary>Gets the end of a command's output, short enough for an exception message.</summary>
     private static string Tail(string output) =>
         output.Length <= 4000 ? output : "..." + output[^4000..];
+
+    /// <summary>Gets a message's <c>Work-Item: id</c> trailer line, or <see langword="null"/>.</summary>
+    internal static string? WorkItemTrailer(string message)
+    {
+        foreach (var line in message.ReplaceLineEndings("\n").Split('\n'))
+        {
+            if (line.StartsWith(WorkItemTrailerPrefix, StringComparison.Ordinal) && line.Length > WorkItemTrailerPrefix.Length && !line.AsSpan(WorkItemTrailerPrefix.Length).ContainsAny(' ', '\t'))
+            {
+                return line;
+            }
+        }
+
+        return null;
+    }
+
+    private const string WorkItemTrailerPrefix = "Work-Item: ";
 }

@@ -144,4 +144,37 @@ public sealed class WorkspaceCommitTests
 
         await Assert.ThrowsAsync<WorkspacePathException>(() => workspace.CommitAsync("No git", cancellationToken: Ct));
     }
+
+    [Fact]
+    public async Task A_work_items_commit_is_made_once_when_a_later_try_writes_the_same_files()
+    {
+        await using var scratch = new ScratchWorkspaces();
+        var workspace = await scratch.GetAsync();
+        await workspace.WriteFileAsync("Service/Feature.cs", "class Feature;", Ct);
+        var first = await workspace.CommitAsync("Development: Feature (Developer): built\n\nWork-Item: wi_1", ["Service/Feature.cs"], Ct);
+
+        // The try after a crash writes the same content and commits again, with a different summary.
+        await workspace.WriteFileAsync("Service/Feature.cs", "class Feature;", Ct);
+        var again = await workspace.CommitAsync("Development: Feature (Developer): built again\n\nWork-Item: wi_1", ["Service/Feature.cs"], Ct);
+        var other = await workspace.CommitAsync("Code review (CodeReviewer): approved\n\nWork-Item: wi_2", [], Ct);
+
+        Assert.Equal(first, again);
+        Assert.NotEqual(first, other);
+        var count = await workspace.RunAsync(new CommandRequest(["git", "rev-list", "--count", "HEAD"]), Ct);
+        Assert.Equal("2\n", count.Output);
+    }
+
+    [Fact]
+    public async Task A_later_try_that_writes_different_files_gets_its_own_commit()
+    {
+        await using var scratch = new ScratchWorkspaces();
+        var workspace = await scratch.GetAsync();
+        await workspace.WriteFileAsync("a.txt", "first", Ct);
+        var first = await workspace.CommitAsync("Work\n\nWork-Item: wi_1", ["a.txt"], Ct);
+        await workspace.WriteFileAsync("a.txt", "second", Ct);
+
+        var again = await workspace.CommitAsync("Work\n\nWork-Item: wi_1", ["a.txt"], Ct);
+
+        Assert.NotEqual(first, again);
+    }
 }

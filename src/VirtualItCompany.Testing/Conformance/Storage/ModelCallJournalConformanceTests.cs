@@ -3,8 +3,9 @@ using Xunit;
 namespace VirtualItCompany.Testing.Conformance.Storage;
 
 /// <summary>
-/// The model-call journal: records are found by item and call key, the first record of a call wins, and an item's records
-/// are removed by the commit that settles its lease (completed or retried), by no other commit.
+/// The model-call journal: records are found by item and call key and listed per item in the order recorded, the first
+/// record of a call wins, and an item's records are removed by the commit that settles its lease (completed or retried),
+/// by no other commit.
 /// </summary>
 /// <typeparam name="TFixture">The adapter's fixture.</typeparam>
 [ConformanceSuite(ConformanceSuiteAttribute.Storage)]
@@ -13,25 +14,25 @@ public abstract class ModelCallJournalConformanceTests<TFixture> : StorageSuite<
 {
     private const int Writers = 16;
 
-    /// <summary>A call never recorded is not found, and an item without records counts none.</summary>
+    /// <summary>A call never recorded is not found, and an item without records lists none.</summary>
     /// <returns>A task that completes when the test ends.</returns>
     [Fact]
-    public async Task An_unrecorded_call_is_not_found_and_counts_nothing()
+    public async Task An_unrecorded_call_is_not_found_and_lists_nothing()
     {
         var (_, journal) = await CreateJournalStorageAsync();
 
         Assert.Null(await journal.FindAsync("wi_unknown", "call-1", Ct));
-        Assert.Equal(0, await journal.CountAsync("wi_unknown", Ct));
+        Assert.Empty(await journal.ListAsync("wi_unknown", Ct));
     }
 
-    /// <summary>Recorded calls are found as they were recorded, by item and key, and counted per item.</summary>
+    /// <summary>Recorded calls are found as they were recorded, by item and key, and listed per item in the order they were recorded.</summary>
     /// <returns>A task that completes when the test ends.</returns>
     [Fact]
-    public async Task Recorded_calls_are_found_as_recorded_and_counted_per_item()
+    public async Task Recorded_calls_are_found_as_recorded_and_listed_per_item_in_order()
     {
         var (_, journal) = await CreateJournalStorageAsync();
         var first = Record("wi_a", "call-1");
-        var second = Record("wi_a", "call-2") with { Response = "{\"text\":\"second\"}", ReservationId = null, Cost = 0m };
+        var second = Record("wi_a", "call-0") with { Response = "{\"text\":\"second\"}", ReservationId = null, Cost = 0m, LeaseToken = 8 };
         var other = Record("wi_b", "call-1") with { Provider = "other", InputTokens = 7 };
 
         Assert.True(await journal.RecordAsync(first, Ct));
@@ -39,12 +40,12 @@ public abstract class ModelCallJournalConformanceTests<TFixture> : StorageSuite<
         Assert.True(await journal.RecordAsync(other, Ct));
 
         Assert.Equal(first, await journal.FindAsync("wi_a", "call-1", Ct));
-        Assert.Equal(second, await journal.FindAsync("wi_a", "call-2", Ct));
+        Assert.Equal(second, await journal.FindAsync("wi_a", "call-0", Ct));
         Assert.Equal(other, await journal.FindAsync("wi_b", "call-1", Ct));
         Assert.Null(await journal.FindAsync("wi_a", "call-3", Ct));
         Assert.Null(await journal.FindAsync("wi_c", "call-1", Ct));
-        Assert.Equal(2, await journal.CountAsync("wi_a", Ct));
-        Assert.Equal(1, await journal.CountAsync("wi_b", Ct));
+        Assert.Equal([first, second], await journal.ListAsync("wi_a", Ct));
+        Assert.Equal([other], await journal.ListAsync("wi_b", Ct));
     }
 
     /// <summary>A second record of the same item and key is refused and the first is kept.</summary>
@@ -59,8 +60,7 @@ public abstract class ModelCallJournalConformanceTests<TFixture> : StorageSuite<
         Assert.False(await journal.RecordAsync(first with { Response = "{\"text\":\"later\"}", Cost = 9m }, Ct));
         Assert.False(await journal.RecordAsync(first, Ct));
 
-        Assert.Equal(first, await journal.FindAsync("wi_a", "call-1", Ct));
-        Assert.Equal(1, await journal.CountAsync("wi_a", Ct));
+        Assert.Equal([first], await journal.ListAsync("wi_a", Ct));
     }
 
     /// <summary>Of many concurrent records of the same call, exactly one is stored, and it is the one found.</summary>
@@ -84,7 +84,7 @@ public abstract class ModelCallJournalConformanceTests<TFixture> : StorageSuite<
 
         var winner = records[Assert.Single(Enumerable.Range(0, Writers), i => stored[i])];
         Assert.Equal(winner, await journal.FindAsync("wi_a", "call-1", Ct));
-        Assert.Equal(1, await journal.CountAsync("wi_a", Ct));
+        Assert.Equal([winner], await journal.ListAsync("wi_a", Ct));
     }
 
     /// <summary>The commit that completes an item's lease removes the item's records, and only that item's.</summary>
@@ -96,16 +96,16 @@ public abstract class ModelCallJournalConformanceTests<TFixture> : StorageSuite<
         var (created, items) = await AddProjectAsync(storage, AgentRole.Developer, AgentRole.Tester);
         var lease = await LeaseAsync(storage);
         Assert.Equal(items[0].Id, lease.Item.Id);
-        await journal.RecordAsync(Record(items[0].Id, "call-1"), Ct);
-        await journal.RecordAsync(Record(items[0].Id, "call-2"), Ct);
+        await journal.RecordAsync(Record(items[0].Id, "call-1", lease.Token), Ct);
+        await journal.RecordAsync(Record(items[0].Id, "call-2", lease.Token), Ct);
         var kept = Record(items[1].Id, "call-1");
         await journal.RecordAsync(kept, Ct);
 
         await storage.Store.CommitAsync(ProjectCommits.Complete(created.Snapshot, lease, Now), Ct);
 
-        Assert.Equal(0, await journal.CountAsync(items[0].Id, Ct));
+        Assert.Empty(await journal.ListAsync(items[0].Id, Ct));
         Assert.Null(await journal.FindAsync(items[0].Id, "call-1", Ct));
-        Assert.Equal(kept, await journal.FindAsync(items[1].Id, "call-1", Ct));
+        Assert.Equal([kept], await journal.ListAsync(items[1].Id, Ct));
     }
 
     /// <summary>The commit that retries an item (<see cref="ProjectCommit.RetryAt"/>) removes its records: the next try is not answered from the failed one.</summary>
@@ -116,17 +116,17 @@ public abstract class ModelCallJournalConformanceTests<TFixture> : StorageSuite<
         var (storage, journal) = await CreateJournalStorageAsync();
         var (created, items) = await AddProjectAsync(storage, AgentRole.Developer);
         var first = await LeaseAsync(storage);
-        await journal.RecordAsync(Record(items[0].Id, "call-1"), Ct);
+        await journal.RecordAsync(Record(items[0].Id, "call-1", first.Token), Ct);
         var retried = ProjectCommits.Retry(created.Snapshot, first, Now, Now + TimeSpan.FromMinutes(1));
 
         await storage.Store.CommitAsync(retried, Ct);
 
-        Assert.Equal(0, await journal.CountAsync(items[0].Id, Ct));
+        Assert.Empty(await journal.ListAsync(items[0].Id, Ct));
         Time.Advance(TimeSpan.FromMinutes(1));
         var second = await LeaseAsync(storage, "w2");
         Assert.Equal(items[0].Id, second.Item.Id);
         Assert.Null(await journal.FindAsync(items[0].Id, "call-1", Ct));
-        var again = Record(items[0].Id, "call-1") with { Response = "{\"try\":2}" };
+        var again = Record(items[0].Id, "call-1") with { Response = "{\"try\":2}", LeaseToken = second.Token };
         Assert.True(await journal.RecordAsync(again, Ct));
         Assert.Equal(again, await journal.FindAsync(items[0].Id, "call-1", Ct));
     }
@@ -143,7 +143,7 @@ public abstract class ModelCallJournalConformanceTests<TFixture> : StorageSuite<
         var sibling = await LeaseAsync(storage, "w2");
         var stranger = await LeaseAsync(storage, "w3");
         Assert.Equal([items[0].Id, items[1].Id, otherItems[0].Id], [mine.Item.Id, sibling.Item.Id, stranger.Item.Id]);
-        var record = Record(items[0].Id, "call-1");
+        var record = Record(items[0].Id, "call-1", mine.Token);
         await journal.RecordAsync(record, Ct);
 
         var answered = ProjectCommits.Next(created.Snapshot, Now, new ClientAnswered("yes"));
@@ -153,8 +153,7 @@ public abstract class ModelCallJournalConformanceTests<TFixture> : StorageSuite<
         await storage.Store.CommitAsync(ProjectCommits.Park(otherProject.Snapshot, stranger, Now), Ct);
         await storage.Store.CommitAsync(ProjectCommits.Schedule(siblingDone.Snapshot, Now, ProjectCommits.Item(created.ProjectId, AgentRole.Tester, Now)), Ct);
 
-        Assert.Equal(record, await journal.FindAsync(items[0].Id, "call-1", Ct));
-        Assert.Equal(1, await journal.CountAsync(items[0].Id, Ct));
+        Assert.Equal([record], await journal.ListAsync(items[0].Id, Ct));
         await storage.Queue.RenewAsync(mine, LeaseDuration, Ct);
     }
 
@@ -166,7 +165,7 @@ public abstract class ModelCallJournalConformanceTests<TFixture> : StorageSuite<
         var (storage, journal) = await CreateJournalStorageAsync();
         var (created, items) = await AddProjectAsync(storage, AgentRole.Developer);
         var crashed = await LeaseAsync(storage, "w1");
-        var record = Record(items[0].Id, "call-1");
+        var record = Record(items[0].Id, "call-1", crashed.Token);
         await journal.RecordAsync(record, Ct);
         Time.Advance(LeaseDuration);
 
@@ -176,9 +175,10 @@ public abstract class ModelCallJournalConformanceTests<TFixture> : StorageSuite<
         var again = await LeaseAsync(storage, "w3");
 
         Assert.Equal(items[0].Id, again.Item.Id);
-        Assert.Equal(record, await journal.FindAsync(items[0].Id, "call-1", Ct));
+        Assert.Equal([record], await journal.ListAsync(items[0].Id, Ct));
+        Assert.Equal(crashed.Token, (await journal.FindAsync(items[0].Id, "call-1", Ct))?.LeaseToken);
         await storage.Store.CommitAsync(ProjectCommits.Complete(created.Snapshot, again, Now), Ct);
-        Assert.Equal(0, await journal.CountAsync(items[0].Id, Ct));
+        Assert.Empty(await journal.ListAsync(items[0].Id, Ct));
     }
 
     /// <summary>A commit that settles the lease but fails midway removes no record.</summary>
@@ -190,7 +190,7 @@ public abstract class ModelCallJournalConformanceTests<TFixture> : StorageSuite<
         Assert.SkipUnless(Fixture.SupportsCommitFaultInjection, "The adapter cannot inject a failure in the middle of a commit.");
         var (created, items) = await AddProjectAsync(storage, AgentRole.Developer);
         var lease = await LeaseAsync(storage);
-        var record = Record(items[0].Id, "call-1");
+        var record = Record(items[0].Id, "call-1", lease.Token);
         await journal.RecordAsync(record, Ct);
 
         storage.FailNextCommitMidway!();
@@ -208,18 +208,19 @@ public abstract class ModelCallJournalConformanceTests<TFixture> : StorageSuite<
 
         await Assert.ThrowsAnyAsync<ArgumentException>(async () => await journal.FindAsync("", "call-1", Ct));
         await Assert.ThrowsAnyAsync<ArgumentException>(async () => await journal.FindAsync("wi_a", "", Ct));
-        await Assert.ThrowsAnyAsync<ArgumentException>(async () => await journal.CountAsync("", Ct));
+        await Assert.ThrowsAnyAsync<ArgumentException>(async () => await journal.ListAsync("", Ct));
         await Assert.ThrowsAnyAsync<ArgumentException>(async () => await journal.RecordAsync(Record("", "call-1"), Ct));
         await Assert.ThrowsAnyAsync<ArgumentException>(async () => await journal.RecordAsync(Record("wi_a", ""), Ct));
-        Assert.Equal(0, await journal.CountAsync("wi_a", Ct));
+        Assert.Empty(await journal.ListAsync("wi_a", Ct));
     }
 
     /// <summary>Builds the record of a completed call, at the current fake time.</summary>
     /// <param name="workItemId">The item.</param>
     /// <param name="callKey">The call's key.</param>
+    /// <param name="leaseToken">The token of the lease the call was made under.</param>
     /// <returns>The record.</returns>
-    protected ModelCallRecord Record(string workItemId, string callKey) =>
-        new(workItemId, callKey, "{\"messages\":[{\"role\":\"assistant\",\"contents\":[{\"$type\":\"text\",\"text\":\"done\"}]}]}", "offline", "offline-no-ai", 1200, 345, 0.00123m, TimeSpan.FromMilliseconds(850), "res_42", Now);
+    protected ModelCallRecord Record(string workItemId, string callKey, long leaseToken = 7) =>
+        new(workItemId, callKey, "{\"messages\":[{\"role\":\"assistant\",\"contents\":[{\"$type\":\"text\",\"text\":\"done\"}]}]}", "offline", "offline-no-ai", 1200, 345, 0.00123m, TimeSpan.FromMilliseconds(850), "res_42", leaseToken, Now);
 
     private async Task<(StorageUnderTest Storage, IModelCallJournal Journal)> CreateJournalStorageAsync()
     {
