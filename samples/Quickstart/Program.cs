@@ -1,3 +1,4 @@
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -22,7 +23,7 @@ if (parsed is null)
     return usageError == "" ? 0 : 2;
 }
 
-var brief = new ProjectBrief
+var brief = parsed.Resume ? null : new ProjectBrief
 {
     Title = BriefText.TitleOf(parsed.Brief),
     Description = parsed.Brief,
@@ -30,7 +31,7 @@ var brief = new ProjectBrief
     Budget = parsed.Budget,
     Client = Environment.UserName,
 };
-if (brief.GetProblems() is { Count: > 0 } problems)
+if (brief?.GetProblems() is { Count: > 0 } problems)
 {
     Console.Error.WriteLine("error: " + string.Join(" ", problems));
     Console.Error.WriteLine();
@@ -47,9 +48,22 @@ builder.Services.Configure<WorkspaceOptions>(o =>
         o.RootDirectory = Path.GetFullPath(parsed.WorkspaceRoot);
     }
 });
-builder.Services.AddVirtualItCompany(o => o.Workers = 4)
+var company = builder.Services.AddVirtualItCompany(o =>
+    {
+        o.Workers = 4;
+        if (parsed.Database is not null)
+        {
+            // Kept in a file, a run may be resumed after a crash: the crashed run's items come back when their leases lapse.
+            o.LeaseDuration = TimeSpan.FromSeconds(10);
+        }
+    })
     .AddOfflineModel()
     .AddWorker();
+string? database = parsed.Database is null ? null : Path.GetFullPath(parsed.Database);
+if (database is not null)
+{
+    company.UseSqliteStorage(new SqliteConnectionStringBuilder { DataSource = database }.ToString());
+}
 
 using var host = builder.Build();
 using var stop = new CancellationTokenSource();
@@ -71,7 +85,10 @@ using var onTerm = System.Runtime.InteropServices.PosixSignalRegistration.Create
 bool auto = parsed.AutoApprove || Console.IsInputRedirected;
 var models = host.Services.GetServices<ModelRegistration>().Select(r => r.Profile).ToList();
 AnsiConsole.Write(new Rule("[bold]VirtualItCompany quickstart[/]").LeftJustified());
-AnsiConsole.MarkupLine($"Brief: [bold]{Markup.Escape(brief.Title)}[/]");
+AnsiConsole.MarkupLine(brief is null ? "Resuming the unfinished projects" : $"Brief: [bold]{Markup.Escape(brief.Title)}[/]");
+AnsiConsole.MarkupLine(database is null
+    ? "Storage: [grey]in memory (add --db <file> to keep the run and continue it after Ctrl+C or a crash)[/]"
+    : $"Storage: [bold]{Markup.Escape(database)}[/] [grey](continue this run after Ctrl+C or a crash: --db {Markup.Escape(parsed.Database!)} --resume)[/]");
 foreach (var profile in models)
 {
     string label = profile.Provider == OfflineModel.ProviderName ? " - [yellow]offline model, no AI[/]: a deterministic stand-in that lets the team run without keys" : "";
@@ -100,37 +117,76 @@ catch (OptionsValidationException invalid)
     return 2;
 }
 
-var company = host.Services.GetRequiredService<IDeliveryCompany>();
+var delivery = host.Services.GetRequiredService<IDeliveryCompany>();
 var started = TimeProvider.System.GetTimestamp();
-var project = await company.SubmitAsync(brief, stop.Token);
-var view = new ProgressView(project.Brief);
-var client = new ClientDesk(company, auto, brief);
-try
+var projects = new List<ProjectSnapshot>();
+if (brief is not null)
 {
-    await foreach (var e in company.WatchAsync(project.Id, cancellationToken: stop.Token))
+    projects.Add(await delivery.SubmitAsync(brief, stop.Token));
+}
+else
+{
+    await foreach (var project in delivery.ListAsync(cancellationToken: stop.Token))
     {
-        view.Show(e);
-        if (e is ProjectPaused)
+        if (project.IsEnded)
         {
-            AnsiConsole.MarkupLine("[yellow]The project is paused and needs a human; the quickstart stops here.[/]");
-            break;
+            continue;
         }
 
-        if (e is ClientInputRequested request)
-        {
-            await client.RespondAsync(project.Id, request, stop.Token);
-        }
+        AnsiConsole.MarkupLine($"Resuming [bold]{Markup.Escape(project.Brief.Title)}[/] ({project.Id}): {project.Status} in {project.Stage}");
+        projects.Add(project.Status == ProjectStatus.Paused ? await delivery.ResumeAsync(project.Id, stop.Token) : project);
+    }
+
+    if (projects.Count == 0)
+    {
+        AnsiConsole.MarkupLine($"Nothing to resume: every project in {Markup.Escape(database!)} has ended.");
+        await host.StopAsync(CancellationToken.None);
+        return 0;
     }
 }
-catch (OperationCanceledException) when (stop.IsCancellationRequested || lifetime.ApplicationStopping.IsCancellationRequested)
+
+// Each project's events from its first (a resumed project's history, then what happens now), and its client played.
+var finals = await Task.WhenAll(projects.Select(project => FollowAsync(project)));
+foreach (var final in finals)
 {
-    AnsiConsole.MarkupLine("[yellow]Stopped (Ctrl+C or SIGTERM); the project was left as it was.[/]");
+    var workspace = await host.Services.GetRequiredService<IWorkspaceProvider>().GetWorkspaceAsync(final.Id, CancellationToken.None);
+    var history = await host.Services.GetRequiredService<IProjectStore>().ReadEventsAsync(final.Id).ToListAsync();
+    Summary.Write(final, history, workspace.RootPath, host.Services.GetRequiredService<LifecycleEngine>(), TimeProvider.System.GetElapsedTime(started));
 }
 
-var final = await company.GetAsync(project.Id, CancellationToken.None);
-var workspace = await host.Services.GetRequiredService<IWorkspaceProvider>().GetWorkspaceAsync(project.Id, CancellationToken.None);
-var history = await host.Services.GetRequiredService<IProjectStore>().ReadEventsAsync(project.Id).ToListAsync();
-Summary.Write(final, history, workspace.RootPath, host.Services.GetRequiredService<LifecycleEngine>(), TimeProvider.System.GetElapsedTime(started));
+if (database is not null && finals.Any(p => !p.IsEnded))
+{
+    AnsiConsole.MarkupLine($"[yellow]To continue: dotnet run --project samples/Quickstart -- --db {Markup.Escape(parsed.Database!)} --resume[/]");
+}
 
 await host.StopAsync(CancellationToken.None);
-return final.Status == ProjectStatus.Completed ? 0 : 1;
+return finals.All(p => p.Status == ProjectStatus.Completed) ? 0 : 1;
+
+async Task<ProjectSnapshot> FollowAsync(ProjectSnapshot project)
+{
+    var view = new ProgressView(project.Brief, projects.Count > 1 ? project.Brief.Title : null);
+    var client = new ClientDesk(delivery, auto, project.Brief);
+    try
+    {
+        await foreach (var e in delivery.WatchAsync(project.Id, cancellationToken: stop.Token))
+        {
+            view.Show(e);
+            if (e is ProjectPaused && (await delivery.GetAsync(project.Id, stop.Token)).Status == ProjectStatus.Paused)
+            {
+                AnsiConsole.MarkupLine("[yellow]The project is paused and needs a human; the quickstart stops following it.[/]");
+                break;
+            }
+
+            if (e is ClientInputRequested request && await delivery.GetAsync(project.Id, stop.Token) is { Status: ProjectStatus.WaitingForClient } waiting && waiting.PendingInput?.Version == request.Version)
+            {
+                await client.RespondAsync(project.Id, request, stop.Token);
+            }
+        }
+    }
+    catch (OperationCanceledException) when (stop.IsCancellationRequested || lifetime.ApplicationStopping.IsCancellationRequested)
+    {
+        AnsiConsole.MarkupLine("[yellow]Stopped (Ctrl+C or SIGTERM); the project was left as it was.[/]");
+    }
+
+    return await delivery.GetAsync(project.Id, CancellationToken.None);
+}

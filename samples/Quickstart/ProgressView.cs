@@ -5,7 +5,7 @@ using VirtualItCompany;
 namespace Quickstart;
 
 /// <summary>Prints each event as a line of live progress.</summary>
-internal sealed class ProgressView(ProjectBrief brief)
+internal sealed class ProgressView(ProjectBrief brief, string? label = null)
 {
     private DateTimeOffset? _first;
 
@@ -30,7 +30,7 @@ internal sealed class ProgressView(ProjectBrief brief)
             BudgetIncreased b => $"[bold]Budget increased[/] by ${b.Amount.ToString("0.##", CultureInfo.InvariantCulture)} to ${b.NewBudget.ToString("0.##", CultureInfo.InvariantCulture)}",
             _ => $"   {Esc(e.Description)}",
         };
-        AnsiConsole.MarkupLine($"[grey]{at}s[/] {line}");
+        AnsiConsole.MarkupLine(label is null ? $"[grey]{at}s[/] {line}" : $"[grey]{at}s[/] [bold]{Esc(label)}[/] {line}");
     }
 
     private static string Esc(string text) => Markup.Escape(text);

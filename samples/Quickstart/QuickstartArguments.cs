@@ -3,10 +3,11 @@ using System.Globalization;
 namespace Quickstart;
 
 /// <summary>The quickstart's command line: a brief, and options.</summary>
-internal sealed record QuickstartArguments(string Brief, IReadOnlyList<string> Criteria, bool AutoApprove, decimal? Budget, string? WorkspaceRoot)
+internal sealed record QuickstartArguments(string Brief, IReadOnlyList<string> Criteria, bool AutoApprove, decimal? Budget, string? WorkspaceRoot, string? Database = null, bool Resume = false)
 {
     public const string Usage = """
         Usage: dotnet run --project samples/Quickstart -- "<brief>" [options]
+               dotnet run --project samples/Quickstart -- --db <file> --resume [--auto-approve]
 
           <brief>                 What the client wants, in a sentence or a paragraph.
           -c, --criterion <text>  An acceptance criterion (repeat for more). Without any, the team asks.
@@ -14,6 +15,10 @@ internal sealed record QuickstartArguments(string Brief, IReadOnlyList<string> C
                                   (also the case when input is redirected).
           --budget <dollars>      The project's budget for model calls (default 10).
           --workspace <dir>       Where project workspaces are created (default: the system temp folder).
+          --db <file>             Keep the company in this SQLite file (created if missing), so a run stopped
+                                  by Ctrl+C, SIGTERM or a crash can be continued; default: in memory only.
+          --resume                Continue the unfinished projects in the --db file (paused ones are resumed),
+                                  with live progress; takes no brief.
           -h, --help              Show this help.
 
         Example:
@@ -29,6 +34,8 @@ internal sealed record QuickstartArguments(string Brief, IReadOnlyList<string> C
         bool auto = false;
         decimal? budget = null;
         string? workspace = null;
+        string? database = null;
+        bool resume = false;
         for (int i = 0; i < args.Length; i++)
         {
             string arg = args[i];
@@ -69,6 +76,16 @@ internal sealed record QuickstartArguments(string Brief, IReadOnlyList<string> C
                     }
 
                     break;
+                case "--db":
+                    if (!TryValue(args, ref i, out database, out error))
+                    {
+                        return null;
+                    }
+
+                    break;
+                case "--resume":
+                    resume = true;
+                    break;
                 default:
                     if (arg.StartsWith('-'))
                     {
@@ -87,13 +104,30 @@ internal sealed record QuickstartArguments(string Brief, IReadOnlyList<string> C
             }
         }
 
+        if (resume)
+        {
+            if (database is null)
+            {
+                error = "--resume continues the projects kept in a file: give it with --db <file>.";
+                return null;
+            }
+
+            if (brief is not null || criteria.Count > 0 || budget is not null)
+            {
+                error = "--resume continues the projects in the --db file; give no brief, criterion or budget (start a new project without --resume).";
+                return null;
+            }
+
+            return new QuickstartArguments("", criteria, auto, budget, workspace, database, Resume: true);
+        }
+
         if (string.IsNullOrWhiteSpace(brief))
         {
             error = "The brief is missing: say what the client wants, in quotes.";
             return null;
         }
 
-        return new QuickstartArguments(brief.Trim(), criteria, auto, budget, workspace);
+        return new QuickstartArguments(brief.Trim(), criteria, auto, budget, workspace, database);
     }
 
     private static bool TryValue(string[] args, ref int i, out string value, out string? error)

@@ -23,6 +23,12 @@ internal sealed partial class LocalProjectWorkspace
         await _commitGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            if (!_locksChecked)
+            {
+                RemoveStaleLocks();
+                _locksChecked = true;
+            }
+
             if (!Directory.Exists(Path.Combine(RootPath, ".git")))
             {
                 await GitAsync(["init", "-q", "-b", "main"], cancellationToken).ConfigureAwait(false);
@@ -79,6 +85,38 @@ internal sealed partial class LocalProjectWorkspace
     /// <summary>Gets the end of a command's output, short enough for an exception message.</summary>
     private static string Tail(string output) =>
         output.Length <= 4000 ? output : "..." + output[^4000..];
+
+    /// <summary>
+    /// Removes git's lock files (<c>index.lock</c>, <c>HEAD.lock</c>, branch locks) that a process killed mid-commit left
+    /// behind: older than this process, so no git of ours holds them, and git never holds one for long. Without this, a
+    /// crash during a commit would fail every later commit of the project.
+    /// </summary>
+    private void RemoveStaleLocks()
+    {
+        string git = Path.Combine(RootPath, ".git");
+        if (!Directory.Exists(git))
+        {
+            return;
+        }
+
+        var processStarted = ProcessStartedAt.Value;
+        var candidates = new[] { Path.Combine(git, "index.lock"), Path.Combine(git, "HEAD.lock") }
+            .Concat(Directory.Exists(Path.Combine(git, "refs")) ? Directory.EnumerateFiles(Path.Combine(git, "refs"), "*.lock", SearchOption.AllDirectories) : []);
+        foreach (var file in candidates)
+        {
+            if (File.Exists(file) && File.GetLastWriteTimeUtc(file) < processStarted)
+            {
+                File.Delete(file);
+                WorkspaceLog.RemovedStaleLock(_logger, Path.GetRelativePath(RootPath, file), ProjectId);
+            }
+        }
+    }
+
+    private static readonly Lazy<DateTime> ProcessStartedAt = new(() =>
+    {
+        using var self = System.Diagnostics.Process.GetCurrentProcess();
+        return self.StartTime.ToUniversalTime();
+    });
 
     /// <summary>Gets a message's <c>Work-Item: id</c> trailer line, or <see langword="null"/>.</summary>
     internal static string? WorkItemTrailer(string message)

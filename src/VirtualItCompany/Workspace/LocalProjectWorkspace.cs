@@ -25,6 +25,7 @@ internal sealed partial class LocalProjectWorkspace : IProjectWorkspace, IAsyncD
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _commitGate = new(1, 1);
+    private bool _locksChecked;
     private readonly SemaphoreSlim _deployGate = new(1, 1);
     private readonly ConcurrentDictionary<string, LocalDeployment> _deployments = new(StringComparer.Ordinal);
 

@@ -19,4 +19,7 @@ internal static partial class WorkspaceLog
 
     [LoggerMessage(5, LogLevel.Warning, "Deployment of {Environment} for {ProjectId} failed: {Reason}")]
     public static partial void DeploymentFailed(ILogger logger, string environment, ProjectId projectId, string reason);
+
+    [LoggerMessage(6, LogLevel.Warning, "Removed {Lock} in workspace {ProjectId}: a git lock left by a process that stopped before this one started")]
+    public static partial void RemovedStaleLock(ILogger logger, string @lock, ProjectId projectId);
 }

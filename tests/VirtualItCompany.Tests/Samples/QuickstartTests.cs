@@ -24,6 +24,8 @@ public sealed class QuickstartTests
     [InlineData("--budget", "lots", "a brief")]
     [InlineData("--unknown", "a brief")]
     [InlineData("-c", "--auto-approve", "a brief")]
+    [InlineData("--resume")]
+    [InlineData("--db", "company.db", "--resume", "a brief")]
     public async Task Quickstart_prints_usage_and_exits_2_on_bad_input(params string[] args)
     {
         var (exitCode, output) = await RunAsync(args);
@@ -101,6 +103,55 @@ public sealed class QuickstartTests
 
         Assert.Contains("Stopped (Ctrl+C or SIGTERM)", text, StringComparison.Ordinal);
         Assert.Equal(1, process.ExitCode);
+    }
+
+    [Fact]
+    public async Task Quickstart_killed_mid_run_with_a_database_resumes_its_project_to_completion()
+    {
+        var build = await RunProcessAsync("dotnet", ["build", "samples/Quickstart", "-v", "q", "-nologo"], TimeSpan.FromMinutes(5));
+        Assert.True(build.ExitCode == 0, build.Output);
+        string folder = Directory.CreateTempSubdirectory("vic-quickstart-db-").FullName;
+        string database = Path.Combine(folder, "company.db");
+        try
+        {
+            string dll = Path.Combine(RepositoryRoot, "samples", "Quickstart", "bin", "Debug", "net10.0", "Quickstart.dll");
+            var start = new ProcessStartInfo("dotnet") { WorkingDirectory = RepositoryRoot, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+            foreach (var a in (string[])[dll, "A recipe box for a small cafe. It lists recipes. It shows one recipe.", "--auto-approve", "--db", database])
+            {
+                start.ArgumentList.Add(a);
+            }
+
+            using (var process = Process.Start(start)!)
+            {
+                process.StandardInput.Close();
+                var midway = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                process.OutputDataReceived += (_, e) =>
+                {
+                    if (e.Data?.Contains("== FeatureDevelopment", StringComparison.Ordinal) == true)
+                    {
+                        midway.TrySetResult();
+                    }
+                };
+                process.BeginOutputReadLine();
+                process.BeginErrorReadLine();
+                await midway.Task.WaitAsync(TimeSpan.FromMinutes(2), TestContext.Current.CancellationToken);
+                process.Kill(entireProcessTree: true); // SIGKILL: a crash, nothing runs on the way out
+                await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+            }
+
+            var (exitCode, output) = await RunAsync("--db", database, "--resume", "--auto-approve");
+
+            Assert.True(exitCode == 0, output);
+            Assert.Contains("Resuming A recipe box for a small cafe", output, StringComparison.Ordinal);
+            Assert.Contains("Project completed", output, StringComparison.Ordinal);
+            var again = await RunAsync("--db", database, "--resume");
+            Assert.True(again.ExitCode == 0, again.Output);
+            Assert.Contains("Nothing to resume", again.Output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
     }
 
     private static async Task<(int ExitCode, string Output)> RunProcessAsync(string file, string[] args, TimeSpan limit)

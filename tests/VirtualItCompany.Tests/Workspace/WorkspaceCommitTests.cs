@@ -1,3 +1,5 @@
+using VirtualItCompany.Workspace;
+
 namespace VirtualItCompany.Tests.Workspace;
 
 public sealed class WorkspaceCommitTests
@@ -176,5 +178,46 @@ public sealed class WorkspaceCommitTests
         var again = await workspace.CommitAsync("Work\n\nWork-Item: wi_1", ["a.txt"], Ct);
 
         Assert.NotEqual(first, again);
+    }
+
+    [Fact]
+    public async Task Git_locks_left_by_a_process_killed_mid_commit_do_not_block_the_next_process()
+    {
+        await using var crashed = new ScratchWorkspaces();
+        var before = await crashed.GetAsync();
+        await before.WriteFileAsync("a.txt", "a", Ct);
+        Assert.NotNull(await before.CommitAsync("First", cancellationToken: Ct));
+        foreach (var name in new[] { "index.lock", "HEAD.lock", "refs/heads/main.lock" })
+        {
+            string path = Path.Combine(before.RootPath, ".git", name);
+            await File.WriteAllTextAsync(path, "", Ct);
+            File.SetLastWriteTimeUtc(path, DateTime.UtcNow.AddDays(-1)); // left by a process older than this one
+        }
+
+        // The next process: a new provider over the same folder.
+        var options = crashed.Options;
+        await using var next = new LocalWorkspaceProvider(Microsoft.Extensions.Options.Options.Create(options), TimeProvider.System);
+        var after = await next.GetWorkspaceAsync(before.ProjectId, Ct);
+        await after.WriteFileAsync("b.txt", "b", Ct);
+
+        Assert.NotNull(await after.CommitAsync("Second", cancellationToken: Ct));
+        Assert.False(File.Exists(Path.Combine(after.RootPath, ".git", "index.lock")));
+    }
+
+    [Fact]
+    public async Task A_fresh_git_lock_is_left_alone()
+    {
+        await using var scratch = new ScratchWorkspaces();
+        var workspace = await scratch.GetAsync();
+        await workspace.WriteFileAsync("a.txt", "a", Ct);
+        Assert.NotNull(await workspace.CommitAsync("First", cancellationToken: Ct));
+        await using var next = new LocalWorkspaceProvider(Microsoft.Extensions.Options.Options.Create(scratch.Options), TimeProvider.System);
+        var other = await next.GetWorkspaceAsync(workspace.ProjectId, Ct);
+        string held = Path.Combine(workspace.RootPath, ".git", "index.lock");
+        await File.WriteAllTextAsync(held, "", Ct); // a git of a live process holds it now
+
+        await other.WriteFileAsync("b.txt", "b", Ct);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => other.CommitAsync("Second", cancellationToken: Ct));
+        Assert.True(File.Exists(held));
     }
 }
