@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # Installs what the tests need on a fresh Debian machine: the .NET SDK is expected; git runs the
-# agents' workspaces. (PostgreSQL, Redis and Chromium join here when their tests arrive.)
+# agents' workspaces; clang and zlib1g-dev link the native AOT sample. (PostgreSQL, Redis and
+# Chromium join here when their tests arrive.)
 set -euo pipefail
 need=()
 command -v git >/dev/null 2>&1 || need+=(git)
 # setsid and pgrep: the samples' SIGTERM checks in .ci/run.
 command -v setsid >/dev/null 2>&1 || need+=(util-linux)
 command -v pgrep >/dev/null 2>&1 || need+=(procps)
+# clang and zlib: the native AOT publish of samples/InYourApp (eng/publish-aot.sh) compiles and links with them.
+command -v clang >/dev/null 2>&1 || need+=(clang)
+[ -f /usr/include/zlib.h ] || need+=(zlib1g-dev)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then apt-get update -qq && apt-get install -y -qq "${need[@]}"; else sudo apt-get update -qq && sudo apt-get install -y -qq "${need[@]}"; fi
 fi

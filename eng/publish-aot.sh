@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Publishes samples/InYourApp as a native AOT binary against the packed packages (artifacts/packages: run
+# `dotnet pack VirtualItCompany.sln -c Release -o artifacts/packages` first), then runs it: the team must deliver the
+# project offline and the binary exit 0. Warnings are errors in every build, the trim and AOT analysis of the publish
+# included, so a trim or AOT warning from any package fails this script; each is listed on its own.
+# Needs clang and zlib1g-dev (eng/install-test-dependencies.sh installs them); the SDK picks the ILCompiler package.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
+export MSBUILDDISABLENODEREUSE=1 DOTNET_CLI_USE_MSBUILD_SERVER=0 UseSharedCompilation=false
+
+out=artifacts/aot/InYourApp
+rid=$(dotnet --info | awk '$1 == "RID:" { print $2; exit }')
+rm -rf "$out"
+started=$(date +%s)
+dotnet publish samples/InYourApp -c Release -r "$rid" -p:PublishAot=true -p:TrimmerSingleWarn=false -o "$out"
+published=$(( $(date +%s) - started ))
+size=$(du -m "$out/InYourApp" | cut -f1)
+
+started=$(date +%s)
+set +e
+timeout 600 "$out/InYourApp"
+code=$?
+set -e
+echo "native AOT ($rid): published in $published s (binary $size MB); the binary exited with $code in $(( $(date +%s) - started )) s"
+exit "$code"

@@ -1,0 +1,50 @@
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using VirtualItCompany;
+using VirtualItCompany.Providers.Offline;
+using VirtualItCompany.Routing;
+
+namespace PackageSnippets;
+
+/// <summary>src/VirtualItCompany.Routing/README.md: a routing pipeline over three models, and calls routed by complexity.</summary>
+internal static class RoutingSnippets
+{
+    // Stand-ins for real clients (an Anthropic client for each model): the router only needs IChatClients.
+    public static Task<string> RunAsync() =>
+        RunAsync(OfflineModel.CreateChatClient(), OfflineModel.CreateChatClient(), OfflineModel.CreateChatClient());
+
+    private static async Task<string> RunAsync(IChatClient haikuClient, IChatClient sonnetClient, IChatClient opusClient)
+    {
+        // README:start
+        var services = new ServiceCollection()
+            .AddModelRouting(o => o.GlobalBudget = 50m)        // options (bound + validated), estimator, IBudgetAccount
+            .BuildServiceProvider();
+        RoutedModel[] models =                                   // your clients, each with its profile: price, context, capabilities
+        [
+            new(ModelCatalog.Default[DefaultModelIds.ClaudeHaiku], haikuClient),
+            new(ModelCatalog.Default[DefaultModelIds.ClaudeSonnet], sonnetClient),
+            new(ModelCatalog.Default[DefaultModelIds.ClaudeOpus], opusClient),
+        ];
+
+        IChatClient client = CostAwareRouting.CreateBuilder()
+            .UseOpenTelemetry()                                  // middleware goes before the router: it wraps it
+            .UseCostAwareRouting(models, services.GetRequiredService<IOptions<RoutingOptions>>().Value)
+            .Build(services);                                    // IBudgetAccount, TimeProvider, estimator, logging from here
+        // README:end
+
+        // README:start
+        var response = await client.GetResponseAsync("Rename a variable.", new ChatOptions().WithComplexity(2));
+        RoutingDecision decision = response.GetRoutingDecision()!;   // Claude Haiku: the candidates, why, the cost
+        // README:end
+        var hard = (await client.GetResponseAsync("Design the billing system.", new ChatOptions().WithComplexity(9))).GetRoutingDecision()!;
+        client.Dispose();
+        await services.DisposeAsync();
+        if (decision.ChosenModelId != DefaultModelIds.ClaudeHaiku || hard.ChosenModelId != DefaultModelIds.ClaudeOpus || decision.ActualCost is not > 0m)
+        {
+            throw new InvalidOperationException($"Complexity 2 went to {decision.ChosenModelId} (${decision.ActualCost}), 9 to {hard.ChosenModelId}.");
+        }
+
+        return $"complexity {decision.Complexity} -> {decision.ChosenModelId} (${decision.ActualCost:0.######}), complexity {hard.Complexity} -> {hard.ChosenModelId}";
+    }
+}
