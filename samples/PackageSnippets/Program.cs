@@ -7,6 +7,7 @@ Console.WriteLine("VirtualItCompany.Lifecycle: " + LifecycleSnippets.Run());
 Console.WriteLine("VirtualItCompany.Providers.Offline: " + await OfflineSnippets.RunAsync());
 Console.WriteLine("VirtualItCompany.Routing: " + await RoutingSnippets.RunAsync());
 Console.WriteLine("VirtualItCompany.Testing: " + await TestingSnippets.RunAsync());
+Console.WriteLine("VirtualItCompany.Storage.Sqlite: " + await SqliteSnippets.RunAsync());
 Console.WriteLine("VirtualItCompany: " + await CompanySnippets.RunAsync());
 Console.WriteLine("README, many models routed by cost: " + await CompanySnippets.RunManyModelsAsync());
 return 0;
