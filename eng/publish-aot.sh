@@ -23,4 +23,18 @@ timeout 600 "$out/InYourApp"
 code=$?
 set -e
 echo "native AOT ($rid): published in $published s (binary $size MB); the binary exited with $code in $(( $(date +%s) - started )) s"
-exit "$code"
+[ "$code" -eq 0 ] || exit "$code"
+
+# Configuration is read under native AOT too, lists included: a routing model with a negative price must stop the start.
+set +e
+bad=$(VirtualItCompany__Routing__Models__0__Id=aot/check VirtualItCompany__Routing__Models__0__Provider=aot \
+  VirtualItCompany__Routing__Models__0__ModelId=check VirtualItCompany__Routing__Models__0__Pricing__InputPerMillion=-1 \
+  VirtualItCompany__Routing__Models__0__Pricing__OutputPerMillion=1 timeout 120 "$out/InYourApp" 2>&1)
+bad_code=$?
+set -e
+if [ "$bad_code" -eq 0 ] || ! grep -q "aot/check has a negative price" <<< "$bad"; then
+  echo "native AOT: a routing model configured with a negative price was not refused at start (exit $bad_code):"
+  tail -n 20 <<< "$bad"
+  exit 1
+fi
+echo "native AOT: configured routing models are read (a negative price was refused at start)"

@@ -24,9 +24,94 @@ internal sealed class RoutingOptionsSetup(IServiceProvider services) : IConfigur
     {
         if (services.GetService(typeof(IConfiguration)) is IConfiguration configuration)
         {
-            configuration.GetSection(RoutingOptions.SectionName).Bind(options);
+            var section = configuration.GetSection(RoutingOptions.SectionName);
+            int models = options.Models.Count;
+            var policy = options.Policy;
+            int bands = policy.Bands.Count;
+            section.Bind(options);
+
+            // The lists are read here, not by the reflection binder: under native AOT it leaves lists of these types
+            // unbound without a word. What the binder may have added (it does when code can be generated) is replaced.
+            Truncate(options.Models, models);
+            if (!ReferenceEquals(options.Policy, policy))
+            {
+                options.Policy = policy;
+            }
+
+            Truncate(policy.Bands, bands);
+            foreach (var model in section.GetSection(nameof(RoutingOptions.Models)).GetChildren())
+            {
+                options.Models.Add(ReadProfile(model));
+            }
+
+            foreach (var band in section.GetSection(nameof(RoutingOptions.Policy)).GetSection(nameof(RoutingPolicy.Bands)).GetChildren())
+            {
+                policy.Bands.Add(ReadBand(band));
+            }
         }
     }
+
+    private static void Truncate<T>(IList<T> list, int count)
+    {
+        while (list.Count > count)
+        {
+            list.RemoveAt(list.Count - 1);
+        }
+    }
+
+    private static ModelProfile ReadProfile(IConfigurationSection section)
+    {
+        var defaults = new ModelProfile { Id = "", Provider = "", ModelId = "", Pricing = ModelPricing.Free };
+        var pricing = section.GetSection(nameof(ModelProfile.Pricing));
+        return new ModelProfile
+        {
+            Id = section[nameof(ModelProfile.Id)] ?? "",
+            Provider = section[nameof(ModelProfile.Provider)] ?? "",
+            ModelId = section[nameof(ModelProfile.ModelId)] ?? "",
+            Pricing = pricing.Exists()
+                ? new ModelPricing(Read(pricing, nameof(ModelPricing.InputPerMillion), 0m, decimal.TryParse), Read(pricing, nameof(ModelPricing.OutputPerMillion), 0m, decimal.TryParse), pricing[nameof(ModelPricing.CachedInputPerMillion)] is null ? null : Read(pricing, nameof(ModelPricing.CachedInputPerMillion), 0m, decimal.TryParse))
+                : null!, // reported by validation: "has no Pricing"
+            ContextWindow = Read(section, nameof(ModelProfile.ContextWindow), defaults.ContextWindow, int.TryParse),
+            MaxOutputTokens = Read(section, nameof(ModelProfile.MaxOutputTokens), defaults.MaxOutputTokens, int.TryParse),
+            Capabilities = section[nameof(ModelProfile.Capabilities)] is { } capabilities
+                ? Enum.TryParse<ModelCapabilities>(capabilities, ignoreCase: true, out var parsed) ? parsed : throw Invalid(section, nameof(ModelProfile.Capabilities), capabilities)
+                : defaults.Capabilities,
+            QualityTier = Read(section, nameof(ModelProfile.QualityTier), defaults.QualityTier, int.TryParse),
+            TypicalLatency = Read(section, nameof(ModelProfile.TypicalLatency), defaults.TypicalLatency, TimeSpan.TryParse),
+            IsLocal = Read(section, nameof(ModelProfile.IsLocal), defaults.IsLocal, static (string? s, IFormatProvider? _, out bool v) => bool.TryParse(s, out v)),
+        };
+    }
+
+    private static RoutingBand ReadBand(IConfigurationSection section)
+    {
+        var band = new RoutingBand
+        {
+            MinComplexity = Read(section, nameof(RoutingBand.MinComplexity), 1, int.TryParse),
+            MaxComplexity = Read(section, nameof(RoutingBand.MaxComplexity), 10, int.TryParse),
+            Order = section[nameof(RoutingBand.Order)] is { } order
+                ? Enum.TryParse<BandOrder>(order, ignoreCase: true, out var parsed) ? parsed : throw Invalid(section, nameof(RoutingBand.Order), order)
+                : BandOrder.Preference,
+        };
+        foreach (var model in section.GetSection(nameof(RoutingBand.Models)).GetChildren())
+        {
+            if (model.Value is { } id)
+            {
+                band.Models.Add(id);
+            }
+        }
+
+        return band;
+    }
+
+    private delegate bool TryParse<T>(string? text, IFormatProvider? provider, out T value);
+
+    private static T Read<T>(IConfigurationSection section, string key, T fallback, TryParse<T> parse) =>
+        section[key] is not { } text ? fallback
+        : parse(text, System.Globalization.CultureInfo.InvariantCulture, out var value) ? value
+        : throw Invalid(section, key, text);
+
+    private static InvalidOperationException Invalid(IConfigurationSection section, string key, string text) =>
+        new($"Failed to convert configuration value '{text}' at '{section.Path}:{key}' to the type of {key}.");
 
     public ValidateOptionsResult Validate(string? name, RoutingOptions options) =>
         options.GetProblems() is { Count: > 0 } problems ? ValidateOptionsResult.Fail(problems) : ValidateOptionsResult.Success;

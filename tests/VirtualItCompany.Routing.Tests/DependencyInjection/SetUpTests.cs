@@ -138,6 +138,64 @@ public sealed class SetUpTests
     }
 
     [Fact]
+    public async Task Configured_models_and_bands_are_read_whole_and_once()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["VirtualItCompany:Routing:Models:0:Id"] = "local/small",
+            ["VirtualItCompany:Routing:Models:0:Provider"] = "ollama",
+            ["VirtualItCompany:Routing:Models:0:ModelId"] = "small",
+            ["VirtualItCompany:Routing:Models:0:Pricing:InputPerMillion"] = "0.5",
+            ["VirtualItCompany:Routing:Models:0:Pricing:OutputPerMillion"] = "1.25",
+            ["VirtualItCompany:Routing:Models:0:Pricing:CachedInputPerMillion"] = "0.1",
+            ["VirtualItCompany:Routing:Models:0:ContextWindow"] = "32000",
+            ["VirtualItCompany:Routing:Models:0:MaxOutputTokens"] = "2048",
+            ["VirtualItCompany:Routing:Models:0:Capabilities"] = "Tools, JsonSchema",
+            ["VirtualItCompany:Routing:Models:0:QualityTier"] = "1",
+            ["VirtualItCompany:Routing:Models:0:TypicalLatency"] = "00:00:00.500",
+            ["VirtualItCompany:Routing:Models:0:IsLocal"] = "true",
+            ["VirtualItCompany:Routing:Policy:Bands:0:MinComplexity"] = "1",
+            ["VirtualItCompany:Routing:Policy:Bands:0:MaxComplexity"] = "10",
+            ["VirtualItCompany:Routing:Policy:Bands:0:Order"] = "CheapestFirst",
+            ["VirtualItCompany:Routing:Policy:Bands:0:Models:0"] = "local/small",
+        }).Build();
+        var services = new ServiceCollection().AddSingleton<IConfiguration>(configuration);
+        services.AddModelRouting();
+        await using var provider = services.BuildServiceProvider();
+
+        var options = provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<RoutingOptions>>().Value;
+
+        var model = Assert.Single(options.Models);
+        Assert.Equal(
+            new ModelProfile
+            {
+                Id = "local/small", Provider = "ollama", ModelId = "small", Pricing = new ModelPricing(0.5m, 1.25m, 0.1m), ContextWindow = 32_000, MaxOutputTokens = 2_048,
+                Capabilities = ModelCapabilities.Tools | ModelCapabilities.JsonSchema, QualityTier = 1, TypicalLatency = TimeSpan.FromMilliseconds(500), IsLocal = true,
+            },
+            model);
+        var band = Assert.Single(options.Policy.Bands);
+        Assert.Equal((1, 10, BandOrder.CheapestFirst), (band.MinComplexity, band.MaxComplexity, band.Order));
+        Assert.Equal(["local/small"], band.Models);
+    }
+
+    [Fact]
+    public void A_configured_value_that_is_not_a_number_names_its_key()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["VirtualItCompany:Routing:Models:0:Id"] = "a",
+            ["VirtualItCompany:Routing:Models:0:ContextWindow"] = "big",
+        }).Build();
+        var services = new ServiceCollection().AddSingleton<IConfiguration>(configuration);
+        services.AddModelRouting();
+        using var provider = services.BuildServiceProvider();
+
+        var error = Assert.ThrowsAny<Exception>(() => provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<RoutingOptions>>().Value);
+
+        Assert.Contains("ContextWindow", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Invalid_configuration_fails_with_every_problem()
     {
         var services = new ServiceCollection();
