@@ -32,7 +32,7 @@ bad=$(VirtualItCompany__Routing__Models__0__Id=aot/check VirtualItCompany__Routi
   VirtualItCompany__Routing__Models__0__Pricing__OutputPerMillion=1 timeout 120 "$out/InYourApp" 2>&1)
 bad_code=$?
 set -e
-if [ "$bad_code" -eq 0 ] || ! grep -q "aot/check has a negative price" <<< "$bad"; then
+if [ "$bad_code" -eq 0 ] || ! grep -q "aot/check' has a negative price" <<< "$bad"; then
   echo "native AOT: a routing model configured with a negative price was not refused at start (exit $bad_code):"
   tail -n 20 <<< "$bad"
   exit 1
