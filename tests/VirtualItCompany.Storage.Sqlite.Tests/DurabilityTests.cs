@@ -139,7 +139,10 @@ public sealed class DurabilityTests : IAsyncDisposable
         _time.Advance(TimeSpan.FromSeconds(1));
         var v2 = await first.Artifacts.SaveAsync(id, "/src/Program.cs", Encoding.UTF8.GetBytes("v2"), Ct);
         var readme = await first.Artifacts.SaveAsync(id, "README.md", Encoding.UTF8.GetBytes("v1"), Ct);
-        var record = new ModelCallRecord("wi_1", "call-1", "{}", "offline", "offline-no-ai", 10, 20, 0.5m, TimeSpan.FromSeconds(2), "res_1", 42, Now);
+        var item = ProjectCommits.Item(id, AgentRole.Developer, Now);
+        await first.Store.CommitAsync(ProjectCommits.Create(id, Now, item), Ct);
+        var lease = await LeaseAsync(first.Store, "w1"); // a record is stored only under the item's current lease
+        var record = new ModelCallRecord(item.Id, "call-1", "{}", "offline", "offline-no-ai", 10, 20, 0.5m, TimeSpan.FromSeconds(2), "res_1", lease.Token, Now);
         Assert.True(await first.Store.RecordAsync(record, Ct));
         await first.DisposeAsync();
 
@@ -151,8 +154,8 @@ public sealed class DurabilityTests : IAsyncDisposable
         Assert.Null(await second.Artifacts.ReadAsync(id, "src/Program.cs", 3, Ct));
         Assert.Equal(v1.ContentHash, readme.ContentHash);
         Assert.Equal(v2, await second.Artifacts.SaveAsync(id, "src/Program.cs", Encoding.UTF8.GetBytes("v2"), Ct));
-        Assert.Equal(record, await second.Store.FindAsync("wi_1", "call-1", Ct));
-        Assert.Equal([record], await second.Store.ListAsync("wi_1", Ct));
+        Assert.Equal(record, await second.Store.FindAsync(item.Id, "call-1", Ct));
+        Assert.Equal([record], await second.Store.ListAsync(item.Id, Ct));
         Assert.False(await second.Store.RecordAsync(record with { Cost = 1m }, Ct));
     }
 

@@ -30,10 +30,18 @@ public interface IModelCallJournal
     /// <returns>The record, or <see langword="null"/> when the call was not recorded.</returns>
     ValueTask<ModelCallRecord?> FindAsync(string workItemId, string callKey, CancellationToken cancellationToken = default);
 
-    /// <summary>Stores the record of a completed call durably; a record with the same item and key already stored is kept.</summary>
+    /// <summary>
+    /// Stores the record of a completed call durably, if the lease it names (<see cref="ModelCallRecord.LeaseToken"/>) is
+    /// still the item's current, unexpired lease; a record with the same item and key already stored is kept.
+    /// </summary>
+    /// <remarks>
+    /// The lease check is a fence, as for commits: once another try holds the item, a late record of the earlier try is
+    /// refused (the earlier try then commits that charge itself), so no record can appear after the try that holds the
+    /// item listed the records it accounts for.
+    /// </remarks>
     /// <param name="record">The record.</param>
     /// <param name="cancellationToken">Cancels the call; then the record may or may not be stored.</param>
-    /// <returns><see langword="true"/> when the record was stored; <see langword="false"/> when one with its item and key was already there.</returns>
+    /// <returns><see langword="true"/> when the record was stored; <see langword="false"/> when one with its item and key was already there, or its lease is no longer the item's.</returns>
     ValueTask<bool> RecordAsync(ModelCallRecord record, CancellationToken cancellationToken = default);
 
     /// <summary>Lists the records of a work item, in the order they were recorded.</summary>

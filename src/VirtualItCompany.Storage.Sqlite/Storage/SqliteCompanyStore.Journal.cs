@@ -30,12 +30,14 @@ internal sealed partial class SqliteCompanyStore
         ArgumentException.ThrowIfNullOrEmpty(record.WorkItemId, nameof(record));
         ArgumentException.ThrowIfNullOrEmpty(record.CallKey, nameof(record));
         cancellationToken.ThrowIfCancellationRequested();
+        long now = UnixTime.Floor(_database.Time.GetUtcNow());
         return await _database.WriteAsync(
             context =>
             {
                 using var command = context.Connection.Command("""
                     INSERT INTO model_calls (work_item_id, call_key, response, provider, model_id, input_tokens, output_tokens, cost, duration_ticks, reservation_id, lease_token, recorded_at)
-                    VALUES ($item, $key, $response, $provider, $model, $input, $output, $cost, $duration, $reservation, $token, $recorded)
+                    SELECT $item, $key, $response, $provider, $model, $input, $output, $cost, $duration, $reservation, $token, $recorded
+                    WHERE EXISTS (SELECT 1 FROM work_items WHERE item_id = $item AND lease_token = $token AND lease_expires_at > $now)
                     ON CONFLICT (work_item_id, call_key) DO NOTHING;
                     """);
                 command.With("$item", record.WorkItemId)
@@ -49,7 +51,8 @@ internal sealed partial class SqliteCompanyStore
                     .With("$duration", record.Duration.Ticks)
                     .With("$reservation", record.ReservationId)
                     .With("$token", record.LeaseToken)
-                    .With("$recorded", record.RecordedAt.ToString("O", CultureInfo.InvariantCulture));
+                    .With("$recorded", record.RecordedAt.ToString("O", CultureInfo.InvariantCulture))
+                    .With("$now", now); // fenced like a commit: only the try that holds the item's lease now may add to its record
                 return command.ExecuteNonQuery() == 1;
             },
             cancellationToken).ConfigureAwait(false);

@@ -159,8 +159,15 @@ internal sealed class InMemoryCompanyStore : IProjectStore, IWorkQueue, IOutbox,
         ArgumentException.ThrowIfNullOrEmpty(record.WorkItemId, nameof(record));
         ArgumentException.ThrowIfNullOrEmpty(record.CallKey, nameof(record));
         cancellationToken.ThrowIfCancellationRequested();
+        var now = _timeProvider.GetUtcNow();
         lock (_gate)
         {
+            // Fenced like a commit: only the try that holds the item's lease now may add to its record.
+            if (!_onQueue.TryGetValue(record.WorkItemId, out var entry) || !entry.Leased || entry.Token != record.LeaseToken || entry.ExpiresAt <= now)
+            {
+                return ValueTask.FromResult(false);
+            }
+
             if (!_journal.TryGetValue(record.WorkItemId, out var calls))
             {
                 calls = new Dictionary<string, ModelCallRecord>(StringComparer.Ordinal);

@@ -4,8 +4,8 @@ namespace VirtualItCompany.Testing.Conformance.Storage;
 
 /// <summary>
 /// The model-call journal: records are found by item and call key and listed per item in the order recorded, the first
-/// record of a call wins, and an item's records are removed by the commit that settles its lease (completed or retried),
-/// by no other commit.
+/// record of a call wins, a record is stored only under the item's current lease, and an item's records are removed by
+/// the commit that settles its lease (completed or retried), by no other commit.
 /// </summary>
 /// <typeparam name="TFixture">The adapter's fixture.</typeparam>
 [ConformanceSuite(ConformanceSuiteAttribute.Storage)]
@@ -30,22 +30,25 @@ public abstract class ModelCallJournalConformanceTests<TFixture> : StorageSuite<
     [Fact]
     public async Task Recorded_calls_are_found_as_recorded_and_listed_per_item_in_order()
     {
-        var (_, journal) = await CreateJournalStorageAsync();
-        var first = Record("wi_a", "call-1");
-        var second = Record("wi_a", "call-0") with { Response = "{\"text\":\"second\"}", ReservationId = null, Cost = 0m, LeaseToken = 8 };
-        var other = Record("wi_b", "call-1") with { Provider = "other", InputTokens = 7 };
+        var (storage, journal) = await CreateJournalStorageAsync();
+        var (_, items) = await AddProjectAsync(storage, AgentRole.Developer, AgentRole.Tester);
+        var a = await LeaseAsync(storage, "w1");
+        var b = await LeaseAsync(storage, "w2");
+        var first = Record(items[0].Id, "call-1", a.Token);
+        var second = Record(items[0].Id, "call-0", a.Token) with { Response = "{\"text\":\"second\"}", ReservationId = null, Cost = 0m };
+        var other = Record(items[1].Id, "call-1", b.Token) with { Provider = "other", InputTokens = 7 };
 
         Assert.True(await journal.RecordAsync(first, Ct));
         Assert.True(await journal.RecordAsync(second, Ct));
         Assert.True(await journal.RecordAsync(other, Ct));
 
-        Assert.Equal(first, await journal.FindAsync("wi_a", "call-1", Ct));
-        Assert.Equal(second, await journal.FindAsync("wi_a", "call-0", Ct));
-        Assert.Equal(other, await journal.FindAsync("wi_b", "call-1", Ct));
-        Assert.Null(await journal.FindAsync("wi_a", "call-3", Ct));
+        Assert.Equal(first, await journal.FindAsync(items[0].Id, "call-1", Ct));
+        Assert.Equal(second, await journal.FindAsync(items[0].Id, "call-0", Ct));
+        Assert.Equal(other, await journal.FindAsync(items[1].Id, "call-1", Ct));
+        Assert.Null(await journal.FindAsync(items[0].Id, "call-3", Ct));
         Assert.Null(await journal.FindAsync("wi_c", "call-1", Ct));
-        Assert.Equal([first, second], await journal.ListAsync("wi_a", Ct));
-        Assert.Equal([other], await journal.ListAsync("wi_b", Ct));
+        Assert.Equal([first, second], await journal.ListAsync(items[0].Id, Ct));
+        Assert.Equal([other], await journal.ListAsync(items[1].Id, Ct));
     }
 
     /// <summary>A second record of the same item and key is refused and the first is kept.</summary>
@@ -53,14 +56,39 @@ public abstract class ModelCallJournalConformanceTests<TFixture> : StorageSuite<
     [Fact]
     public async Task The_first_record_of_a_call_wins()
     {
-        var (_, journal) = await CreateJournalStorageAsync();
-        var first = Record("wi_a", "call-1");
+        var (storage, journal) = await CreateJournalStorageAsync();
+        var (_, items) = await AddProjectAsync(storage, AgentRole.Developer);
+        var lease = await LeaseAsync(storage);
+        var first = Record(items[0].Id, "call-1", lease.Token);
 
         Assert.True(await journal.RecordAsync(first, Ct));
         Assert.False(await journal.RecordAsync(first with { Response = "{\"text\":\"later\"}", Cost = 9m }, Ct));
         Assert.False(await journal.RecordAsync(first, Ct));
 
-        Assert.Equal([first], await journal.ListAsync("wi_a", Ct));
+        Assert.Equal([first], await journal.ListAsync(items[0].Id, Ct));
+    }
+
+    /// <summary>
+    /// A record is stored only under the item's current lease: once the lease lapsed or the item was leased again, a late
+    /// record of the earlier try is refused, so the try that holds the item now accounts for every record it can see.
+    /// </summary>
+    /// <returns>A task that completes when the test ends.</returns>
+    [Fact]
+    public async Task A_record_under_a_lapsed_or_replaced_lease_is_refused()
+    {
+        var (storage, journal) = await CreateJournalStorageAsync();
+        var (_, items) = await AddProjectAsync(storage, AgentRole.Developer);
+        var first = await LeaseAsync(storage, "w1");
+        Assert.True(await journal.RecordAsync(Record(items[0].Id, "call-1", first.Token), Ct));
+
+        Time.Advance(LeaseDuration);
+        Assert.False(await journal.RecordAsync(Record(items[0].Id, "call-2", first.Token), Ct)); // lapsed
+        var second = await LeaseAsync(storage, "w2");
+        Assert.False(await journal.RecordAsync(Record(items[0].Id, "call-3", first.Token), Ct)); // replaced
+        Assert.False(await journal.RecordAsync(Record("wi_never_leased", "call-1", second.Token), Ct)); // another item's lease
+        Assert.True(await journal.RecordAsync(Record(items[0].Id, "call-2", second.Token), Ct));
+
+        Assert.Equal(["call-1", "call-2"], (await journal.ListAsync(items[0].Id, Ct)).Select(r => r.CallKey));
     }
 
     /// <summary>Of many concurrent records of the same call, exactly one is stored, and it is the one found.</summary>
@@ -68,8 +96,10 @@ public abstract class ModelCallJournalConformanceTests<TFixture> : StorageSuite<
     [Fact]
     public async Task Of_concurrent_records_of_a_call_exactly_one_is_stored()
     {
-        var (_, journal) = await CreateJournalStorageAsync();
-        var records = Enumerable.Range(0, Writers).Select(i => Record("wi_a", "call-1") with { Response = $"{{\"writer\":{i}}}" }).ToArray();
+        var (storage, journal) = await CreateJournalStorageAsync();
+        var (_, items) = await AddProjectAsync(storage, AgentRole.Developer);
+        var lease = await LeaseAsync(storage);
+        var records = Enumerable.Range(0, Writers).Select(i => Record(items[0].Id, "call-1", lease.Token) with { Response = $"{{\"writer\":{i}}}" }).ToArray();
         var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var running = records.Select(r => Task.Run(
             async () =>
@@ -83,8 +113,8 @@ public abstract class ModelCallJournalConformanceTests<TFixture> : StorageSuite<
         var stored = await Task.WhenAll(running).WaitAsync(Prompt, Ct);
 
         var winner = records[Assert.Single(Enumerable.Range(0, Writers), i => stored[i])];
-        Assert.Equal(winner, await journal.FindAsync("wi_a", "call-1", Ct));
-        Assert.Equal([winner], await journal.ListAsync("wi_a", Ct));
+        Assert.Equal(winner, await journal.FindAsync(items[0].Id, "call-1", Ct));
+        Assert.Equal([winner], await journal.ListAsync(items[0].Id, Ct));
     }
 
     /// <summary>The commit that completes an item's lease removes the item's records, and only that item's.</summary>
@@ -95,11 +125,12 @@ public abstract class ModelCallJournalConformanceTests<TFixture> : StorageSuite<
         var (storage, journal) = await CreateJournalStorageAsync();
         var (created, items) = await AddProjectAsync(storage, AgentRole.Developer, AgentRole.Tester);
         var lease = await LeaseAsync(storage);
-        Assert.Equal(items[0].Id, lease.Item.Id);
-        await journal.RecordAsync(Record(items[0].Id, "call-1", lease.Token), Ct);
-        await journal.RecordAsync(Record(items[0].Id, "call-2", lease.Token), Ct);
-        var kept = Record(items[1].Id, "call-1");
-        await journal.RecordAsync(kept, Ct);
+        var otherLease = await LeaseAsync(storage, "w2");
+        Assert.Equal([items[0].Id, items[1].Id], [lease.Item.Id, otherLease.Item.Id]);
+        Assert.True(await journal.RecordAsync(Record(items[0].Id, "call-1", lease.Token), Ct));
+        Assert.True(await journal.RecordAsync(Record(items[0].Id, "call-2", lease.Token), Ct));
+        var kept = Record(items[1].Id, "call-1", otherLease.Token);
+        Assert.True(await journal.RecordAsync(kept, Ct));
 
         await storage.Store.CommitAsync(ProjectCommits.Complete(created.Snapshot, lease, Now), Ct);
 
