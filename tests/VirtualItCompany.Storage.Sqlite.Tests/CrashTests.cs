@@ -69,12 +69,12 @@ public sealed class CrashTests
                 }
 
                 // One git commit per completed work item that saved work, never two.
-                Assert.Equal(got.CommitTrailers.Count, got.CommitTrailers.Distinct().Count());
+                Assert.True(got.CommitTrailers.Count == got.CommitTrailers.Distinct().Count(), $"{title}: a work item committed twice:\n{string.Join("\n", got.Subjects)}\n{string.Join("\n", got.CommitTrailers)}");
                 Assert.True(want.CommitTrailers.Count == got.CommitTrailers.Count, $"{title}: {got.CommitTrailers.Count} work-item commits, uninterrupted {want.CommitTrailers.Count}.\n{string.Join("\n", got.Subjects)}\n-- uninterrupted:\n{string.Join("\n", want.Subjects)}");
 
                 // Money: the store's spend is the sum of the charge events; a call is charged again only when a kill cut it off before it was journaled (then its reservation is charged as abandoned).
                 var charges = got.Events.OfType<ModelCallCompleted>().ToList();
-                Assert.Equal(got.Spent, charges.Sum(c => c.Cost));
+                Assert.True(got.Spent == charges.Sum(c => c.Cost), $"{title}: spent {got.Spent}, charge events {charges.Sum(c => c.Cost)}: {string.Join(", ", charges.Select(c => $"{c.WorkItemId[^6..]}:{c.Outcome}:{c.Cost}"))}; failures: {string.Join(" | ", got.Events.OfType<WorkItemFailed>().Select(f => f.Reason))}");
                 Assert.Equal(want.Spent, want.Events.OfType<ModelCallCompleted>().Sum(c => c.Cost));
                 // No call is charged twice: a call's charge (its item, tokens, cost and measured duration) appears once. A try after a
                 // kill answers from the journal the calls it asks again; a call whose request changed (the killed try's files are
@@ -100,8 +100,9 @@ public sealed class CrashTests
 
     private static async Task<int> RunWorkerAsync(Run run, int projects, TimeSpan? killAfter)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[] { WorkerPath(), "--db", run.Database, "--workspaces", run.Workspaces, "--projects", projects.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+        // In a session of its own, so the kill takes the worker and every child it started (git) at once, as a crash of the machine does.
+        var start = new ProcessStartInfo("setsid") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in new[] { "dotnet", WorkerPath(), "--db", run.Database, "--workspaces", run.Workspaces, "--projects", projects.ToString(System.Globalization.CultureInfo.InvariantCulture) })
         {
             start.ArgumentList.Add(arg);
         }
@@ -117,7 +118,13 @@ public sealed class CrashTests
         }
         catch (OperationCanceledException) when (!Ct.IsCancellationRequested)
         {
-            process.Kill(entireProcessTree: true); // SIGKILL: no shutdown code runs
+            // SIGKILL to the whole process group: no shutdown code runs, and no child outlives the worker.
+            using (var kill = Process.Start("kill", ["-KILL", "--", "-" + process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            {
+                await kill.WaitForExitAsync(Ct);
+            }
+
+            process.Kill(entireProcessTree: true);
             await process.WaitForExitAsync(Ct);
             if (killAfter is null)
             {

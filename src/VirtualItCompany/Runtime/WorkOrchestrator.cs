@@ -276,7 +276,8 @@ internal sealed class WorkOrchestrator
                 await _budget.SettleAsync(new BudgetReservation(reservationId, item.ProjectId, record.Cost, item.Id, record.ModelId), record.Cost, cancellationToken).ConfigureAwait(false);
             }
 
-            events.Add(new ModelCallCompleted(item.Id, item.Role, item.Stage, record.Provider, record.ModelId, record.InputTokens, record.OutputTokens, record.Cost, record.Duration, null, ModelChargeKind.Completed));
+            var kind = record.CallKey.StartsWith(AbandonedKeyPrefix, StringComparison.Ordinal) ? ModelChargeKind.Abandoned : ModelChargeKind.Completed;
+            events.Add(new ModelCallCompleted(item.Id, item.Role, item.Stage, record.Provider, record.ModelId, record.InputTokens, record.OutputTokens, record.Cost, record.Duration, null, kind));
         }
 
         return events;
@@ -314,11 +315,36 @@ internal sealed class WorkOrchestrator
         foreach (var reservation in open)
         {
             string model = reservation.ModelId ?? "unknown";
-            recorded.Add((new ModelCallCompleted(item.Id, item.Role, item.Stage, "unknown", model, 0, 0, reservation.Amount, TimeSpan.Zero, null, ModelChargeKind.Abandoned), false));
+            // Journaled at once (fenced by the lease), so that if this try is never committed the next one accounts for it.
+            bool journaled = await JournalAbandonedAsync(item, reservation, calls.LeaseToken).ConfigureAwait(false);
+            recorded.Add((new ModelCallCompleted(item.Id, item.Role, item.Stage, "unknown", model, 0, 0, reservation.Amount, TimeSpan.Zero, null, ModelChargeKind.Abandoned), journaled));
             Meter(model, reservation.Amount, item.Role);
         }
 
         return recorded;
+    }
+
+    /// <summary>The key prefix of a journal record that holds a reservation charged in full (a call cut off), not a model's answer.</summary>
+    internal const string AbandonedKeyPrefix = "abandoned:";
+
+    private async Task<bool> JournalAbandonedAsync(WorkItem item, BudgetReservation reservation, long leaseToken)
+    {
+        if (_journal is null || leaseToken == 0)
+        {
+            return false;
+        }
+
+        try
+        {
+            return await _journal.RecordAsync(
+                new ModelCallRecord(item.Id, AbandonedKeyPrefix + reservation.Id, "", "unknown", reservation.ModelId ?? "unknown", 0, 0, reservation.Amount, TimeSpan.Zero, reservation.Id, leaseToken, _timeProvider.GetUtcNow()),
+                CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            _logger.LogWarning(ex, "Could not journal the abandoned reservation {ReservationId} of {WorkItem}.", reservation.Id, item.DisplayName);
+            return false;
+        }
     }
 
     private static void Meter(string model, decimal cost, AgentRole role)

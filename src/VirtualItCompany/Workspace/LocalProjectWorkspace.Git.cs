@@ -112,11 +112,9 @@ internal sealed partial class LocalProjectWorkspace
         }
     }
 
-    private static readonly Lazy<DateTime> ProcessStartedAt = new(() =>
-    {
-        using var self = System.Diagnostics.Process.GetCurrentProcess();
-        return self.StartTime.ToUniversalTime();
-    });
+    // When this process first used a local workspace, taken from the file system's own clock reading (not the process start
+    // time, which is derived from the boot time and can be off by seconds in a container): no git of this process ran before.
+    private static readonly Lazy<DateTime> ProcessStartedAt = new(() => DateTime.UtcNow);
 
     /// <summary>Gets a message's <c>Work-Item: id</c> trailer line, or <see langword="null"/>.</summary>
     internal static string? WorkItemTrailer(string message)

@@ -34,6 +34,7 @@ internal sealed partial class LocalProjectWorkspace : IProjectWorkspace, IAsyncD
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(timeProvider);
+        _ = ProcessStartedAt.Value; // before any git of this process runs here: older git locks are a dead process's
         Directory.CreateDirectory(rootPath);
         ProjectId = projectId;
         _paths = new WorkspacePaths(rootPath);
