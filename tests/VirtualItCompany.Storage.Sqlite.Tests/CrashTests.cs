@@ -13,7 +13,7 @@ namespace VirtualItCompany.Storage.Sqlite.Tests;
 /// </summary>
 public sealed class CrashTests
 {
-    private static readonly TimeSpan RunLimit = TimeSpan.FromMinutes(5);
+    private static readonly TimeSpan RunLimit = TimeSpan.FromMinutes(Setting("VIC_CRASH_RUN_MINUTES", 5));
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -94,7 +94,14 @@ public sealed class CrashTests
         }
         finally
         {
-            TryDelete(root);
+            if (Environment.GetEnvironmentVariable("VIC_CRASH_KEEP") is null)
+            {
+                TryDelete(root);
+            }
+            else
+            {
+                TestContext.Current.TestOutputHelper?.WriteLine("kept: " + root);
+            }
         }
     }
 
