@@ -49,6 +49,8 @@ internal static class IdleCommand
     private static async Task<Result> MeasureAsync(string storage, int projects)
     {
         using var folder = storage == "sqlite" ? new TemporaryFolder("vic-idle") : null;
+        // The previous storage's company stays reachable for up to a poll interval (a pending wait's timer).
+        await Task.Delay(TimeSpan.FromSeconds(1.5)).ConfigureAwait(false);
         long before = Heap();
         long processBefore = WorkingSet();
         var company = new BenchmarkCompany(
