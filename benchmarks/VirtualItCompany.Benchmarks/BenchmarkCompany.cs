@@ -1,7 +1,7 @@
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using VirtualItCompany.Runtime;
-using VirtualItCompany.Storage;
+using VirtualItCompany.Storage.Sqlite;
 using VirtualItCompany.Testing;
 
 namespace VirtualItCompany.Benchmarks;
@@ -9,7 +9,21 @@ namespace VirtualItCompany.Benchmarks;
 /// <summary>A company wired in memory the way the tests wire it: forward agents, the zero-latency fake model, in-memory workspaces and store.</summary>
 internal sealed class BenchmarkCompany : IAsyncDisposable
 {
-    public BenchmarkCompany(int workers = 4, int featureCount = 2, bool callModel = true, Func<IServiceProvider, IProjectStore>? projectStore = null)
+    /// <param name="workers">The dispatcher's workers.</param>
+    /// <param name="featureCount">Features each project plans.</param>
+    /// <param name="callModel">Whether agents make their one model call.</param>
+    /// <param name="projectStore">A project store to register instead of the default one (in-memory storage only).</param>
+    /// <param name="sqlite">SQLite storage in this file (<c>UseSqliteStorage</c>), or <see langword="null"/> for the in-memory store.</param>
+    /// <param name="agents">The agents, or <see langword="null"/> for a forward agent for every role.</param>
+    /// <param name="configure">Changes the container last (decorators).</param>
+    public BenchmarkCompany(
+        int workers = 4,
+        int featureCount = 2,
+        bool callModel = true,
+        Func<IServiceProvider, IProjectStore>? projectStore = null,
+        SqliteStorageOptions? sqlite = null,
+        IEnumerable<IAgent>? agents = null,
+        Action<IServiceCollection>? configure = null)
     {
         var services = new ServiceCollection();
         Model = new FakeChatClient("fake-model", new ModelPricing(1m, 2m));
@@ -22,15 +36,27 @@ internal sealed class BenchmarkCompany : IAsyncDisposable
         }
 
         var builder = services.AddVirtualItCompany(o => o.Workers = workers);
+        if (sqlite is not null)
+        {
+            builder.UseSqliteStorage(o =>
+            {
+                o.ConnectionString = sqlite.ConnectionString;
+                o.Synchronous = sqlite.Synchronous;
+                o.MaxBatchSize = sqlite.MaxBatchSize;
+                o.BusyTimeout = sqlite.BusyTimeout;
+            });
+        }
+
         // The built-in agents are not registered on this branch: every role gets a forward agent.
-        foreach (var agent in ForwardAgent.ForAllRoles(featureCount))
+        foreach (var agent in agents ?? ForwardAgent.ForAllRoles(featureCount))
         {
             builder.AddAgent(callModel ? agent : new SilentForwardAgent(agent));
         }
 
+        configure?.Invoke(services);
         Services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
         Company = Services.GetRequiredService<IDeliveryCompany>();
-        Store = Services.GetRequiredService<InMemoryCompanyStore>();
+        Store = Services.GetRequiredService<IProjectStore>();
         Queue = Services.GetRequiredService<IWorkQueue>();
         Orchestrator = Services.GetRequiredService<WorkOrchestrator>();
         Dispatcher = Services.GetRequiredService<WorkDispatcher>();
@@ -42,7 +68,8 @@ internal sealed class BenchmarkCompany : IAsyncDisposable
 
     public IDeliveryCompany Company { get; }
 
-    public InMemoryCompanyStore Store { get; }
+    /// <summary>Gets the project store: the in-memory one, or the SQLite one.</summary>
+    public IProjectStore Store { get; }
 
     public IWorkQueue Queue { get; }
 

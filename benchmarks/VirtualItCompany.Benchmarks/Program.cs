@@ -7,5 +7,16 @@ if (args.Length > 0 && args[0] == "load")
     return await LoadCommand.RunAsync(args[1..]).ConfigureAwait(false);
 }
 
+// `recovery`: a new host picks up interrupted projects from a SQLite file; `idle`: memory per project waiting for its client.
+if (args.Length > 0 && args[0] == "recovery")
+{
+    return await RecoveryCommand.RunAsync(args[1..]).ConfigureAwait(false);
+}
+
+if (args.Length > 0 && args[0] == "idle")
+{
+    return await IdleCommand.RunAsync(args[1..]).ConfigureAwait(false);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;

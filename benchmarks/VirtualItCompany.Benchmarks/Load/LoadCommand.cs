@@ -9,20 +9,24 @@ internal static class LoadCommand
         var warmup = TimeSpan.FromSeconds(options.WarmupSeconds);
         var duration = TimeSpan.FromSeconds(options.Seconds);
         var runs = new List<LoadResult>();
-        foreach (int inFlight in options.InFlight)
+        foreach (var storage in options.StorageList)
         {
-            foreach (int workers in options.Workers)
+            foreach (int inFlight in options.InFlight)
             {
-                runs.Add(await RunAsync(new LoadScenario(inFlight, workers, options.Features)).ConfigureAwait(false));
+                foreach (int workers in options.WorkersFor(storage))
+                {
+                    runs.Add(await RunAsync(new LoadScenario(inFlight, workers, options.Features, Storage: storage)).ConfigureAwait(false));
+                }
             }
         }
 
         var breakdown = new List<LoadResult>();
         LoadResult? profile = null;
-        if (options.Breakdown)
+        var memoryRuns = runs.Where(r => !r.Scenario.Store.IsSqlite).ToList();
+        if (options.Breakdown && memoryRuns.Count > 0)
         {
-            // The most loaded scenario at its best worker count, with parts taken away one at a time.
-            var best = runs.Where(r => r.Scenario.InFlight == options.InFlight.Max()).MaxBy(r => r.ItemsPerSecond)!.Scenario;
+            // The most loaded in-memory scenario at its best worker count, with parts taken away one at a time.
+            var best = memoryRuns.Where(r => r.Scenario.InFlight == options.InFlight.Max()).MaxBy(r => r.ItemsPerSecond)!.Scenario;
             breakdown.Add(runs.First(r => r.Scenario == best));
             foreach (var variant in new[] { best with { Feed = false }, best with { ModelCall = false }, best with { Feed = false, ModelCall = false } })
             {
@@ -32,14 +36,44 @@ internal static class LoadCommand
             profile = await RunAsync(best with { ProfileAllocations = true }).ConfigureAwait(false);
         }
 
-        string report = LoadReport.Format(options, args, runs, breakdown, profile);
+        // Microsoft Agent Framework Workflows under the same load, in the same process and session.
+        var maf = new List<MafResult>();
+        if (options.Maf)
+        {
+            foreach (int inFlight in options.InFlight)
+            {
+                foreach (var checkpointing in new[] { MafCheckpointing.None, MafCheckpointing.Memory, MafCheckpointing.JsonFiles })
+                {
+                    maf.Add(await RunMafAsync(new MafScenario(inFlight, checkpointing)).ConfigureAwait(false));
+                }
+            }
+        }
+
+        string report = LoadReport.Format(options, args, runs, breakdown, profile, maf);
         string path = options.Output ?? DefaultOutput();
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         await File.WriteAllTextAsync(path, report).ConfigureAwait(false);
         Console.WriteLine();
         Console.WriteLine(report);
         Console.WriteLine($"Written to {Path.GetFullPath(path)}");
-        return runs.Concat(breakdown).All(r => r.Verified) ? 0 : 1;
+        return runs.Concat(breakdown).All(r => r.Verified) && maf.All(r => r.Verified) ? 0 : 1;
+
+        async Task<MafResult> RunMafAsync(MafScenario scenario)
+        {
+            var repeats = new List<MafResult>();
+            for (int i = 0; i < options.Repeat; i++)
+            {
+                GC.Collect();
+                GC.WaitForPendingFinalizers();
+                GC.Collect();
+                var run = await MafHarness.RunAsync(scenario, warmup, duration).ConfigureAwait(false);
+                Console.WriteLine(LoadReport.Line(run));
+                repeats.Add(run);
+            }
+
+            var ordered = repeats.OrderBy(r => r.StepsPerSecond).ToList();
+            return ordered[ordered.Count / 2] with { Repeats = ordered, Problems = [.. repeats.SelectMany(r => r.Problems)] };
+        }
 
         // Runs on a shared 2-core VM vary by tens of percent: each scenario runs several times and the median run (by items/s) stands for it.
         async Task<LoadResult> RunAsync(LoadScenario scenario)

@@ -19,11 +19,26 @@ internal static class LoadHarness
         await Task.Delay(TimeSpan.FromSeconds(1.5)).ConfigureAwait(false);
         long heapBefore = GC.GetTotalMemory(forceFullCollection: true);
         var observer = new CommitObserver();
-        await using var company = new BenchmarkCompany(
+        // SQLite: a fresh file in a folder of its own, removed after the run.
+        using var folder = scenario.Store.IsSqlite ? new TemporaryFolder("vic-load") : null;
+        var sqlite = folder is null ? null : new Storage.Sqlite.SqliteStorageOptions
+        {
+            ConnectionString = "Data Source=" + Path.Combine(folder.Path, "company.db"),
+            Synchronous = scenario.Store.Synchronous,
+            MaxBatchSize = scenario.Store.MaxBatchSize,
+        };
+        if (!scenario.Feed && sqlite is not null)
+        {
+            throw new ArgumentException("The store decorator (no feed subscriber) is for the in-memory store only.", nameof(scenario));
+        }
+
+        var company = new BenchmarkCompany(
             scenario.Workers,
             scenario.Features,
             scenario.ModelCall,
-            scenario.Feed ? null : sp => new ObservedProjectStore(sp.GetRequiredService<Storage.InMemoryCompanyStore>(), observer));
+            scenario.Feed ? null : sp => new ObservedProjectStore(sp.GetRequiredService<Storage.InMemoryCompanyStore>(), observer),
+            sqlite);
+        await using var disposeCompany = company.ConfigureAwait(false);
         using var subscription = scenario.Feed ? company.Feed.Subscribe() : null;
         var reading = subscription is null ? Task.CompletedTask : Task.Run(() => observer.ReadAsync(subscription));
         using var sampler = scenario.ProfileAllocations ? new AllocationSampler() : null;
@@ -94,6 +109,7 @@ internal static class LoadHarness
         int verified = await VerifyAsync(company, scenario, submitted, observer, problems).ConfigureAwait(false);
         // What the company still holds (the store's projects and events, queue bookkeeping, workspaces) after a full collection.
         long retained = GC.GetTotalMemory(forceFullCollection: true) - heapBefore;
+        long fileBytes = folder?.Bytes() ?? 0;
         return new LoadResult(
             scenario,
             end.Elapsed - start.Elapsed,
@@ -108,7 +124,10 @@ internal static class LoadHarness
             verified,
             problems,
             observer.Items == 0 ? double.NaN : (double)retained / observer.Items,
-            sampler?.TopTypes(30) ?? []);
+            sampler?.TopTypes(30) ?? [])
+        {
+            FileBytesPerItem = observer.Items == 0 || folder is null ? double.NaN : (double)fileBytes / observer.Items,
+        };
     }
 
     /// <summary>Checks every submitted project: completed, nothing outstanding, exactly the expected items, one model call each, no failures.</summary>

@@ -23,6 +23,23 @@ internal sealed class LoadOptions
 
     public string? Output { get; private set; }
 
+    /// <summary>Gets the storages to run every scenario on, in order: <c>memory</c> (the default), <c>sqlite</c>, or both.</summary>
+    public IReadOnlyList<string> Storages { get; private set; } = ["memory"];
+
+    /// <summary>Gets the worker counts of the SQLite scenarios: a durable commit waits for the disk, so more workers keep it busy.</summary>
+    public IReadOnlyList<int> SqliteWorkers { get; private set; } = [16, 64];
+
+    public Storage.Sqlite.SqliteSynchronous SqliteSynchronous { get; private set; } = Storage.Sqlite.SqliteSynchronous.Full;
+
+    public int SqliteBatch { get; private set; } = 64;
+
+    /// <summary>Gets whether the Microsoft Agent Framework comparison runs after our scenarios.</summary>
+    public bool Maf { get; private set; }
+
+    public IEnumerable<LoadStorage> StorageList => Storages.Select(s => s == "sqlite" ? new LoadStorage("sqlite", SqliteSynchronous, SqliteBatch) : LoadStorage.Memory);
+
+    public IReadOnlyList<int> WorkersFor(LoadStorage storage) => storage.IsSqlite ? SqliteWorkers : Workers;
+
     public static LoadOptions Parse(IReadOnlyList<string> args)
     {
         var options = new LoadOptions();
@@ -59,8 +76,33 @@ internal sealed class LoadOptions
                 case "--output":
                     options.Output = Value();
                     break;
+                case "--storage":
+                    options.Storages = Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(v => v.ToLowerInvariant()).ToArray();
+                    if (options.Storages.Count == 0 || options.Storages.Any(v => v is not ("memory" or "sqlite")))
+                    {
+                        throw new ArgumentException("--storage takes memory, sqlite or memory,sqlite.");
+                    }
+
+                    break;
+                case "--sqlite-workers":
+                    options.SqliteWorkers = Ints(name, Value());
+                    break;
+                case "--sqlite-sync":
+                    options.SqliteSynchronous = Value().ToLowerInvariant() switch
+                    {
+                        "full" => Storage.Sqlite.SqliteSynchronous.Full,
+                        "normal" => Storage.Sqlite.SqliteSynchronous.Normal,
+                        _ => throw new ArgumentException("--sqlite-sync takes full or normal."),
+                    };
+                    break;
+                case "--sqlite-batch":
+                    options.SqliteBatch = (int)Positive(name, int.Parse(Value(), CultureInfo.InvariantCulture));
+                    break;
+                case "--maf":
+                    options.Maf = true;
+                    break;
                 default:
-                    throw new ArgumentException($"Unknown option '{name}'. Options: --projects 1,64 --workers 1,2,4,8 --seconds 5 --warmup 2 --features 2 --max-projects N --repeat 3 --no-breakdown --output path.");
+                    throw new ArgumentException($"Unknown option '{name}'. Options: --projects 1,64 --workers 1,2,4,8 --seconds 5 --warmup 2 --features 2 --max-projects N --repeat 3 --no-breakdown --output path --storage memory|sqlite|memory,sqlite --sqlite-workers 16,64 --sqlite-sync full|normal --sqlite-batch 64 --maf.");
             }
         }
 

@@ -20,6 +20,9 @@ internal sealed record LoadResult(
     /// <summary>Gets every repetition of the scenario, slowest first; this result is the median one.</summary>
     public IReadOnlyList<LoadResult> Repeats { get; init; } = [];
 
+    /// <summary>Gets the SQLite file's size (with its write-ahead log) after the run, per item committed; NaN in memory.</summary>
+    public double FileBytesPerItem { get; init; } = double.NaN;
+
     public double ItemsPerSecond => Items / Window.TotalSeconds;
 
     public double ProjectsPerSecond => Projects / Window.TotalSeconds;

@@ -19,6 +19,8 @@ internal sealed class SqliteDatabase : IAsyncDisposable, IDisposable
     private readonly int _maxBatchSize;
     private readonly TimeSpan _busyTimeout;
     private readonly Channel<WriteOperation> _writes = Channel.CreateUnbounded<WriteOperation>(new UnboundedChannelOptions { SingleReader = true });
+    // Open read connections, set up once (pragmas) and kept with their prepared statements; a read takes one and gives it back.
+    private readonly System.Collections.Concurrent.ConcurrentBag<SqliteConnection> _readConnections = [];
     private Task _writer = Task.CompletedTask;
     private SqliteConnection? _writeConnection;
     private long _batchesCommitted;
@@ -109,14 +111,23 @@ internal sealed class SqliteDatabase : IAsyncDisposable, IDisposable
     public T Read<T>(Func<SqliteConnection, T> read)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        SqliteConnection? connection = null;
         try
         {
-            using var connection = OpenConnection();
-            return read(connection);
+            connection = _readConnections.TryTake(out var kept) ? kept : OpenConnection();
+            var result = read(connection);
+            ReturnReadConnection(connection);
+            connection = null;
+            return result;
         }
         catch (SqliteException ex)
         {
             throw Translate(ex);
+        }
+        finally
+        {
+            // A read that failed may have left the connection in any state: it is not kept.
+            connection?.Dispose();
         }
     }
 
@@ -185,8 +196,7 @@ internal sealed class SqliteDatabase : IAsyncDisposable, IDisposable
     /// <summary>Runs one or more statements that return nothing.</summary>
     public static void Execute(SqliteConnection connection, string sql)
     {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
+        using var command = connection.Command(sql);
         command.ExecuteNonQuery();
     }
 
@@ -444,8 +454,36 @@ internal sealed class SqliteDatabase : IAsyncDisposable, IDisposable
         connection.Dispose();
     }
 
+    private void ReturnReadConnection(SqliteConnection connection)
+    {
+        // Kept up to a few per core; a store being disposed keeps none.
+        if (Volatile.Read(ref _disposed) == 0 && _readConnections.Count < MaxReadConnections)
+        {
+            _readConnections.Add(connection);
+            if (Volatile.Read(ref _disposed) != 0)
+            {
+                // Disposed meanwhile: Close may have emptied the bag already.
+                while (_readConnections.TryTake(out var late))
+                {
+                    late.Dispose();
+                }
+            }
+
+            return;
+        }
+
+        connection.Dispose();
+    }
+
+    private static int MaxReadConnections => Math.Max(4, 2 * Environment.ProcessorCount);
+
     private void Close()
     {
+        while (_readConnections.TryTake(out var read))
+        {
+            read.Dispose();
+        }
+
         ResetWriteConnection();
         using var connection = new SqliteConnection(_connectionString);
         SqliteConnection.ClearPool(connection);

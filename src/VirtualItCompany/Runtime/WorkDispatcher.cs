@@ -51,7 +51,8 @@ public sealed class WorkDispatcher
         try
         {
             var slots = new RoleSlots(_options);
-            var channel = Channel.CreateBounded<WorkLease>(new BoundedChannelOptions(_options.Workers) { SingleWriter = true });
+            int pumps = PumpCount(_options);
+            var channel = Channel.CreateBounded<WorkLease>(new BoundedChannelOptions(_options.Workers) { SingleWriter = pumps == 1 });
             var workers = new Task[_options.Workers];
             for (int i = 0; i < workers.Length; i++)
             {
@@ -60,7 +61,20 @@ public sealed class WorkDispatcher
 
             try
             {
-                await PumpAsync(channel.Writer, slots, cancellationToken).ConfigureAwait(false);
+                if (pumps == 1)
+                {
+                    await PumpAsync(channel.Writer, slots, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    var pumping = new Task[pumps];
+                    for (int i = 0; i < pumping.Length; i++)
+                    {
+                        pumping[i] = Task.Run(() => PumpAsync(channel.Writer, slots, cancellationToken), CancellationToken.None);
+                    }
+
+                    await Task.WhenAll(pumping).ConfigureAwait(false);
+                }
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -81,6 +95,18 @@ public sealed class WorkDispatcher
             Volatile.Write(ref _running, 0);
         }
     }
+
+    /// <summary>
+    /// How many pumps lease at once. A durable queue answers a lease only once it is on disk, so one pump leases at most one
+    /// item per flush, however many workers wait; several pumps lease in the same flush (group commit). With role limits one
+    /// pump keeps the limits exact (the roles at their limit are read before each lease).
+    /// </summary>
+    internal static int PumpCount(CompanyOptions options) =>
+        options.RoleConcurrency.Count > 0 ? 1 : Math.Clamp(options.Workers / WorkersPerPump, 1, MaxPumps);
+
+    private const int WorkersPerPump = 8;
+
+    private const int MaxPumps = 8;
 
     private async Task PumpAsync(ChannelWriter<WorkLease> writer, RoleSlots slots, CancellationToken cancellationToken)
     {
