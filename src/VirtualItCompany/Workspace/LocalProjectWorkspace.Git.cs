@@ -26,6 +26,7 @@ internal sealed partial class LocalProjectWorkspace
             if (!_locksChecked)
             {
                 RemoveStaleLocks();
+                await UnstageLeftoversAsync(cancellationToken).ConfigureAwait(false);
                 _locksChecked = true;
             }
 
@@ -114,6 +115,22 @@ internal sealed partial class LocalProjectWorkspace
 
     // When this process first used a local workspace, taken from the file system's own clock reading (not the process start
     // time, which is derived from the boot time and can be off by seconds in a container): no git of this process ran before.
+    /// <summary>
+    /// Empties the index of what a process killed between its <c>git add</c> and its <c>git commit</c> staged (another work
+    /// item's files), so this process's first commit holds only its own; the files stay in the working tree.
+    /// </summary>
+    private async Task UnstageLeftoversAsync(CancellationToken cancellationToken)
+    {
+        if (!Directory.Exists(Path.Combine(RootPath, ".git")))
+        {
+            return;
+        }
+
+        var head = _runner.CreateStartInfo(["git", "rev-parse", "--verify", "-q", "HEAD"], RootPath, GitEnvironment);
+        bool hasCommits = (await _runner.RunAsync(head, _options.DefaultCommandTimeout, _options.MaxOutputChars, cancellationToken).ConfigureAwait(false)).Succeeded;
+        await GitAsync(hasCommits ? ["reset", "-q"] : ["read-tree", "--empty"], cancellationToken).ConfigureAwait(false);
+    }
+
     private static readonly Lazy<DateTime> ProcessStartedAt = new(() => DateTime.UtcNow);
 
     /// <summary>Gets a message's <c>Work-Item: id</c> trailer line, or <see langword="null"/>.</summary>

@@ -220,4 +220,24 @@ public sealed class WorkspaceCommitTests
         await Assert.ThrowsAsync<InvalidOperationException>(() => other.CommitAsync("Second", cancellationToken: Ct));
         Assert.True(File.Exists(held));
     }
+
+    [Fact]
+    public async Task Files_a_killed_process_staged_are_not_swept_into_the_next_processs_commit()
+    {
+        await using var scratch = new ScratchWorkspaces();
+        var crashed = await scratch.GetAsync();
+        await crashed.WriteFileAsync("first.txt", "first", Ct);
+        Assert.NotNull(await crashed.CommitAsync("First", cancellationToken: Ct));
+        await crashed.WriteFileAsync("docs/design.md", "design", Ct);
+        Assert.True((await crashed.RunAsync(new CommandRequest(["git", "add", "docs/design.md"]), Ct)).Succeeded); // then killed before its commit
+
+        await using var next = new LocalWorkspaceProvider(Microsoft.Extensions.Options.Options.Create(scratch.Options), TimeProvider.System);
+        var after = await next.GetWorkspaceAsync(crashed.ProjectId, Ct);
+        await after.WriteFileAsync("Service/Program.cs", "class Program;", Ct);
+        var sha = await after.CommitAsync("Scaffold\n\nWork-Item: wi_scaffold", ["Service/Program.cs"], Ct);
+
+        var files = await after.RunAsync(new CommandRequest(["git", "show", "--name-only", "--format=", sha!]), Ct);
+        Assert.Equal("Service/Program.cs\n", files.Output);
+        Assert.Equal("design", await after.ReadFileAsync("docs/design.md", Ct)); // still in the working tree, for its own item's next try
+    }
 }
