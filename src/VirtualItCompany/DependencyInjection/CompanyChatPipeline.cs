@@ -2,6 +2,7 @@ using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using VirtualItCompany.Chat;
 using VirtualItCompany.Diagnostics;
 using VirtualItCompany.Routing;
 
@@ -40,9 +41,19 @@ internal sealed class CompanyChatPipeline
             configuration.Configure(builder);
         }
 
-        var models = registrations.Select(r => new RoutedModel(r.Profile, r.CreateClient(services)));
+        var models = registrations.Select(r => Served(r.Profile, r.CreateClient(services)));
         return new CompanyChatPipeline(builder.UseCostAwareRouting(models, services.GetRequiredService<IOptions<RoutingOptions>>().Value).Build(services));
     }
+
+    /// <summary>
+    /// The model as the router is given it. A model whose profile lacks <see cref="ModelCapabilities.JsonSchema"/> is served
+    /// through <see cref="PromptedJsonChatClient"/> (schema in the prompt, tolerant reading), so the router may choose it for
+    /// structured calls; the choice is per model, from its profile, whichever model a call is routed to.
+    /// </summary>
+    internal static RoutedModel Served(ModelProfile profile, IChatClient client) =>
+        (profile.Capabilities & ModelCapabilities.JsonSchema) != 0
+            ? new RoutedModel(profile, client)
+            : new RoutedModel(profile with { Capabilities = profile.Capabilities | ModelCapabilities.JsonSchema }, new PromptedJsonChatClient(client));
 
     private static ModelProfile ProfileOf(IChatClient client)
     {
