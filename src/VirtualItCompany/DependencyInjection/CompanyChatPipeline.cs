@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using VirtualItCompany.Chat;
+using VirtualItCompany.Chat.Recording;
 using VirtualItCompany.Diagnostics;
 using VirtualItCompany.Routing;
 
@@ -41,9 +42,17 @@ internal sealed class CompanyChatPipeline
             configuration.Configure(builder);
         }
 
-        var models = registrations.Select(r => Served(r.Profile, r.CreateClient(services)));
+        var recording = services.GetService<ModelCallRecording>();
+        var file = recording is null ? null : recording.Replay ? ChatRecordingFile.Load(recording.Path) : ChatRecordingFile.ForRecording(recording.Path);
+        var models = registrations.Select(r => Served(r.Profile, ClientOf(r, services, recording, file)));
         return new CompanyChatPipeline(builder.UseCostAwareRouting(models, services.GetRequiredService<IOptions<RoutingOptions>>().Value).Build(services));
     }
+
+    /// <summary>The model's own client; recorded, or (replaying) a recording in its place: the model's client is then never created.</summary>
+    private static IChatClient ClientOf(ModelRegistration registration, IServiceProvider services, ModelCallRecording? recording, ChatRecordingFile? file) =>
+        recording is null ? registration.CreateClient(services)
+        : recording.Replay ? new ReplayChatClient(null, file!, registration.Profile.Id)
+        : new RecordingChatClient(registration.CreateClient(services), file!, registration.Profile.Id);
 
     /// <summary>
     /// The model as the router is given it. A model whose profile lacks <see cref="ModelCapabilities.JsonSchema"/> is served
