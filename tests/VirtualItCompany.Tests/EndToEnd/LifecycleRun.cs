@@ -17,13 +17,13 @@ internal static class LifecycleRun
     };
 
     /// <summary>Delivers <see cref="Brief"/> and returns every event of the project, in order.</summary>
-    public static async Task<List<ProjectEvent>> DeliverAsync(Action<IVirtualItCompanyBuilder> models, CancellationToken cancellationToken)
+    public static async Task<List<ProjectEvent>> DeliverAsync(Action<IVirtualItCompanyBuilder> models, CancellationToken cancellationToken, int workers = 4, Func<ProjectEvent, bool>? until = null)
     {
         var services = new ServiceCollection();
         services.AddSingleton<IWorkspaceProvider>(new InMemoryWorkspaceProvider());
         var builder = services.AddVirtualItCompany(o =>
         {
-            o.Workers = 4;
+            o.Workers = workers;
             o.PollInterval = TimeSpan.FromMilliseconds(50);
         });
         services.Configure<Agents.AgentOptions>(o => o.MonitoringInterval = TimeSpan.Zero);
@@ -31,7 +31,7 @@ internal static class LifecycleRun
         await using var provider = services.BuildServiceProvider();
         var company = provider.GetRequiredService<IDeliveryCompany>();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var workers = provider.GetRequiredService<WorkDispatcher>().RunAsync(stop.Token);
+        var running = provider.GetRequiredService<WorkDispatcher>().RunAsync(stop.Token);
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -41,6 +41,11 @@ internal static class LifecycleRun
             await foreach (var e in company.WatchAsync(project.Id, cancellationToken: timeout.Token))
             {
                 events.Add(e);
+                if (until?.Invoke(e) == true)
+                {
+                    break;
+                }
+
                 if (e is ClientInputRequested { Kind: ClientInputKind.Review })
                 {
                     await company.ApproveAsync(project.Id, "Looks right.", cancellationToken);
@@ -54,7 +59,7 @@ internal static class LifecycleRun
             await stop.CancelAsync();
             try
             {
-                await workers;
+                await running;
             }
             catch (OperationCanceledException)
             {

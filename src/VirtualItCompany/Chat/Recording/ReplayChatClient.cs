@@ -13,6 +13,7 @@ namespace VirtualItCompany.Chat.Recording;
 internal sealed class ReplayChatClient(IChatClient? inner, ChatRecordingFile file, string model) : IChatClient
 {
     private const int MaxLineInMessage = 240;
+    private const int MaxLinesInMessage = 4;
 
     public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -130,7 +131,43 @@ internal sealed class ReplayChatClient(IChatClient? inner, ChatRecordingFile fil
         var text = new StringBuilder().Append("first differs at line ").Append(i + 1).Append(", character ").Append(at + 1).Append(":\n");
         text.Append("  recorded: ").Append(i < recorded.Length ? Window(r, at) : "(end of request)").Append('\n');
         text.Append("  asked:    ").Append(i < asked.Length ? Window(a, at) : "(end of request)").Append('\n');
+        AppendOnlyIn(text, "only in the request asked", asked, recorded);
+        AppendOnlyIn(text, "only in the recorded one", recorded, asked);
         return text.ToString();
+    }
+
+    // Lines one request has and the other lacks: where a message was added, removed or changed.
+    private static void AppendOnlyIn(StringBuilder text, string label, string[] lines, string[] other)
+    {
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var line in other)
+        {
+            counts[line] = counts.GetValueOrDefault(line) + 1;
+        }
+
+        var only = new List<string>();
+        foreach (var line in lines)
+        {
+            if (counts.TryGetValue(line, out int n) && n > 0)
+            {
+                counts[line] = n - 1;
+            }
+            else if (line.Trim().Length > 2)
+            {
+                only.Add(line.Trim());
+            }
+        }
+
+        if (only.Count == 0)
+        {
+            return;
+        }
+
+        text.Append("  ").Append(label).Append(" (").Append(only.Count).Append(" line(s)):\n");
+        foreach (var line in only.Take(MaxLinesInMessage))
+        {
+            text.Append("    ").Append(Window(line, 0)).Append('\n');
+        }
     }
 
     // The part of a (possibly very long) line around where it differs.
