@@ -104,7 +104,7 @@ internal static class RecordReplaySnippets
 
     private static async Task<List<string>> DeliverAsync(HostApplicationBuilder builder)
     {
-        builder.Services.Configure<CompanyOptions>(o => o.Workers = 1);
+        builder.Services.Configure<VirtualItCompany.Runtime.CompanyOptions>(o => o.Workers = 1);
         builder.Services.Configure<VirtualItCompany.Agents.AgentOptions>(o => o.MonitoringInterval = TimeSpan.Zero);
         builder.Services.AddSingleton<IWorkspaceProvider>(new VirtualItCompany.Testing.InMemoryWorkspaceProvider());
         using var host = builder.Build();
