@@ -11,7 +11,19 @@ internal sealed class DeploymentsShutdown(IServiceProvider services) : IHostedSe
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        if (services.GetService<IWorkspaceProvider>() is LocalWorkspaceProvider local)
+        IWorkspaceProvider? provider;
+        try
+        {
+            provider = services.GetService<IWorkspaceProvider>();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The container was disposed before the host stopped (a test host torn down early): disposing it already
+            // disposed the workspace provider, if one was created, and that stopped its deployments.
+            return;
+        }
+
+        if (provider is LocalWorkspaceProvider local)
         {
             await local.DisposeAsync().ConfigureAwait(false);
         }
