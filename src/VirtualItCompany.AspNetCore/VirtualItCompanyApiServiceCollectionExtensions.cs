@@ -79,7 +79,8 @@ public static class VirtualItCompanyApiServiceCollectionExtensions
     /// (<c>VirtualItCompany:Jwt</c>, validated at start): the issuer, the audience, the lifetime (<c>exp</c> required,
     /// <c>nbf</c> honoured), the signature with the configured key, and the algorithm (HS256 only; unsigned tokens are refused).
     /// Roles are read from the <c>role</c> claim and the user id from <c>sub</c>. On the project events stream only, a
-    /// browser's <c>EventSource</c> (which cannot send headers) may pass the token as the <c>access_token</c> query parameter.
+    /// browser's <c>EventSource</c> (which cannot send headers) may pass the token as the <c>access_token</c> query parameter
+    /// (a GET asking for <c>text/event-stream</c> whose path ends in <c>/events</c>, without an Authorization header).
     /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="configure">Sets options in code, after configuration is bound.</param>
@@ -133,6 +134,7 @@ public static class VirtualItCompanyApiServiceCollectionExtensions
                     if (HttpMethods.IsGet(request.Method)
                         && request.Path.Value?.EndsWith("/events", StringComparison.Ordinal) == true
                         && request.Headers.Authorization.Count == 0
+                        && request.Headers.Accept.ToString().Contains("text/event-stream", StringComparison.OrdinalIgnoreCase)
                         && request.Query["access_token"] is { Count: 1 } token)
                     {
                         context.Token = token.ToString();

@@ -84,11 +84,15 @@ public sealed class EventStreamTests : IAsyncLifetime
         }
 
         var elsewhere = await browser.GetAsync($"/api/projects/{project.Id}?access_token={token}", ct);
-        var mallorys = await browser.GetAsync($"/api/projects/{project.Id}/events?access_token={Tokens.Valid("mallory", "client")}", ct);
+        var notAStream = await browser.GetAsync($"/api/projects/{project.Id}/events?access_token={token}", ct);
+        using var mallorysRequest = new HttpRequestMessage(HttpMethod.Get, $"/api/projects/{project.Id}/events?access_token={Tokens.Valid("mallory", "client")}");
+        mallorysRequest.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
+        var mallorys = await browser.SendAsync(mallorysRequest, ct);
 
         Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal(Enumerable.Range(2, (int)project.Version).Select(v => (long)v), ids);
         Assert.Equal(HttpStatusCode.Unauthorized, elsewhere.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, notAStream.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, mallorys.StatusCode);
     }
 
