@@ -1,0 +1,95 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
+
+namespace VirtualItCompany.AspNetCore;
+
+/// <summary>The admin views: every project, costs from the events, the queue.</summary>
+internal static class AdminEndpoints
+{
+    public static void Map(RouteGroupBuilder admin)
+    {
+        admin.MapGet("/projects", (HttpContext http, IDeliveryCompany company, IOptions<VirtualItCompanyApiOptions> options, CancellationToken cancellationToken) =>
+                ProjectEndpoints.ListAsync(http, company, options.Value, owner: null, cancellationToken))
+            .WithName("VirtualItCompany.Admin.Projects").WithSummary("Every client's projects, newest first, by page; filter by status and stage.")
+            .Produces<ProjectPage>().ProducesProblem(StatusCodes.Status400BadRequest);
+        admin.MapGet("/costs", Costs)
+            .WithName("VirtualItCompany.Admin.Costs").WithSummary("What model calls cost, by project, model, role and day, summed from the projects' ModelCallCompleted events.")
+            .Produces<CostReport>();
+        admin.MapGet("/queue", Queue)
+            .WithName("VirtualItCompany.Admin.Queue").WithSummary("The work queue's depth and the projects by status.")
+            .Produces<QueueView>();
+    }
+
+    // Reads every project's events: fine for the projects one company keeps; a large fleet would keep a cost projection instead.
+    private static async Task<IResult> Costs(IDeliveryCompany company, IProjectStore store, CancellationToken cancellationToken)
+    {
+        var total = new Totals();
+        var byProject = new SortedDictionary<string, Totals>(StringComparer.Ordinal);
+        var byModel = new SortedDictionary<string, Totals>(StringComparer.Ordinal);
+        var byRole = new SortedDictionary<string, Totals>(StringComparer.Ordinal);
+        var byDay = new SortedDictionary<string, Totals>(StringComparer.Ordinal);
+        await foreach (var project in company.ListAsync(cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            await foreach (var e in store.ReadEventsAsync(project.Id, 0, cancellationToken).ConfigureAwait(false))
+            {
+                if (e is not ModelCallCompleted call)
+                {
+                    continue;
+                }
+
+                total.Add(call);
+                Of(byProject, project.Id.Value).Add(call);
+                Of(byModel, call.Provider + "/" + call.ModelId).Add(call);
+                Of(byRole, call.Role.ToString()).Add(call);
+                Of(byDay, call.Timestamp.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)).Add(call);
+            }
+        }
+
+        return TypedResults.Ok(new CostReport(total.Line("total"), Lines(byProject), Lines(byModel), Lines(byRole), Lines(byDay)));
+    }
+
+    private static async Task<IResult> Queue(IDeliveryCompany company, IWorkQueue queue, CancellationToken cancellationToken)
+    {
+        long depth = await queue.CountAsync(cancellationToken).ConfigureAwait(false);
+        var byStatus = Enum.GetNames<ProjectStatus>().ToDictionary(n => n, _ => 0, StringComparer.Ordinal);
+        await foreach (var project in company.ListAsync(cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            byStatus[project.Status.ToString()]++;
+        }
+
+        return TypedResults.Ok(new QueueView(depth, byStatus));
+    }
+
+    private static Totals Of(SortedDictionary<string, Totals> map, string key)
+    {
+        if (!map.TryGetValue(key, out var totals))
+        {
+            map[key] = totals = new Totals();
+        }
+
+        return totals;
+    }
+
+    private static List<CostLine> Lines(SortedDictionary<string, Totals> map) => [.. map.Select(p => p.Value.Line(p.Key))];
+
+    private sealed class Totals
+    {
+        private long _calls;
+        private long _input;
+        private long _output;
+        private decimal _cost;
+
+        public void Add(ModelCallCompleted call)
+        {
+            _calls++;
+            _input += call.InputTokens;
+            _output += call.OutputTokens;
+            _cost += call.Cost;
+        }
+
+        public CostLine Line(string key) => new(key, _calls, _input, _output, _cost);
+    }
+}

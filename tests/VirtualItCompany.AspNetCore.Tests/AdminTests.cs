@@ -1,0 +1,46 @@
+using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace VirtualItCompany.AspNetCore.Tests;
+
+/// <summary>The admin views with the workers running: the agents' model calls (offline model) show in the cost report as the events record them.</summary>
+public sealed class AdminTests : IAsyncLifetime
+{
+    private readonly WebHostFactory _host = new(settings: new Dictionary<string, string?> { ["WebHost:RunWorkers"] = "true" });
+
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
+
+    public ValueTask DisposeAsync() => _host.DisposeAsync();
+
+    [Fact]
+    public async Task The_cost_report_sums_the_model_calls_of_the_events_by_project_model_role_and_day()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var alice = _host.ClientFor("alice");
+        var admin = _host.ClientFor("root", "admin");
+        var project = await WebHostFactory.SubmitAsync(alice);
+        var store = _host.Services.GetRequiredService<IProjectStore>();
+
+        // The project manager's first model call is enough; then the project is cancelled so that nothing else runs.
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(TimeSpan.FromMinutes(2));
+        while (!await store.ReadEventsAsync(new ProjectId(project.Id), 0, timeout.Token).OfType<ModelCallCompleted>().AnyAsync(timeout.Token))
+        {
+            await Task.Delay(100, timeout.Token);
+        }
+
+        (await alice.PostAsync($"/api/projects/{project.Id}/cancel", null, ct)).EnsureSuccessStatusCode();
+        var calls = await store.ReadEventsAsync(new ProjectId(project.Id), 0, ct).OfType<ModelCallCompleted>().ToListAsync(ct);
+        var report = await admin.GetFromJsonAsync<CostReport>("/api/admin/costs", ct);
+        var queue = await admin.GetFromJsonAsync<QueueView>("/api/admin/queue", ct);
+
+        Assert.Equal(calls.Count, report!.Total.Calls);
+        Assert.Equal(calls.Sum(c => c.InputTokens), report.Total.InputTokens);
+        Assert.Equal(calls.Sum(c => c.Cost), report.Total.Cost);
+        Assert.Equal(project.Id, Assert.Single(report.ByProject).Key);
+        Assert.Equal(calls.Select(c => c.Provider + "/" + c.ModelId).Distinct(), report.ByModel.Select(l => l.Key));
+        Assert.Contains(report.ByRole, l => l.Key == "ProjectManager" && l.Calls >= 1);
+        Assert.Equal(calls[0].Timestamp.UtcDateTime.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), Assert.Single(report.ByDay).Key);
+        Assert.Equal(1, queue!.ProjectsByStatus["Cancelled"]);
+    }
+}
