@@ -82,15 +82,7 @@ public sealed class WebHostFactory : WebApplicationFactory<Program>
 
     public override async ValueTask DisposeAsync()
     {
-        try
-        {
-            await base.DisposeAsync();
-        }
-        catch (ObjectDisposedException e) when (e.StackTrace?.Contains("DeploymentsShutdown", StringComparison.Ordinal) == true)
-        {
-            // Known, reported: WebApplicationFactory sometimes disposes the service provider before it stops the host, and the
-            // runtime's DeploymentsShutdown resolves a service at stop. These tests start no deployment, so nothing is left running.
-        }
+        await base.DisposeAsync();
 
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         try
