@@ -22,4 +22,7 @@ internal static partial class WorkspaceLog
 
     [LoggerMessage(6, LogLevel.Warning, "Removed {Lock} in workspace {ProjectId}: a git lock left by a process that stopped before this one started")]
     public static partial void RemovedStaleLock(ILogger logger, string @lock, ProjectId projectId);
+
+    [LoggerMessage(7, LogLevel.Warning, "Could not unstage the index of workspace {ProjectId} after a refused commit: {Reason}")]
+    public static partial void UnstageFailed(ILogger logger, ProjectId projectId, string reason);
 }
