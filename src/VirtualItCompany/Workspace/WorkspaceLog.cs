@@ -23,6 +23,9 @@ internal static partial class WorkspaceLog
     [LoggerMessage(6, LogLevel.Warning, "Removed {Lock} in workspace {ProjectId}: a git lock left by a process that stopped before this one started")]
     public static partial void RemovedStaleLock(ILogger logger, string @lock, ProjectId projectId);
 
-    [LoggerMessage(7, LogLevel.Warning, "Could not unstage the index of workspace {ProjectId} after a refused commit: {Reason}")]
+    [LoggerMessage(7, LogLevel.Information, "{Environment} of {ProjectId} already runs release {ReleaseId} at {Url}; not deployed again")]
+    public static partial void AlreadyDeployed(ILogger logger, string environment, ProjectId projectId, string releaseId, Uri url);
+
+    [LoggerMessage(8, LogLevel.Warning, "Could not unstage the index of workspace {ProjectId} after a refused commit: {Reason}")]
     public static partial void UnstageFailed(ILogger logger, ProjectId projectId, string reason);
 }
