@@ -35,12 +35,6 @@ internal sealed class CommandRunner(WorkspaceOptions options, TimeProvider timeP
     /// <summary>Gets the sandbox commands run in.</summary>
     public CommandSandbox Sandbox => _sandbox;
 
-    /// <summary>Builds the start information for a deployed service (sandboxed, on the host network so its health check reaches it).</summary>
-    /// <exception cref="WorkspacePathException">The program is not allowed.</exception>
-    /// <exception cref="WorkspaceSandboxException">There is no sandbox and unsandboxed commands are not allowed.</exception>
-    public ProcessStartInfo CreateStartInfo(IReadOnlyList<string> arguments, string workingDirectory, IEnumerable<KeyValuePair<string, string>>? environment = null) =>
-        CreateStartInfo(arguments, workingDirectory, workingDirectory, SandboxProfile.Deployment, options.DefaultCommandTimeout, environment);
-
     /// <summary>Builds the start information for a command, refusing programs that are not on the allow-list.</summary>
     /// <param name="arguments">The program and its arguments.</param>
     /// <param name="rootPath">The workspace folder (the sandbox's only writable mount).</param>
