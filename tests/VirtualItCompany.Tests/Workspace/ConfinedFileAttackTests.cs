@@ -138,11 +138,30 @@ public sealed class ConfinedFileAttackTests
         {
             while (!stop.IsCancellationRequested)
             {
-                Directory.Move(Path.Combine(root, "swap-dir"), swapped);
-                Directory.Move(swapped, Path.Combine(root, "swap-dir"));
-                Directory.Move(Path.Combine(root, "swap-link"), swapped);
-                Directory.Move(swapped, Path.Combine(root, "swap-link"));
-                swaps++;
+                try
+                {
+                    Directory.Move(Path.Combine(root, "swap-dir"), swapped);
+                    Directory.Move(swapped, Path.Combine(root, "swap-dir"));
+                    Directory.Move(Path.Combine(root, "swap-link"), swapped);
+                    Directory.Move(swapped, Path.Combine(root, "swap-link"));
+                    swaps++;
+                }
+                catch (IOException)
+                {
+                    // A write created a real 'swap' folder while neither was in place: clear it and swap on.
+                    if (new DirectoryInfo(swapped) is { Exists: true, LinkTarget: null } created
+                        && Directory.Exists(Path.Combine(root, "swap-dir")) && Path.Exists(Path.Combine(root, "swap-link")))
+                    {
+                        try
+                        {
+                            created.Delete(recursive: true);
+                        }
+                        catch (IOException)
+                        {
+                            // The writer put another file in it meanwhile: the next round clears it.
+                        }
+                    }
+                }
             }
         }, Ct);
 
