@@ -40,6 +40,9 @@ internal sealed class CompanyChatPipeline
             configuration.Configure(builder);
         }
 
+        // Last before routing: what reaches any model (prompts, briefs, tool results) and what comes back is redacted.
+        var redactor = services.GetService<VirtualItCompany.Security.SecretRedactor>() ?? VirtualItCompany.Security.SecretRedactor.PatternsOnly;
+        builder.Use(inner => new VirtualItCompany.Security.RedactingChatClient(inner, redactor));
         var models = registrations.Select(r => new RoutedModel(r.Profile, r.CreateClient(services)));
         return new CompanyChatPipeline(builder.UseCostAwareRouting(models, services.GetRequiredService<IOptions<RoutingOptions>>().Value).Build(services));
     }
