@@ -62,7 +62,7 @@ internal sealed class CommitWriter
         var events = new ProjectEvent[plan.Events.Count];
         for (int i = 0; i < events.Length; i++)
         {
-            events[i] = Redact(plan.Events[i]) with { ProjectId = projectId, Version = expectedVersion + i + 1, Timestamp = now };
+            events[i] = Redact(plan.Events[i] with { ProjectId = projectId, Version = expectedVersion + i + 1, Timestamp = now });
         }
 
         // The runtime folds; the store keeps the snapshot as given.
