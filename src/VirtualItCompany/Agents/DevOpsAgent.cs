@@ -53,7 +53,7 @@ public sealed class DevOpsAgent : BuiltInAgent
             .Section("Environment", environment)
             .List("Files", files)
             .ToString();
-        var answer = await ModelCalls.AskAsync<DeploymentPlan>(context, DevOpsPrompts.DeploymentSystem, prompt, complexity: 3, cancellationToken).ConfigureAwait(false);
+        var answer = await ModelCalls.AskAsync<DeploymentPlan>(context, DevOpsPrompts.DeploymentSystem, prompt, complexity: 3, Options.StructuredAnswerRepairs, cancellationToken).ConfigureAwait(false);
         if (answer.Value is not { } plan)
         {
             return AgentStages.InvalidAnswer("The deployment plan could not be read", answer.Problem!);
