@@ -10,6 +10,10 @@ command -v setsid >/dev/null 2>&1 || need+=(util-linux)
 command -v pgrep >/dev/null 2>&1 || need+=(procps)
 # clang and zlib: the native AOT publish of samples/InYourApp (eng/publish-aot.sh) compiles and links with them.
 command -v clang >/dev/null 2>&1 || need+=(clang)
+# bubblewrap: the OS sandbox every agent command and deployment runs in (tests fail, not skip, without it).
+command -v bwrap >/dev/null 2>&1 || need+=(bubblewrap)
+# prlimit (util-linux) sets the sandbox's resource limits.
+command -v prlimit >/dev/null 2>&1 || need+=(util-linux)
 [ -f /usr/include/zlib.h ] || need+=(zlib1g-dev)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then apt-get update -qq && apt-get install -y -qq "${need[@]}"; else sudo apt-get update -qq && sudo apt-get install -y -qq "${need[@]}"; fi
@@ -17,3 +21,4 @@ fi
 command -v dotnet >/dev/null 2>&1 || { echo "The .NET 10 SDK is needed: https://dotnet.microsoft.com/download"; exit 1; }
 dotnet --version
 git --version
+bwrap --version

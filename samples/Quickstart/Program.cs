@@ -47,6 +47,8 @@ builder.Services.Configure<WorkspaceOptions>(o =>
     {
         o.RootDirectory = Path.GetFullPath(parsed.WorkspaceRoot);
     }
+
+    o.AllowUnsandboxedCommands = parsed.Unsandboxed;
 });
 var company = builder.Services.AddVirtualItCompany(o =>
     {
@@ -152,6 +154,14 @@ foreach (var final in finals)
     var workspace = await host.Services.GetRequiredService<IWorkspaceProvider>().GetWorkspaceAsync(final.Id, CancellationToken.None);
     var history = await host.Services.GetRequiredService<IProjectStore>().ReadEventsAsync(final.Id).ToListAsync();
     Summary.Write(final, history, workspace.RootPath, host.Services.GetRequiredService<LifecycleEngine>(), TimeProvider.System.GetElapsedTime(started));
+}
+
+// Say plainly whether the agents' builds, tests and deployments ran in the OS sandbox.
+if (host.Services.GetRequiredService<IWorkspaceProvider>() is LocalWorkspaceProvider local)
+{
+    AnsiConsole.MarkupLine(local.IsSandboxed
+        ? $"[green]Sandboxed:[/] {Markup.Escape(local.SandboxDescription)}"
+        : $"[yellow]Not sandboxed:[/] {Markup.Escape(local.SandboxDescription)}");
 }
 
 if (database is not null && finals.Any(p => !p.IsEnded))

@@ -5,6 +5,9 @@ namespace Quickstart;
 /// <summary>The quickstart's command line: a brief, and options.</summary>
 internal sealed record QuickstartArguments(string Brief, IReadOnlyList<string> Criteria, bool AutoApprove, decimal? Budget, string? WorkspaceRoot, string? Database = null, bool Resume = false)
 {
+    /// <summary>Gets whether the agents' commands may run without the OS sandbox where there is none.</summary>
+    public bool Unsandboxed { get; init; }
+
     public const string Usage = """
         Usage: dotnet run --project samples/Quickstart -- "<brief>" [options]
                dotnet run --project samples/Quickstart -- --db <file> --resume [--auto-approve]
@@ -19,6 +22,8 @@ internal sealed record QuickstartArguments(string Brief, IReadOnlyList<string> C
                                   by Ctrl+C, SIGTERM or a crash can be continued; default: in memory only.
           --resume                Continue the unfinished projects in the --db file (paused ones are resumed),
                                   with live progress; takes no brief.
+          --unsandboxed           Run the agents' commands without the OS sandbox where there is none
+                                  (macOS, Windows, Linux without bubblewrap); otherwise they are refused.
           -h, --help              Show this help.
 
         Example:
@@ -32,6 +37,7 @@ internal sealed record QuickstartArguments(string Brief, IReadOnlyList<string> C
         string? brief = null;
         var criteria = new List<string>();
         bool auto = false;
+        bool unsandboxed = false;
         decimal? budget = null;
         string? workspace = null;
         string? database = null;
@@ -44,6 +50,9 @@ internal sealed record QuickstartArguments(string Brief, IReadOnlyList<string> C
                 case "-h" or "--help":
                     error = "";
                     return null;
+                case "--unsandboxed":
+                    unsandboxed = true;
+                    break;
                 case "--auto-approve":
                     auto = true;
                     break;
@@ -118,7 +127,7 @@ internal sealed record QuickstartArguments(string Brief, IReadOnlyList<string> C
                 return null;
             }
 
-            return new QuickstartArguments("", criteria, auto, budget, workspace, database, Resume: true);
+            return new QuickstartArguments("", criteria, auto, budget, workspace, database, Resume: true) { Unsandboxed = unsandboxed };
         }
 
         if (string.IsNullOrWhiteSpace(brief))
@@ -127,7 +136,7 @@ internal sealed record QuickstartArguments(string Brief, IReadOnlyList<string> C
             return null;
         }
 
-        return new QuickstartArguments(brief.Trim(), criteria, auto, budget, workspace, database);
+        return new QuickstartArguments(brief.Trim(), criteria, auto, budget, workspace, database) { Unsandboxed = unsandboxed };
     }
 
     private static bool TryValue(string[] args, ref int i, out string value, out string? error)

@@ -42,6 +42,9 @@ internal sealed class CompanyChatPipeline
             configuration.Configure(builder);
         }
 
+        // Last before routing: what reaches any model (prompts, briefs, tool results) and what comes back is redacted.
+        var redactor = services.GetService<VirtualItCompany.Security.SecretRedactor>() ?? VirtualItCompany.Security.SecretRedactor.PatternsOnly;
+        builder.Use(inner => new VirtualItCompany.Security.RedactingChatClient(inner, redactor));
         var recording = services.GetService<ModelCallRecording>();
         var file = recording is null ? null : recording.Replay ? ChatRecordingFile.Load(recording.Path) : ChatRecordingFile.ForRecording(recording.Path);
         var models = registrations.Select(r => Served(r.Profile, ClientOf(r, services, recording, file)));

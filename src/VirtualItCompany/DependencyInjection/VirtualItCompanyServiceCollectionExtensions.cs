@@ -69,7 +69,12 @@ public static class VirtualItCompanyServiceCollectionExtensions
         services.TryAddSingleton(sp => new LifecycleDecider(sp.GetRequiredService<LifecycleEngine>(), sp.GetRequiredService<IOptions<CompanyOptions>>().Value));
         services.TryAddSingleton(sp => new AgentDirectory(sp.GetServices<IAgent>()));
         services.TryAddSingleton<RunningWork>();
-        services.TryAddSingleton(sp => new CommitWriter(sp.GetRequiredService<IProjectStore>(), sp.GetRequiredService<ProjectEventFeed>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<RunningWork>()));
+        services.TryAddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<CompanyOptions>>().Value;
+            return new VirtualItCompany.Security.SecretRedactor(options.Secrets, options.RedactEnvironmentSecrets);
+        });
+        services.TryAddSingleton(sp => new CommitWriter(sp.GetRequiredService<IProjectStore>(), sp.GetRequiredService<ProjectEventFeed>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<RunningWork>(), sp.GetRequiredService<VirtualItCompany.Security.SecretRedactor>()));
         services.TryAddSingleton(sp => new WorkOrchestrator(
             sp.GetRequiredService<RunningWork>(),
             sp.GetRequiredService<CommitWriter>(),

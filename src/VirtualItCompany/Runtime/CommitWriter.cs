@@ -9,9 +9,12 @@ internal sealed class CommitWriter
 
     private readonly RunningWork _running;
 
-    public CommitWriter(IProjectStore store, ProjectEventFeed feed, TimeProvider timeProvider, RunningWork running)
+    private readonly VirtualItCompany.Security.SecretRedactor _redactor;
+
+    public CommitWriter(IProjectStore store, ProjectEventFeed feed, TimeProvider timeProvider, RunningWork running, VirtualItCompany.Security.SecretRedactor? redactor = null)
     {
         _running = running;
+        _redactor = redactor ?? VirtualItCompany.Security.SecretRedactor.PatternsOnly;
         _store = store;
         _feed = feed;
         _timeProvider = timeProvider;
@@ -59,7 +62,7 @@ internal sealed class CommitWriter
         var events = new ProjectEvent[plan.Events.Count];
         for (int i = 0; i < events.Length; i++)
         {
-            events[i] = plan.Events[i] with { ProjectId = projectId, Version = expectedVersion + i + 1, Timestamp = now };
+            events[i] = Redact(plan.Events[i] with { ProjectId = projectId, Version = expectedVersion + i + 1, Timestamp = now });
         }
 
         // The runtime folds; the store keeps the snapshot as given.
@@ -80,5 +83,22 @@ internal sealed class CommitWriter
         }
 
         return snapshot;
+    }
+
+    /// <summary>Replaces the secrets in an event (the one place events pass before the store and the feed), through its JSON form.</summary>
+    private ProjectEvent Redact(ProjectEvent projectEvent)
+    {
+        string json;
+        try
+        {
+            json = ProjectEventSerializer.Serialize(projectEvent);
+        }
+        catch (Exception ex) when (ex is NotSupportedException or InvalidOperationException or ArgumentException)
+        {
+            return projectEvent; // an app's own event type the built-in serializer does not know
+        }
+
+        var redacted = _redactor.Redact(json);
+        return ReferenceEquals(redacted, json) ? projectEvent : ProjectEventSerializer.Deserialize(redacted);
     }
 }

@@ -71,6 +71,15 @@ public sealed class CompanyOptions
     /// <value>The default value is <see cref="LifecycleDefinition.Default"/>.</value>
     public LifecycleDefinition Lifecycle { get; set; } = LifecycleDefinition.Default;
 
+    /// <summary>Gets the secrets replaced by a placeholder (<c>[secret:NAME]</c>) in events, files, file names, commit messages, artifacts and everything sent to or received from models, keyed by the name the placeholder shows.</summary>
+    /// <remarks>Common key shapes (OpenAI <c>sk-</c>, Anthropic <c>sk-ant-</c>, Groq <c>gsk_</c>, AWS, GitHub tokens, bearer tokens, private key blocks) are redacted without being listed.</remarks>
+    /// <value>The default value is empty.</value>
+    public IDictionary<string, string> Secrets { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>Gets or sets whether the values of this process's environment variables named like secrets (containing KEY, TOKEN, SECRET, PASSWORD, CREDENTIAL or PAT, at least 8 characters) are redacted too.</summary>
+    /// <value>The default value is <see langword="true"/>.</value>
+    public bool RedactEnvironmentSecrets { get; set; } = true;
+
     /// <summary>Lists every problem of these options.</summary>
     /// <returns>The problems, as sentences; empty when valid.</returns>
     public IReadOnlyList<string> GetProblems()

@@ -9,7 +9,13 @@ internal sealed class RecordingWorkspace : IProjectWorkspace
     private readonly Lock _gate = new();
     private readonly SortedSet<string> _written = new(StringComparer.Ordinal);
 
-    public RecordingWorkspace(IProjectWorkspace inner) => _inner = inner;
+    private readonly VirtualItCompany.Security.SecretRedactor _redactor;
+
+    public RecordingWorkspace(IProjectWorkspace inner, VirtualItCompany.Security.SecretRedactor? redactor = null)
+    {
+        _inner = inner;
+        _redactor = redactor ?? VirtualItCompany.Security.SecretRedactor.PatternsOnly;
+    }
 
     public ProjectId ProjectId => _inner.ProjectId;
 
@@ -28,9 +34,13 @@ internal sealed class RecordingWorkspace : IProjectWorkspace
 
     public Task<string> ReadFileAsync(string path, CancellationToken cancellationToken = default) => _inner.ReadFileAsync(path, cancellationToken);
 
+    /// <remarks>Secrets in the content or the path are replaced before anything reaches the disk (and so the commit and the artifact store).</remarks>
     public async Task WriteFileAsync(string path, string content, CancellationToken cancellationToken = default)
     {
-        await _inner.WriteFileAsync(path, content, cancellationToken).ConfigureAwait(false);
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(content);
+        path = _redactor.RedactPath(path);
+        await _inner.WriteFileAsync(path, _redactor.Redact(content), cancellationToken).ConfigureAwait(false);
         Written(path);
     }
 
@@ -38,7 +48,8 @@ internal sealed class RecordingWorkspace : IProjectWorkspace
 
     public Task<CommandResult> RunAsync(CommandRequest request, CancellationToken cancellationToken = default) => _inner.RunAsync(request, cancellationToken);
 
-    public Task<string?> CommitAsync(string message, IReadOnlyCollection<string>? paths = null, CancellationToken cancellationToken = default) => _inner.CommitAsync(message, paths, cancellationToken);
+    public Task<string?> CommitAsync(string message, IReadOnlyCollection<string>? paths = null, CancellationToken cancellationToken = default) =>
+        _inner.CommitAsync(_redactor.Redact(message ?? throw new ArgumentNullException(nameof(message))), paths, cancellationToken);
 
     public Task<Uri> DeployAsync(string environment, DeploymentSpec spec, CancellationToken cancellationToken = default) => _inner.DeployAsync(environment, spec, cancellationToken);
 

@@ -120,7 +120,7 @@ internal sealed class WorkOrchestrator
             {
                 var projectWorkspace = await _workspaces.GetWorkspaceAsync(item.ProjectId, workToken).ConfigureAwait(false);
                 await RestoreIfMissingAsync(projectWorkspace, project, workToken).ConfigureAwait(false);
-                workspace = new RecordingWorkspace(projectWorkspace);
+                workspace = new RecordingWorkspace(projectWorkspace, _services.GetService(typeof(VirtualItCompany.Security.SecretRedactor)) as VirtualItCompany.Security.SecretRedactor);
                 // The budget account is the one truth: its limit for the project follows the project's budget (limits only rise).
                 await _budget.RaiseLimitAsync(BudgetScope.ForProject(item.ProjectId), project.Brief.Budget ?? 0m, workToken).ConfigureAwait(false);
                 var context = new AgentContext

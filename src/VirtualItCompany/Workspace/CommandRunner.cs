@@ -3,7 +3,10 @@ using System.Diagnostics;
 
 namespace VirtualItCompany.Workspace;
 
-/// <summary>Starts allow-listed programs with argument lists (never a shell string) and an environment scrubbed of everything not passed through.</summary>
+/// <summary>
+/// Starts allow-listed programs with argument lists (never a shell string), an environment built from an exact allow-list of names,
+/// in the OS sandbox where there is one (see <see cref="CommandSandbox"/>), each in a process group of its own.
+/// </summary>
 internal sealed class CommandRunner(WorkspaceOptions options, TimeProvider timeProvider)
 {
     // Longer waits than this are refused by CancellationTokenSource; nobody means them.
@@ -18,14 +21,31 @@ internal sealed class CommandRunner(WorkspaceOptions options, TimeProvider timeP
         new("DOTNET_NOLOGO", "1"),
         new("DOTNET_CLI_TELEMETRY_OPTOUT", "1"),
         new("DOTNET_SKIP_FIRST_TIME_EXPERIENCE", "1"),
+        new("DOTNET_CLI_WORKLOAD_UPDATE_NOTIFY_DISABLE", "1"),
+        new("DOTNET_GENERATE_ASPNET_CERTIFICATE", "false"),
     ];
+
+    private static readonly Lazy<string?> SetSid = new(() => OperatingSystem.IsLinux() ? CommandSandbox.FindOnPath("setsid") : null);
+
+    private readonly CommandSandbox _sandbox = new(options);
 
     /// <summary>Gets the clock used to time commands.</summary>
     public TimeProvider TimeProvider => timeProvider;
 
+    /// <summary>Gets the sandbox commands run in.</summary>
+    public CommandSandbox Sandbox => _sandbox;
+
     /// <summary>Builds the start information for a command, refusing programs that are not on the allow-list.</summary>
+    /// <param name="arguments">The program and its arguments.</param>
+    /// <param name="rootPath">The workspace folder (the sandbox's only writable mount).</param>
+    /// <param name="workingDirectory">The folder to start in.</param>
+    /// <param name="profile">What the command may do in the sandbox.</param>
+    /// <param name="timeout">The command's time-out (its CPU-time limit in the sandbox).</param>
+    /// <param name="environment">Variables to set besides the passed-through ones.</param>
     /// <exception cref="WorkspacePathException">The program is not allowed.</exception>
-    public ProcessStartInfo CreateStartInfo(IReadOnlyList<string> arguments, string workingDirectory, IEnumerable<KeyValuePair<string, string>>? environment = null)
+    /// <exception cref="WorkspaceSandboxException">There is no sandbox and unsandboxed commands are not allowed.</exception>
+    public ProcessStartInfo CreateStartInfo(
+        IReadOnlyList<string> arguments, string rootPath, string workingDirectory, SandboxProfile profile, TimeSpan timeout, IEnumerable<KeyValuePair<string, string>>? environment = null)
     {
         ArgumentNullException.ThrowIfNull(arguments);
         if (arguments.Count == 0 || string.IsNullOrWhiteSpace(arguments[0]))
@@ -34,7 +54,18 @@ internal sealed class CommandRunner(WorkspaceOptions options, TimeProvider timeP
         }
 
         var program = arguments[0];
-        EnsureAllowed(program);
+        // The workspace's own git is not an agent's choice: it runs even when git is not on the allow-list for agents.
+        if (profile != SandboxProfile.SourceControl)
+        {
+            EnsureAllowed(program);
+        }
+
+        var sandboxed = _sandbox.IsAvailable;
+        if (!sandboxed && !options.AllowUnsandboxedCommands && profile != SandboxProfile.SourceControl)
+        {
+            throw new WorkspaceSandboxException($"The command '{program}' was refused: {_sandbox.Description}");
+        }
+
         var startInfo = new ProcessStartInfo(program)
         {
             WorkingDirectory = workingDirectory,
@@ -43,13 +74,7 @@ internal sealed class CommandRunner(WorkspaceOptions options, TimeProvider timeP
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            StandardOutputEncoding = System.Text.Encoding.UTF8,
-            StandardErrorEncoding = System.Text.Encoding.UTF8,
         };
-        for (var i = 1; i < arguments.Count; i++)
-        {
-            startInfo.ArgumentList.Add(arguments[i] ?? "");
-        }
 
         startInfo.Environment.Clear();
         foreach (DictionaryEntry variable in Environment.GetEnvironmentVariables())
@@ -65,18 +90,39 @@ internal sealed class CommandRunner(WorkspaceOptions options, TimeProvider timeP
             startInfo.Environment[name] = value;
         }
 
+        var rest = arguments.Skip(1).ToArray();
+        if (sandboxed)
+        {
+            var path = CommandSandbox.FindOnPath(program)
+                ?? throw new InvalidOperationException($"Could not start '{program}': it is not on PATH.");
+            _sandbox.Wrap(startInfo, path, rest, rootPath, workingDirectory, profile, timeout);
+            return startInfo;
+        }
+
+        if (SetSid.Value is { } setsid)
+        {
+            // A process group of its own, so the whole group is killed at the end (children that leave it survive: only the sandbox catches those).
+            startInfo.FileName = setsid;
+            startInfo.ArgumentList.Add(program);
+        }
+
+        foreach (var argument in rest)
+        {
+            startInfo.ArgumentList.Add(argument ?? "");
+        }
+
         return startInfo;
     }
 
-    /// <summary>Runs a command to its end, killing its process tree on time-out or cancellation.</summary>
+    /// <summary>Runs a command to its end, killing its process tree on time-out, cancellation or too much output.</summary>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled; the process tree has been killed.</exception>
     public async Task<CommandResult> RunAsync(ProcessStartInfo startInfo, TimeSpan timeout, int maxOutputChars, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         using var timeoutSource = new CancellationTokenSource(timeout > LongestTimeout ? LongestTimeout : timeout, timeProvider);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
         var started = timeProvider.GetTimestamp();
-        await using var command = RunningCommand.Start(startInfo, maxOutputChars, timeProvider);
+        await using var command = RunningCommand.Start(startInfo, maxOutputChars, options.CommandMaxOutputBytes, timeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token, command.OutputLimitReached);
         try
         {
             await command.Process.WaitForExitAsync(linked.Token).ConfigureAwait(false);
@@ -86,9 +132,17 @@ internal sealed class CommandRunner(WorkspaceOptions options, TimeProvider timeP
             await command.KillTreeAsync().ConfigureAwait(false);
             cancellationToken.ThrowIfCancellationRequested();
             await command.DrainAsync().ConfigureAwait(false);
+            if (command.OutputLimitReached.IsCancellationRequested)
+            {
+                command.Output.AppendLine($"[killed: the command wrote more than {options.CommandMaxOutputBytes} bytes of output]");
+                return new CommandResult(-1, command.Output.ToString(), TimedOut: false, timeProvider.GetElapsedTime(started));
+            }
+
             return new CommandResult(-1, command.Output.ToString(), TimedOut: true, timeProvider.GetElapsedTime(started));
         }
 
+        // The command has exited: what it left running in its group (or sandbox) goes with it.
+        await command.KillTreeAsync().ConfigureAwait(false);
         await command.DrainAsync().ConfigureAwait(false);
         return new CommandResult(command.Process.ExitCode, command.Output.ToString(), TimedOut: false, timeProvider.GetElapsedTime(started));
     }
@@ -110,7 +164,5 @@ internal sealed class CommandRunner(WorkspaceOptions options, TimeProvider timeP
     }
 
     private bool IsPassedThrough(string name) =>
-        options.PassThroughEnvironment.Any(pattern => pattern.EndsWith('*')
-            ? name.StartsWith(pattern[..^1], StringComparison.OrdinalIgnoreCase)
-            : string.Equals(name, pattern, StringComparison.OrdinalIgnoreCase));
+        options.PassThroughEnvironment.Any(allowed => string.Equals(name, allowed, StringComparison.OrdinalIgnoreCase));
 }

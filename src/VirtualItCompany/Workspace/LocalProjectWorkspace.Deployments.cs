@@ -29,7 +29,9 @@ internal sealed partial class LocalProjectWorkspace
         }
 
         // Refuse a start command that is not allowed before spending time on the build.
-        var startInfo = _runner.CreateStartInfo(spec.StartCommand, RootPath);
+        // The service runs in the sandbox like any command (the workspace its only writable folder, its own PID namespace, killed
+        // with this process), but on the host's network: its health check and its users reach it on 127.0.0.1.
+        var startInfo = _runner.CreateStartInfo(spec.StartCommand, RootPath, RootPath, SandboxProfile.Deployment, _options.DefaultCommandTimeout);
         await _deployGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {

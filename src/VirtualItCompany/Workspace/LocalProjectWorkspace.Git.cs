@@ -3,13 +3,42 @@ namespace VirtualItCompany.Workspace;
 /// <content>Commits to the workspace's local git repository.</content>
 internal sealed partial class LocalProjectWorkspace
 {
-    // The workspace's repository must not depend on the machine's or the user's git settings (identity, signing, hooks).
+    private static readonly string NullDevice = OperatingSystem.IsWindows() ? "NUL" : "/dev/null";
+
+    // The workspace's repository must not depend on the machine's or the user's git settings (identity, signing, hooks), and
+    // paths are paths, never patterns ('*' commits only a file named '*').
     private static readonly KeyValuePair<string, string>[] GitEnvironment =
     [
         new("GIT_CONFIG_NOSYSTEM", "1"),
-        new("GIT_CONFIG_GLOBAL", OperatingSystem.IsWindows() ? "NUL" : "/dev/null"),
+        new("GIT_CONFIG_GLOBAL", NullDevice),
         new("GIT_TERMINAL_PROMPT", "0"),
+        new("GIT_LITERAL_PATHSPECS", "1"),
+        new("GIT_ATTR_NOSYSTEM", "1"),
+        new("GIT_NO_REPLACE_OBJECTS", "1"),
+        new("GIT_OPTIONAL_LOCKS", "0"),
     ];
+
+    // Every git call of the workspace overrides what a repository setting could make git run: no fsmonitor, no hooks, no pager,
+    // no external diff, no transports, no signing. The repository's own config is rewritten to a fixed one before each commit,
+    // so includes, filters and aliases an agent might have put there have no effect either.
+    private static readonly string[] GitHardening =
+    [
+        "-c", "core.fsmonitor=false",
+        "-c", "core.hooksPath=" + NullDevice,
+        "-c", "core.pager=cat",
+        "-c", "core.attributesFile=" + NullDevice,
+        "-c", "core.excludesFile=" + NullDevice,
+        "-c", "core.sshCommand=false",
+        "-c", "core.untrackedCache=false",
+        "-c", "diff.external=",
+        "-c", "protocol.allow=never",
+        "-c", "commit.gpgsign=false",
+        "-c", "tag.gpgsign=false",
+        "-c", "gc.auto=0",
+        "-c", "maintenance.auto=false",
+    ];
+
+    private static readonly string FixedRepositoryConfig = "[core]\n\trepositoryformatversion = 0\n\tfilemode = " + (OperatingSystem.IsWindows() ? "false" : "true") + "\n\tbare = false\n\tlogallrefupdates = true\n";
 
     /// <inheritdoc />
     /// <remarks>The first commit creates the repository (<c>git init -b main</c>); build output (<c>bin/</c>, <c>obj/</c>) is excluded through <c>.git/info/exclude</c>, so no file is added to the work tree.</remarks>
@@ -30,17 +59,22 @@ internal sealed partial class LocalProjectWorkspace
                 _locksChecked = true;
             }
 
-            if (!Directory.Exists(Path.Combine(RootPath, ".git")))
-            {
-                await GitAsync(["init", "-q", "-b", "main"], cancellationToken).ConfigureAwait(false);
-                var info = Directory.CreateDirectory(Path.Combine(RootPath, ".git", "info"));
-                await File.AppendAllTextAsync(Path.Combine(info.FullName, "exclude"), "\nbin/\nobj/\n", cancellationToken).ConfigureAwait(false);
-            }
+            await EnsureRepositoryAsync(cancellationToken).ConfigureAwait(false);
 
             // An empty list stages nothing ('git add -A --' alone would stage the whole tree).
             if (relative is null || relative.Length > 0)
             {
-                await GitAsync(relative is null ? ["add", "-A"] : ["add", "-A", "--", .. relative], cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await GitAsync(relative is null ? ["add", "-A"] : ["add", "-A", "--", .. relative], cancellationToken).ConfigureAwait(false);
+                }
+                catch (InvalidOperationException ex)
+                {
+                    // Git refused a path (a name it will not track, such as one inside a nested repository): nothing of this
+                    // item stays staged, so the next item's commit is not blocked or polluted; the item fails with the reason.
+                    await UnstageAllAsync(cancellationToken).ConfigureAwait(false);
+                    throw new InvalidOperationException($"Git refused to stage the files of this commit ({string.Join(", ", relative ?? [])}); nothing was committed. {ex.Message}", ex);
+                }
             }
 
             var status = await GitAsync(["diff", "--cached", "--name-only"], cancellationToken).ConfigureAwait(false);
@@ -57,9 +91,16 @@ internal sealed partial class LocalProjectWorkspace
             }
 
             // Only what was staged is committed, so concurrent work items each get their own commit.
-            await GitAsync(
-                ["-c", "user.name=" + _options.GitAuthorName, "-c", "user.email=" + _options.GitAuthorEmail, "-c", "commit.gpgsign=false", "commit", "-q", "--no-verify", "--allow-empty", "-m", message],
-                cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await GitAsync(["commit", "-q", "--no-verify", "--allow-empty", "--cleanup=verbatim", "-m", message], cancellationToken).ConfigureAwait(false);
+            }
+            catch (InvalidOperationException)
+            {
+                await UnstageAllAsync(cancellationToken).ConfigureAwait(false);
+                throw;
+            }
+
             var sha = (await GitAsync(["rev-parse", "HEAD"], cancellationToken).ConfigureAwait(false)).Trim();
             WorkspaceLog.Committed(_logger, sha, ProjectId);
             return sha;
@@ -70,10 +111,54 @@ internal sealed partial class LocalProjectWorkspace
         }
     }
 
+    /// <summary>
+    /// Makes sure the workspace has its repository: a real <c>.git</c> folder (not a link, not a file pointing elsewhere), created by
+    /// <c>git init</c> when missing, with the fixed repository config (whatever an agent may have written there is dropped).
+    /// </summary>
+    /// <exception cref="InvalidOperationException"><c>.git</c> is a link or a file; the workspace refuses to use it.</exception>
+    private async Task EnsureRepositoryAsync(CancellationToken cancellationToken)
+    {
+        var git = new DirectoryInfo(Path.Combine(RootPath, ".git"));
+        if (git.LinkTarget is not null || File.Exists(git.FullName))
+        {
+            throw new InvalidOperationException($"The workspace of {ProjectId} has a '.git' that is a link or a file, not the workspace's repository; remove it so the workspace can create its own.");
+        }
+
+        if (!git.Exists)
+        {
+            await GitAsync(["init", "-q", "-b", "main", "--template="], cancellationToken).ConfigureAwait(false);
+            var info = Directory.CreateDirectory(Path.Combine(RootPath, ".git", "info"));
+            await File.AppendAllTextAsync(Path.Combine(info.FullName, "exclude"), "\nbin/\nobj/\n", cancellationToken).ConfigureAwait(false);
+        }
+
+        var config = new FileInfo(Path.Combine(git.FullName, "config"));
+        if (config.LinkTarget is not null)
+        {
+            config.Delete();
+        }
+
+        if (!config.Exists || config.Length != FixedRepositoryConfig.Length || await File.ReadAllTextAsync(config.FullName, cancellationToken).ConfigureAwait(false) != FixedRepositoryConfig)
+        {
+            await File.WriteAllTextAsync(config.FullName, FixedRepositoryConfig, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Empties the index back to <c>HEAD</c> (or to nothing before the first commit); the files stay in the working tree.</summary>
+    private async Task UnstageAllAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await UnstageLeftoversAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (InvalidOperationException ex)
+        {
+            WorkspaceLog.UnstageFailed(_logger, ProjectId, ex.Message.Split('\n')[0]);
+        }
+    }
+
     private async Task<string> GitAsync(string[] arguments, CancellationToken cancellationToken)
     {
-        var startInfo = _runner.CreateStartInfo(["git", .. arguments], RootPath, GitEnvironment);
-        var result = await _runner.RunAsync(startInfo, _options.DefaultCommandTimeout, _options.MaxOutputChars, cancellationToken).ConfigureAwait(false);
+        var result = await RunGitAsync(arguments, cancellationToken).ConfigureAwait(false);
         if (!result.Succeeded)
         {
             throw new InvalidOperationException(
@@ -81,6 +166,21 @@ internal sealed partial class LocalProjectWorkspace
         }
 
         return result.Output;
+    }
+
+    /// <summary>Runs the workspace's own git, hardened, with the fixed identity, in the sandbox when there is one.</summary>
+    private Task<CommandResult> RunGitAsync(string[] arguments, CancellationToken cancellationToken)
+    {
+        KeyValuePair<string, string>[] environment =
+        [
+            .. GitEnvironment,
+            new("GIT_AUTHOR_NAME", _options.GitAuthorName), new("GIT_AUTHOR_EMAIL", _options.GitAuthorEmail),
+            new("GIT_COMMITTER_NAME", _options.GitAuthorName), new("GIT_COMMITTER_EMAIL", _options.GitAuthorEmail),
+        ];
+        var startInfo = _runner.CreateStartInfo(
+            ["git", .. GitHardening, "-c", "user.name=" + _options.GitAuthorName, "-c", "user.email=" + _options.GitAuthorEmail, .. arguments],
+            RootPath, RootPath, SandboxProfile.SourceControl, _options.DefaultCommandTimeout, environment);
+        return _runner.RunAsync(startInfo, _options.DefaultCommandTimeout, _options.MaxOutputChars, cancellationToken);
     }
 
     /// <summary>Gets the end of a command's output, short enough for an exception message.</summary>
@@ -126,8 +226,7 @@ internal sealed partial class LocalProjectWorkspace
             return;
         }
 
-        var head = _runner.CreateStartInfo(["git", "rev-parse", "--verify", "-q", "HEAD"], RootPath, GitEnvironment);
-        bool hasCommits = (await _runner.RunAsync(head, _options.DefaultCommandTimeout, _options.MaxOutputChars, cancellationToken).ConfigureAwait(false)).Succeeded;
+        bool hasCommits = (await RunGitAsync(["rev-parse", "--verify", "-q", "HEAD"], cancellationToken).ConfigureAwait(false)).Succeeded;
         await GitAsync(hasCommits ? ["reset", "-q"] : ["read-tree", "--empty"], cancellationToken).ConfigureAwait(false);
     }
 

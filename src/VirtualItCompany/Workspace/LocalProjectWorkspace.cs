@@ -20,6 +20,7 @@ internal sealed partial class LocalProjectWorkspace : IProjectWorkspace, IAsyncD
     private static readonly UTF8Encoding Utf8NoBom = new(encoderShouldEmitUTF8Identifier: false);
 
     private readonly WorkspacePaths _paths;
+    private readonly ConfinedFiles _files;
     private readonly WorkspaceOptions _options;
     private readonly CommandRunner _runner;
     private readonly TimeProvider _timeProvider;
@@ -38,6 +39,7 @@ internal sealed partial class LocalProjectWorkspace : IProjectWorkspace, IAsyncD
         Directory.CreateDirectory(rootPath);
         ProjectId = projectId;
         _paths = new WorkspacePaths(rootPath);
+        _files = new ConfinedFiles(_paths);
         _options = options;
         _timeProvider = timeProvider;
         _runner = new CommandRunner(options, timeProvider);
@@ -50,78 +52,75 @@ internal sealed partial class LocalProjectWorkspace : IProjectWorkspace, IAsyncD
     /// <inheritdoc />
     public string RootPath => _paths.RootPath;
 
+    /// <summary>The largest file <see cref="ReadFileAsync"/> reads whole.</summary>
+    internal const int MaxReadFileBytes = 16 * 1024 * 1024;
+
     /// <inheritdoc />
-    public async Task<string> ReadFileAsync(string path, CancellationToken cancellationToken = default)
+    /// <remarks>Links are never followed; FIFOs, devices and files with more than one hard link are refused; a file larger than 16 MiB is refused with an <see cref="IOException"/>.</remarks>
+    public Task<string> ReadFileAsync(string path, CancellationToken cancellationToken = default)
     {
-        var (relative, fullPath) = _paths.Resolve(path);
-        if (!File.Exists(fullPath))
+        cancellationToken.ThrowIfCancellationRequested();
+        var (bytes, size) = _files.Read(path, MaxReadFileBytes);
+        if (size > bytes.Length)
         {
-            throw new FileNotFoundException($"There is no file '{relative}' in the workspace.", relative);
+            throw new IOException($"The file '{WorkspacePaths.Normalize(path)}' has {size} bytes, more than the {MaxReadFileBytes} read at once.");
         }
 
-        return await File.ReadAllTextAsync(fullPath, Encoding.UTF8, cancellationToken).ConfigureAwait(false);
+        return Task.FromResult(Encoding.UTF8.GetString(bytes));
+    }
+
+    /// <summary>Reads at most <paramref name="maxBytes"/> bytes of a file as text.</summary>
+    /// <returns>The text of the bytes read and the file's full size in bytes.</returns>
+    internal (string Text, long Size) ReadText(string path, int maxBytes)
+    {
+        var (bytes, size) = _files.Read(path, maxBytes);
+        return (Encoding.UTF8.GetString(bytes), size);
     }
 
     /// <inheritdoc />
-    public async Task WriteFileAsync(string path, string content, CancellationToken cancellationToken = default)
+    /// <remarks>The content goes to a temporary file renamed into place: a hard link or a link at the path is replaced, never written through.</remarks>
+    public Task WriteFileAsync(string path, string content, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(content);
-        var (_, fullPath) = ResolveWritable(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(fullPath)!);
-        await File.WriteAllTextAsync(fullPath, content, Utf8NoBom, cancellationToken).ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+        _files.Write(path, Utf8NoBom.GetBytes(content));
+        return Task.CompletedTask;
     }
+
+    /// <summary>Deletes a file of the workspace (a link itself, never its target).</summary>
+    internal void DeleteFile(string path) => _files.Delete(path);
+
+    /// <summary>Moves a file of the workspace to a path that does not exist yet.</summary>
+    internal void MoveFile(string fromPath, string toPath) => _files.Move(fromPath, toPath);
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<string>> ListFilesAsync(string path = "", CancellationToken cancellationToken = default)
-    {
-        var (relative, fullPath) = _paths.Resolve(path);
-        if (!Directory.Exists(fullPath))
-        {
-            throw new DirectoryNotFoundException($"There is no folder '{relative}' in the workspace.");
-        }
-
-        var files = new List<string>();
-        var pending = new Stack<string>([fullPath]);
-        var enumeration = new EnumerationOptions { IgnoreInaccessible = true, AttributesToSkip = 0 };
-        while (pending.Count > 0)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            foreach (var entry in new DirectoryInfo(pending.Pop()).EnumerateFileSystemInfos("*", enumeration))
-            {
-                if (entry is FileInfo)
-                {
-                    files.Add(_paths.ToRelative(entry.FullName));
-                }
-                else if (entry.LinkTarget is null && !SkippedFolders.Contains(entry.Name))
-                {
-                    // Linked folders are not followed: they may lead out of the workspace or round in circles.
-                    pending.Push(entry.FullName);
-                }
-            }
-        }
-
-        files.Sort(StringComparer.Ordinal);
-        return Task.FromResult<IReadOnlyList<string>>(files);
-    }
+    /// <remarks>Only regular files are listed; links are neither listed nor followed.</remarks>
+    public Task<IReadOnlyList<string>> ListFilesAsync(string path = "", CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<string>>(_files.List(path, cancellationToken));
 
     /// <inheritdoc />
     /// <exception cref="WorkspacePathException">The program is not on the allow-list, or the working directory leaves the workspace.</exception>
+    /// <exception cref="WorkspaceSandboxException">There is no OS sandbox here and <see cref="WorkspaceOptions.AllowUnsandboxedCommands"/> is off.</exception>
     /// <exception cref="InvalidOperationException">The program could not be started.</exception>
     public Task<CommandResult> RunAsync(CommandRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var (relative, workingDirectory) = _paths.Resolve(request.WorkingDirectory);
-        if (!Directory.Exists(workingDirectory))
+        var relative = WorkspacePaths.Normalize(request.WorkingDirectory);
+        if (!_files.IsFolder(relative))
         {
             throw new DirectoryNotFoundException($"There is no folder '{relative}' in the workspace to run the command in.");
         }
 
-        var startInfo = _runner.CreateStartInfo(request.Arguments, workingDirectory);
-        WorkspaceLog.Running(_logger, request.Arguments[0], ProjectId);
+        var (_, workingDirectory) = _paths.Resolve(relative);
         var timeout = request.Timeout > TimeSpan.Zero ? request.Timeout : _options.DefaultCommandTimeout;
+        var startInfo = _runner.CreateStartInfo(request.Arguments, RootPath, workingDirectory, SandboxProfile.AgentCommand, timeout);
+        WorkspaceLog.Running(_logger, request.Arguments[0], ProjectId);
         var maxChars = request.MaxOutputChars > 0 ? Math.Min(request.MaxOutputChars, _options.MaxOutputChars) : _options.MaxOutputChars;
         return _runner.RunAsync(startInfo, timeout, maxChars, cancellationToken);
     }
+
+    /// <summary>Gets whether this workspace's commands run in the OS sandbox.</summary>
+    internal bool IsSandboxed => _runner.Sandbox.IsAvailable;
 
     /// <inheritdoc />
     public IList<AITool> CreateFileTools(Action<string>? onFileWritten = null) =>
@@ -133,17 +132,7 @@ internal sealed partial class LocalProjectWorkspace : IProjectWorkspace, IAsyncD
     /// <summary>Resolves a path for writing a file: not the root, and nothing inside <c>.git</c>.</summary>
     internal (string Relative, string FullPath) ResolveWritable(string path)
     {
-        var (relative, fullPath) = _paths.Resolve(path);
-        if (relative.Length == 0)
-        {
-            throw new WorkspacePathException($"The path '{path}' was refused: it names the workspace root, not a file.");
-        }
-
-        if (relative.Split('/').Contains(".git", StringComparer.OrdinalIgnoreCase))
-        {
-            throw new WorkspacePathException($"The path '{path}' was refused: the .git folder is managed by the workspace; commit to change history.");
-        }
-
-        return (relative, fullPath);
+        var relative = ConfinedFiles.WritableRelative(path);
+        return _paths.Resolve(relative);
     }
 }

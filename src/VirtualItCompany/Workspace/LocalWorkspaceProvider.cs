@@ -14,6 +14,7 @@ public sealed class LocalWorkspaceProvider : IWorkspaceProvider, IAsyncDisposabl
     private readonly ConcurrentDictionary<ProjectId, Lazy<LocalProjectWorkspace>> _workspaces = new();
     private readonly EventHandler _onProcessExit;
     private volatile bool _disposed;
+    private readonly CommandSandbox _sandbox;
 
     /// <summary>Creates the provider.</summary>
     /// <param name="options">The workspace options; validated here.</param>
@@ -28,11 +29,19 @@ public sealed class LocalWorkspaceProvider : IWorkspaceProvider, IAsyncDisposabl
         _options.Validate();
         _timeProvider = timeProvider;
         _logger = logger;
+        _sandbox = new CommandSandbox(_options);
         // Deployed services run in process groups of their own: stop them when the process exits, even if the app never
         // disposes its host (a returning Main, SIGTERM), so that nothing the company started outlives it.
         _onProcessExit = (_, _) => Dispose();
         AppDomain.CurrentDomain.ProcessExit += _onProcessExit;
     }
+
+    /// <summary>Gets whether agents' commands and deployments run in the OS sandbox (bubblewrap) on this machine.</summary>
+    /// <remarks>When <see langword="false"/>, they are refused unless <see cref="WorkspaceOptions.AllowUnsandboxedCommands"/> is set; <see cref="SandboxDescription"/> says why and how to install the sandbox.</remarks>
+    public bool IsSandboxed => _sandbox.IsAvailable;
+
+    /// <summary>Gets a sentence saying whether commands run sandboxed and, if not, why, and what to do about it.</summary>
+    public string SandboxDescription => _sandbox.Description;
 
     /// <inheritdoc />
     /// <exception cref="ArgumentException">The project id cannot name a folder (only letters, digits, '-', '_' and '.' are accepted).</exception>

@@ -3,22 +3,35 @@ using System.Diagnostics;
 
 namespace VirtualItCompany.Workspace;
 
-/// <summary>A started process whose interleaved output is drained into a capped tail; disposing it kills its whole process tree.</summary>
+/// <summary>
+/// A started process whose interleaved output is read in fixed-size blocks into a capped head-and-tail buffer; disposing it kills
+/// its whole process group (or sandbox) and tree.
+/// </summary>
 internal sealed class RunningCommand : IAsyncDisposable
 {
+    private const int BlockSize = 16 * 1024;
+
     private static readonly TimeSpan ExitWait = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan DrainWait = TimeSpan.FromSeconds(2);
 
     private readonly TimeProvider _timeProvider;
     private readonly Task _drained;
+    private readonly long _maxOutputBytes;
+    private readonly CancellationTokenSource _outputLimit = new();
+    private readonly bool _ownGroup;
 
-    private RunningCommand(Process process, int maxOutputChars, TimeProvider timeProvider)
+    private RunningCommand(Process process, int maxOutputChars, long maxOutputBytes, TimeProvider timeProvider, bool ownGroup)
     {
         Process = process;
         Output = new OutputTail(maxOutputChars);
         _timeProvider = timeProvider;
-        _drained = Task.WhenAll(PumpAsync(process.StandardOutput), PumpAsync(process.StandardError));
+        _maxOutputBytes = maxOutputBytes;
+        _ownGroup = ownGroup;
+        _drained = Task.WhenAll(PumpAsync(process.StandardOutput.BaseStream), PumpAsync(process.StandardError.BaseStream));
     }
+
+    /// <summary>Gets a token cancelled when the command has written more output than it may.</summary>
+    public CancellationToken OutputLimitReached => _outputLimit.Token;
 
     /// <summary>Gets the process.</summary>
     public Process Process { get; }
@@ -26,10 +39,17 @@ internal sealed class RunningCommand : IAsyncDisposable
     /// <summary>Gets the last characters of the process's output.</summary>
     public OutputTail Output { get; }
 
+    /// <summary>Starts a process with redirected output and no input, with no limit on its output bytes (a deployed service).</summary>
+    /// <exception cref="InvalidOperationException">The program could not be started.</exception>
+    public static RunningCommand Start(ProcessStartInfo startInfo, int maxOutputChars, TimeProvider timeProvider) =>
+        Start(startInfo, maxOutputChars, long.MaxValue, timeProvider);
+
     /// <summary>Starts a process with redirected output and no input.</summary>
     /// <exception cref="InvalidOperationException">The program could not be started.</exception>
-    public static RunningCommand Start(ProcessStartInfo startInfo, int maxOutputChars, TimeProvider timeProvider)
+    public static RunningCommand Start(ProcessStartInfo startInfo, int maxOutputChars, long maxOutputBytes, TimeProvider timeProvider)
     {
+        // Started through setsid (unsandboxed on Linux), the process leads a group of its own that can be killed whole.
+        var ownGroup = OperatingSystem.IsLinux() && Path.GetFileName(startInfo.FileName) == "setsid";
         var process = new Process { StartInfo = startInfo };
         try
         {
@@ -43,7 +63,7 @@ internal sealed class RunningCommand : IAsyncDisposable
 
         // Commands get no input: one that waits for it reads end-of-file instead of hanging.
         process.StandardInput.Close();
-        return new RunningCommand(process, maxOutputChars, timeProvider);
+        return new RunningCommand(process, maxOutputChars, maxOutputBytes, timeProvider, ownGroup);
     }
 
     /// <summary>Waits a short while for the output to be read to its end; a grandchild still holding the pipes does not block the caller.</summary>
@@ -59,9 +79,14 @@ internal sealed class RunningCommand : IAsyncDisposable
         }
     }
 
-    /// <summary>Kills the process and all its descendants, then waits for it to exit.</summary>
+    /// <summary>Kills the process, its process group and all its descendants (in the sandbox: its whole PID namespace), then waits for it to exit.</summary>
     public async Task KillTreeAsync()
     {
+        if (_ownGroup)
+        {
+            _ = LinuxNative.Kill(-Process.Id, LinuxNative.SIGKILL);
+        }
+
         try
         {
             Process.Kill(entireProcessTree: true);
@@ -91,6 +116,7 @@ internal sealed class RunningCommand : IAsyncDisposable
         }
 
         Process.Dispose();
+        _outputLimit.Dispose();
     }
 
     private bool HasExited()
@@ -105,13 +131,18 @@ internal sealed class RunningCommand : IAsyncDisposable
         }
     }
 
-    private async Task PumpAsync(StreamReader reader)
+    private async Task PumpAsync(Stream stream)
     {
+        var block = new byte[BlockSize];
         try
         {
-            while (await reader.ReadLineAsync().ConfigureAwait(false) is { } line)
+            while (await stream.ReadAsync(block).ConfigureAwait(false) is var read and > 0)
             {
-                Output.AppendLine(line);
+                Output.Append(block.AsSpan(0, read));
+                if (Output.TotalBytes > _maxOutputBytes && !_outputLimit.IsCancellationRequested)
+                {
+                    await _outputLimit.CancelAsync().ConfigureAwait(false);
+                }
             }
         }
         catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException)

@@ -1,12 +1,15 @@
 using System.ComponentModel;
-using System.Text;
 using Microsoft.Extensions.AI;
 using VirtualItCompany.Agents;
 
 namespace VirtualItCompany.Workspace;
 
-/// <summary>The file tools a model uses in a workspace: list_files, read_file, write_file and search_files.</summary>
-/// <remarks>Refused paths and missing files surface as exceptions, which a function-invoking chat client reports to the model.</remarks>
+/// <summary>The file tools a model uses in a workspace: list_files, read_file, write_file, search_files, delete_file and move_file.</summary>
+/// <remarks>
+/// Refused paths and missing files surface as exceptions, which a function-invoking chat client reports to the model. Every tool opens
+/// paths beneath the workspace without following links (see <see cref="ConfinedFiles"/>); reads are capped by bytes, so a huge file,
+/// a FIFO or a device never blocks or floods a tool.
+/// </remarks>
 internal sealed class WorkspaceFileTools(LocalProjectWorkspace workspace, Action<string>? onFileWritten)
 {
     /// <summary>The most characters read_file returns.</summary>
@@ -32,6 +35,10 @@ internal sealed class WorkspaceFileTools(LocalProjectWorkspace workspace, Action
             "Creates or replaces a UTF-8 text file in the project workspace with the given content, creating folders as needed. Always send the complete file content."),
         Tool(SearchFilesAsync, "search_files",
             $"Searches the text files of the project workspace for a text (ignoring case) and returns matching lines as 'path:line: text', at most {MaxSearchMatches}."),
+        Tool(DeleteFileAsync, "delete_file",
+            "Deletes a file of the project workspace."),
+        Tool(MoveFileAsync, "move_file",
+            "Moves (renames) a file of the project workspace to a new path that does not exist yet, creating folders as needed."),
     ];
 
     private static AIFunction Tool(Delegate method, string name, string description) =>
@@ -51,14 +58,37 @@ internal sealed class WorkspaceFileTools(LocalProjectWorkspace workspace, Action
         return files.Count <= MaxListedFiles ? listed : $"{listed}\n[{files.Count - MaxListedFiles} more files not shown; list a sub-folder]";
     }
 
-    private async Task<string> ReadFileAsync(
+    private Task<string> ReadFileAsync(
         [Description("The file to read, relative to the workspace root, such as 'src/Program.cs'.")] string path,
         CancellationToken cancellationToken = default)
     {
-        var content = await workspace.ReadFileAsync(path, cancellationToken).ConfigureAwait(false);
-        return content.Length <= MaxReadChars
+        cancellationToken.ThrowIfCancellationRequested();
+        // UTF-8 needs at most 4 bytes a character: this many bytes hold the characters shown and tell whether there are more.
+        var (content, size) = workspace.ReadText(path, (MaxReadChars * 4) + 4);
+        return Task.FromResult(content.Length <= MaxReadChars && size <= (MaxReadChars * 4) + 4
             ? content
-            : $"{content[..MaxReadChars]}\n[file truncated: it has {content.Length} characters, only the first {MaxReadChars} are shown]";
+            : $"{content[..Math.Min(content.Length, MaxReadChars)]}\n[file truncated: it has {size} bytes, only the first {MaxReadChars} characters are shown]");
+    }
+
+    private Task<string> DeleteFileAsync(
+        [Description("The file to delete, relative to the workspace root.")] string path,
+        CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        workspace.DeleteFile(path);
+        return Task.FromResult($"Deleted {WorkspacePaths.Normalize(path)}.");
+    }
+
+    private Task<string> MoveFileAsync(
+        [Description("The file to move, relative to the workspace root.")] string path,
+        [Description("The new path, relative to the workspace root; it must not exist yet.")] string newPath,
+        CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        workspace.MoveFile(path, newPath);
+        var relative = WorkspacePaths.Normalize(newPath);
+        onFileWritten?.Invoke(relative);
+        return Task.FromResult($"Moved {WorkspacePaths.Normalize(path)} to {relative}.");
     }
 
     private async Task<string> WriteFileAsync(
@@ -103,24 +133,24 @@ internal sealed class WorkspaceFileTools(LocalProjectWorkspace workspace, Action
         return matches.Count == 0 ? $"No line contains '{text}'." : string.Join('\n', matches);
     }
 
-    /// <summary>Reads a listed file's lines, or none for a file that is too large, binary, unreadable or linked out of the workspace.</summary>
-    private async Task<string[]> TryReadTextLinesAsync(string file, CancellationToken cancellationToken)
+    /// <summary>Reads a listed file's lines, or none for a file that is too large, binary, unreadable, linked or not a regular file.</summary>
+    private Task<string[]> TryReadTextLinesAsync(string file, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         try
         {
-            var (_, fullPath) = workspace.ResolveReadable(file);
-            if (new FileInfo(fullPath).Length > MaxSearchedFileBytes)
+            var (text, size) = workspace.ReadText(file, MaxSearchedFileBytes);
+            if (size > MaxSearchedFileBytes || text.Contains('\0', StringComparison.Ordinal))
             {
-                return [];
+                return Task.FromResult<string[]>([]);
             }
 
-            var lines = await File.ReadAllLinesAsync(fullPath, Encoding.UTF8, cancellationToken).ConfigureAwait(false);
-            return lines.Any(l => l.Contains('\0', StringComparison.Ordinal)) ? [] : lines;
+            return Task.FromResult(text.ReplaceLineEndings("\n").Split('\n'));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            // WorkspacePathException is an UnauthorizedAccessException: a link out is skipped, not searched.
-            return [];
+            // WorkspacePathException is an UnauthorizedAccessException: a link, FIFO or hard-linked file is skipped, not searched.
+            return Task.FromResult<string[]>([]);
         }
     }
 }

@@ -25,4 +25,7 @@ internal static partial class WorkspaceLog
 
     [LoggerMessage(7, LogLevel.Information, "{Environment} of {ProjectId} already runs release {ReleaseId} at {Url}; not deployed again")]
     public static partial void AlreadyDeployed(ILogger logger, string environment, ProjectId projectId, string releaseId, Uri url);
+
+    [LoggerMessage(8, LogLevel.Warning, "Could not unstage the index of workspace {ProjectId} after a refused commit: {Reason}")]
+    public static partial void UnstageFailed(ILogger logger, ProjectId projectId, string reason);
 }

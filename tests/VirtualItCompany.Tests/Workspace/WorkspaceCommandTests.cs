@@ -61,7 +61,7 @@ public sealed class WorkspaceCommandTests
 
         var result = await workspace.RunAsync(new CommandRequest(["sh", "-c", "printf '%s|' \"$@\"", "sh", "a b", "$HOME", "; rm -rf /"]), Ct);
 
-        Assert.Equal("a b|$HOME|; rm -rf /|\n", result.Output);
+        Assert.Equal("a b|$HOME|; rm -rf /|", result.Output);
     }
 
     [Fact]
@@ -71,15 +71,15 @@ public sealed class WorkspaceCommandTests
         await using var scratch = new ScratchWorkspaces(ScratchWorkspaces.AllowShell);
         var workspace = await scratch.GetAsync();
 
+        var sleep = ProcessProbe.UniqueSleep();
         var result = await workspace.RunAsync(
-            new CommandRequest(["sh", "-c", "sleep 60 & echo $! > child.pid; echo started; wait"]) { Timeout = TimeSpan.FromSeconds(1) }, Ct);
+            new CommandRequest(["sh", "-c", $"sleep {sleep} & echo started; wait"]) { Timeout = TimeSpan.FromSeconds(1) }, Ct);
 
         Assert.True(result.TimedOut);
         Assert.Equal(-1, result.ExitCode);
         Assert.Contains("started", result.Output, StringComparison.Ordinal);
         Assert.InRange(result.Duration, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(15));
-        var child = int.Parse(await workspace.ReadFileAsync("child.pid", Ct), System.Globalization.CultureInfo.InvariantCulture);
-        Assert.True(await ProcessProbe.IsGoneWithinAsync(child, TimeSpan.FromSeconds(5)), $"The child process {child} outlived the time-out.");
+        Assert.True(await ProcessProbe.NoneWithArgumentWithinAsync(sleep, TimeSpan.FromSeconds(5)), "The child process outlived the time-out.");
     }
 
     [Fact]
@@ -91,15 +91,15 @@ public sealed class WorkspaceCommandTests
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         cancel.CancelAfter(TimeSpan.FromSeconds(1));
 
+        var sleep = ProcessProbe.UniqueSleep();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
-            workspace.RunAsync(new CommandRequest(["sh", "-c", "sleep 60 & echo $! > child.pid; wait"]), cancel.Token));
+            workspace.RunAsync(new CommandRequest(["sh", "-c", $"sleep {sleep} & wait"]), cancel.Token));
 
-        var child = int.Parse(await workspace.ReadFileAsync("child.pid", Ct), System.Globalization.CultureInfo.InvariantCulture);
-        Assert.True(await ProcessProbe.IsGoneWithinAsync(child, TimeSpan.FromSeconds(5)), $"The child process {child} outlived the cancellation.");
+        Assert.True(await ProcessProbe.NoneWithArgumentWithinAsync(sleep, TimeSpan.FromSeconds(5)), "The child process outlived the cancellation.");
     }
 
     [Fact]
-    public async Task Output_beyond_the_cap_keeps_the_end()
+    public async Task Output_beyond_the_cap_keeps_the_head_and_the_end_and_says_how_much_was_left_out()
     {
         await using var scratch = new ScratchWorkspaces(ScratchWorkspaces.AllowShell);
         var workspace = await scratch.GetAsync();
@@ -108,8 +108,12 @@ public sealed class WorkspaceCommandTests
             new CommandRequest(["sh", "-c", "i=0; while [ $i -lt 5000 ]; do echo line$i; i=$((i+1)); done"]) { MaxOutputChars = 100 }, Ct);
 
         Assert.True(result.Succeeded);
-        Assert.Equal(100, result.Output.Length);
+        Assert.StartsWith("line0\nline1\n", result.Output, StringComparison.Ordinal);
         Assert.EndsWith("line4998\nline4999\n", result.Output, StringComparison.Ordinal);
+        var kept = result.Output.Split("\n[... ", StringSplitOptions.None);
+        Assert.Equal(2, kept.Length);
+        Assert.Matches(@"^\d+ bytes of output left out \.\.\.\]\n", kept[1]);
+        Assert.Equal(100, kept[0].Length + kept[1][(kept[1].IndexOf(']', StringComparison.Ordinal) + 2)..].Length);
     }
 
     [Fact]
@@ -120,7 +124,8 @@ public sealed class WorkspaceCommandTests
 
         var result = await workspace.RunAsync(new CommandRequest(["sh", "-c", "i=0; while [ $i -lt 100 ]; do echo line$i; i=$((i+1)); done"]), Ct);
 
-        Assert.Equal(50, result.Output.Length);
+        var kept = result.Output.Split("\n[... ", StringSplitOptions.None);
+        Assert.Equal(50, kept[0].Length + kept[1][(kept[1].IndexOf(']', StringComparison.Ordinal) + 2)..].Length);
     }
 
     [Fact]

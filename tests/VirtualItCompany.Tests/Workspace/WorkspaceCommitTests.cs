@@ -139,12 +139,14 @@ public sealed class WorkspaceCommitTests
     }
 
     [Fact]
-    public async Task Commit_fails_clearly_when_git_is_not_allowed()
+    public async Task The_workspace_commits_with_its_own_git_even_when_agents_may_not_run_git()
     {
         await using var scratch = new ScratchWorkspaces(o => o.AllowedCommands.Remove("git"));
         var workspace = await scratch.GetAsync();
+        await workspace.WriteFileAsync("a.txt", "a", Ct);
 
-        await Assert.ThrowsAsync<WorkspacePathException>(() => workspace.CommitAsync("No git", cancellationToken: Ct));
+        Assert.NotNull(await workspace.CommitAsync("Own git", cancellationToken: Ct));
+        await Assert.ThrowsAsync<WorkspacePathException>(() => workspace.RunAsync(new CommandRequest(["git", "log"]), Ct));
     }
 
     [Fact]
@@ -229,7 +231,7 @@ public sealed class WorkspaceCommitTests
         await crashed.WriteFileAsync("first.txt", "first", Ct);
         Assert.NotNull(await crashed.CommitAsync("First", cancellationToken: Ct));
         await crashed.WriteFileAsync("docs/design.md", "design", Ct);
-        Assert.True((await crashed.RunAsync(new CommandRequest(["git", "add", "docs/design.md"]), Ct)).Succeeded); // then killed before its commit
+        await GitOutsideTheSandboxAsync(crashed.RootPath, "add", "docs/design.md"); // the workspace's own git, then killed before its commit
 
         await using var next = new LocalWorkspaceProvider(Microsoft.Extensions.Options.Options.Create(scratch.Options), TimeProvider.System);
         var after = await next.GetWorkspaceAsync(crashed.ProjectId, Ct);
@@ -239,5 +241,19 @@ public sealed class WorkspaceCommitTests
         var files = await after.RunAsync(new CommandRequest(["git", "show", "--name-only", "--format=", sha!]), Ct);
         Assert.Equal("Service/Program.cs\n", files.Output);
         Assert.Equal("design", await after.ReadFileAsync("docs/design.md", Ct)); // still in the working tree, for its own item's next try
+    }
+
+    /// <summary>Runs git on the workspace directly, as the workspace's own git does (agents cannot write the repository).</summary>
+    internal static async Task GitOutsideTheSandboxAsync(string root, params string[] arguments)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("git") { WorkingDirectory = root, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = System.Diagnostics.Process.Start(start)!;
+        await process.WaitForExitAsync(Ct);
+        Assert.Equal(0, process.ExitCode);
     }
 }

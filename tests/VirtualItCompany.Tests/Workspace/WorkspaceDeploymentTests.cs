@@ -173,14 +173,14 @@ public sealed class WorkspaceDeploymentTests(HealthServerFixture server) : IClas
     {
         await using var scratch = new ScratchWorkspaces(o => { ScratchWorkspaces.AllowShell(o); o.DeploymentStartTimeout = TimeSpan.FromSeconds(1); });
         var workspace = await scratch.GetAsync();
-        var spec = new DeploymentSpec([], ["sh", "-c", "sleep 60 & echo $! > child.pid; echo still starting; wait"], "/health");
+        var sleep = ProcessProbe.UniqueSleep();
+        var spec = new DeploymentSpec([], ["sh", "-c", $"sleep {sleep} & echo still starting; wait"], "/health");
 
         var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => workspace.DeployAsync("staging", spec, Ct));
 
         Assert.Contains("did not answer 200", ex.Message, StringComparison.Ordinal);
         Assert.Contains("still starting", ex.Message, StringComparison.Ordinal);
-        var child = int.Parse(await workspace.ReadFileAsync("child.pid", Ct), System.Globalization.CultureInfo.InvariantCulture);
-        Assert.True(await ProcessProbe.IsGoneWithinAsync(child, TimeSpan.FromSeconds(5)));
+        Assert.True(await ProcessProbe.NoneWithArgumentWithinAsync(sleep, TimeSpan.FromSeconds(5)));
     }
 
     private static async Task<bool> AnswersAsync(Uri url)

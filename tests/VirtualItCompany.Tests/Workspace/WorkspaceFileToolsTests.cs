@@ -14,7 +14,7 @@ public sealed class WorkspaceFileToolsTests
 
         var tools = workspace.CreateFileTools().OfType<AIFunction>().ToArray();
 
-        Assert.Equal(["list_files", "read_file", "write_file", "search_files"], tools.Select(t => t.Name));
+        Assert.Equal(["list_files", "read_file", "write_file", "search_files", "delete_file", "move_file"], tools.Select(t => t.Name));
         Assert.All(tools, t => Assert.False(string.IsNullOrWhiteSpace(t.Description)));
         var write = tools.Single(t => t.Name == "write_file").JsonSchema.ToString();
         Assert.Contains("\"path\"", write, StringComparison.Ordinal);

@@ -55,18 +55,22 @@ public sealed class WorkspacePathTests
 
         var ex = await Assert.ThrowsAsync<WorkspacePathException>(() => workspace.WriteFileAsync("tmp/dropped.txt", "x", Ct));
 
-        Assert.Contains("outside the workspace", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("link", ex.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(Path.GetTempPath(), "dropped.txt")));
     }
 
     [Fact]
-    public async Task A_symlink_that_stays_inside_the_workspace_is_followed()
+    public async Task A_symlink_is_not_followed_even_when_it_stays_inside_the_workspace()
     {
+        // A link that points inside now can point outside a moment later: links are never followed, so no swap can race a check.
         await using var scratch = new ScratchWorkspaces();
         var workspace = await scratch.GetAsync();
         await workspace.WriteFileAsync("real/a.txt", "through the link", Ct);
         Directory.CreateSymbolicLink(Path.Combine(workspace.RootPath, "alias"), "real");
 
-        Assert.Equal("through the link", await workspace.ReadFileAsync("alias/a.txt", Ct));
+        var ex = await Assert.ThrowsAsync<WorkspacePathException>(() => workspace.ReadFileAsync("alias/a.txt", Ct));
+        Assert.Contains("link", ex.Message, StringComparison.Ordinal);
+        Assert.Equal("through the link", await workspace.ReadFileAsync("real/a.txt", Ct));
     }
 
     [Fact]
