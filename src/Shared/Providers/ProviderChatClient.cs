@@ -39,6 +39,12 @@ internal sealed class ProviderChatClient(IChatClient inner, ProviderInfo info, s
             throw ProviderErrors.ContentRefused(info, modelId);
         }
 
+        if (response.FinishReason == ChatFinishReason.Stop && response.Messages.Any(m => m.Contents.Any(c => c is FunctionCallContent)))
+        {
+            // Ollama says "stop" after tool calls; the router and the agents expect "tool_calls" for them.
+            response.FinishReason = ChatFinishReason.ToolCalls;
+        }
+
         return response;
     }
 
@@ -58,6 +64,7 @@ internal sealed class ProviderChatClient(IChatClient inner, ProviderInfo info, s
         }
 
         ChatFinishReason? finish = null;
+        bool calledTools = false;
         try
         {
             while (true)
@@ -79,7 +86,13 @@ internal sealed class ProviderChatClient(IChatClient inner, ProviderInfo info, s
                 }
 
                 var update = enumerator.Current;
-                finish = update.FinishReason ?? finish;
+                calledTools |= update.Contents.Any(c => c is FunctionCallContent);
+                if (update.FinishReason is { } reason)
+                {
+                    // Ollama says "stop" after tool calls; the router and the agents expect "tool_calls" for them.
+                    update.FinishReason = finish = reason == ChatFinishReason.Stop && calledTools ? ChatFinishReason.ToolCalls : reason;
+                }
+
                 yield return update;
             }
         }
@@ -91,7 +104,9 @@ internal sealed class ProviderChatClient(IChatClient inner, ProviderInfo info, s
 
         if (finish is null)
         {
-            throw ProviderErrors.InvalidResponse(info, modelId, "a stream that ended before the provider finished it (truncated)");
+            // Some SDKs end a cancelled stream quietly: that is the caller's cancellation, not a broken stream.
+            cancellationToken.ThrowIfCancellationRequested();
+            throw ProviderErrors.Truncated(info, modelId);
         }
 
         if (finish == ChatFinishReason.ContentFilter)
@@ -126,11 +141,22 @@ internal sealed class ProviderChatClient(IChatClient inner, ProviderInfo info, s
             return mapped;
         }
 
-        return exception switch
+        // SDKs wrap transport errors (ClientResultException, AnthropicIOException...): classify the innermost one known.
+        var cause = exception;
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is HttpRequestException or IOException or JsonException or TimeoutException)
+            {
+                cause = e;
+                break;
+            }
+        }
+
+        return cause switch
         {
             HttpRequestException http when ProviderErrors.IsConnectionFailure(http) => ProviderErrors.Unreachable(info, modelId, http, "the connection was refused or failed"),
             HttpRequestException { StatusCode: { } status } http => ProviderErrors.FromStatus(info, modelId, (int)status, null, null, null),
-            HttpRequestException or IOException => ProviderErrors.InvalidResponse(info, modelId, "a connection that broke mid-answer", exception),
+            HttpRequestException or IOException => ProviderErrors.InvalidResponse(info, modelId, "a connection that broke before the answer was complete", exception),
             OperationCanceledException or TimeoutException => ProviderErrors.TimedOut(info, modelId, exception),
             JsonException or FormatException => ProviderErrors.InvalidResponse(info, modelId, "an answer that could not be read", exception),
             _ => ProviderErrors.Unknown(info, modelId, exception),

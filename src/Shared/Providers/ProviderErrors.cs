@@ -47,6 +47,9 @@ internal static class ProviderErrors
     public static ModelProviderException InvalidResponse(ProviderInfo info, string? model, string what, Exception? inner = null) =>
         new(ModelFailureKind.InvalidResponse, info.Provider, model, $"{info.DisplayName} ({info.Where}) answered the call to model '{model ?? "?"}' with {what}, not its protocol. Check that {info.EndpointHint} points at the {info.DisplayName} API.", Keep(inner, info));
 
+    public static ModelProviderException Truncated(ProviderInfo info, string? model) =>
+        new(ModelFailureKind.InvalidResponse, info.Provider, model, $"{info.DisplayName} ({info.Where}) ended the streamed answer of model '{model ?? "?"}' before finishing it (truncated: no end of stream). The provider or a proxy in between cut it off; it is retried, and a model that keeps doing it is taken out of rotation.");
+
     public static ModelProviderException ContentRefused(ProviderInfo info, string? model) =>
         new(ModelFailureKind.ContentRefused, info.Provider, model, $"{info.DisplayName} model '{model ?? "?"}' refused to answer (its content filter stopped the response). The refusal was billed; rephrase the request or use another model.", certainlyNotBilled: false);
 

@@ -24,6 +24,11 @@ internal sealed class ProviderHttpHandler(ProviderInfo info) : DelegatingHandler
         {
             throw Note(ProviderErrors.Unreachable(info, null, ex, ex.HttpRequestError == HttpRequestError.NameResolutionError ? "the host name could not be resolved" : "the connection was refused or failed"));
         }
+        catch (HttpRequestException ex)
+        {
+            // Sent, then the connection broke before a whole answer came back: the provider may have done the work.
+            throw Note(ProviderErrors.InvalidResponse(info, null, "a connection that broke before the answer was complete", ex));
+        }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
             throw Note(ProviderErrors.TimedOut(info, null, ex));
