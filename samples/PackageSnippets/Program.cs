@@ -13,4 +13,6 @@ Console.WriteLine("VirtualItCompany.Testing: " + await TestingSnippets.RunAsync(
 Console.WriteLine("VirtualItCompany.Storage.Sqlite: " + await SqliteSnippets.RunAsync());
 Console.WriteLine("VirtualItCompany: " + await CompanySnippets.RunAsync());
 Console.WriteLine("README, many models routed by cost: " + await CompanySnippets.RunManyModelsAsync());
+Console.WriteLine("README, record once and replay in CI: " + await RecordReplaySnippets.RunAsync());
+Console.WriteLine("README, local models: " + await RecordReplaySnippets.LocalModelAsync());
 return 0;

@@ -21,6 +21,22 @@ internal sealed partial class AgentJsonContext : JsonSerializerContext
     /// <summary>Gets the options for model calls: Microsoft.Extensions.AI's defaults with this context resolving the agents' types first.</summary>
     public static JsonSerializerOptions ModelOptions => s_modelOptions ??= CreateModelOptions();
 
+    private static JsonSerializerOptions? s_answerOptions;
+
+    /// <summary>Gets the options that read a model's answer: <see cref="ModelOptions"/> that refuse a missing property or a null where the type has none, so no field is guessed.</summary>
+    public static JsonSerializerOptions AnswerOptions => s_answerOptions ??= CreateAnswerOptions();
+
+    private static JsonSerializerOptions CreateAnswerOptions()
+    {
+        var options = new JsonSerializerOptions(ModelOptions)
+        {
+            RespectNullableAnnotations = true,
+            RespectRequiredConstructorParameters = true,
+        };
+        options.MakeReadOnly();
+        return options;
+    }
+
     private static JsonSerializerOptions CreateModelOptions()
     {
         var options = new JsonSerializerOptions(AIJsonUtilities.DefaultOptions);

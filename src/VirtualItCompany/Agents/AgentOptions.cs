@@ -8,6 +8,9 @@ public sealed class AgentOptions
     /// <summary>The configuration section the options bind from.</summary>
     public const string SectionName = "VirtualItCompany:Agents";
 
+    /// <summary>The most repairs <see cref="StructuredAnswerRepairs"/> allows.</summary>
+    public const int MaxStructuredAnswerRepairs = 10;
+
     /// <summary>Gets or sets how many health checks of production the monitoring window makes.</summary>
     /// <value>The default value is 3.</value>
     public int MonitoringChecks { get; set; } = 3;
@@ -32,6 +35,11 @@ public sealed class AgentOptions
     /// <value>The default value is 200,000.</value>
     public int MaxReviewChars { get; set; } = 200_000;
 
+    /// <summary>Gets or sets how many times a structured answer that cannot be used (no JSON, several JSON values, a missing or mistyped property) is shown back to the model with what is wrong, before the work item fails with the reason.</summary>
+    /// <value>The default value is 2. 0 turns repairs off; at most 10.</value>
+    /// <remarks>Each repair is a model call of its own: routed, budgeted and charged like the first.</remarks>
+    public int StructuredAnswerRepairs { get; set; } = 2;
+
     /// <summary>Lists every problem of these options.</summary>
     /// <returns>The problems, each a sentence a user can act on; empty when the options are valid.</returns>
     public IReadOnlyList<string> GetProblems()
@@ -53,6 +61,11 @@ public sealed class AgentOptions
         if (MaxReviewChars < 1_000)
         {
             problems.Add($"MaxReviewChars is {MaxReviewChars}; at least 1000 characters are needed to review anything.");
+        }
+
+        if (StructuredAnswerRepairs is < 0 or > MaxStructuredAnswerRepairs)
+        {
+            problems.Add($"StructuredAnswerRepairs is {StructuredAnswerRepairs}; it must be 0 (no repair) to {MaxStructuredAnswerRepairs}.");
         }
 
         return problems;

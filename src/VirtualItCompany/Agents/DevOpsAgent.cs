@@ -53,7 +53,7 @@ public sealed class DevOpsAgent : BuiltInAgent
             .Section("Environment", environment)
             .List("Files", files)
             .ToString();
-        var answer = await ModelCalls.AskAsync<DeploymentPlan>(context, DevOpsPrompts.DeploymentSystem, prompt, complexity: 3, cancellationToken).ConfigureAwait(false);
+        var answer = await ModelCalls.AskAsync<DeploymentPlan>(context, DevOpsPrompts.DeploymentSystem, prompt, complexity: 3, Options.StructuredAnswerRepairs, cancellationToken).ConfigureAwait(false);
         if (answer.Value is not { } plan)
         {
             return AgentStages.InvalidAnswer("The deployment plan could not be read", answer.Problem!);
@@ -76,7 +76,7 @@ public sealed class DevOpsAgent : BuiltInAgent
         {
             try
             {
-                url = await context.Workspace.DeployAsync(environment, new DeploymentSpec(build, start, plan.HealthPath), linked.Token).ConfigureAwait(false);
+                url = await context.Workspace.DeployAsync(environment, new DeploymentSpec(build, start, plan.HealthPath) { ReleaseId = context.WorkItem.Id }, linked.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {

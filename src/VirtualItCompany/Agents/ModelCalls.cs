@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using VirtualItCompany.Chat;
 using Microsoft.Extensions.AI;
 
 namespace VirtualItCompany.Agents;
@@ -13,24 +15,58 @@ internal static class ModelCalls
         AdditionalProperties = new AdditionalPropertiesDictionary { [AgentChatTags.Complexity] = complexity },
     };
 
-    /// <summary>Asks for structured output; an answer that is not valid JSON of <typeparamref name="T"/> comes back as a problem, not an exception.</summary>
-    public static async Task<ModelAnswer<T>> AskAsync<T>(AgentContext context, string system, string user, int complexity, CancellationToken cancellationToken)
+    /// <summary>
+    /// Asks for structured output. The answer's one JSON value is read tolerantly (<see cref="JsonAnswer"/>: fences, chatty text,
+    /// trailing commas) and must have every property of <typeparamref name="T"/>; an answer that does not is shown to the model
+    /// with what is wrong, up to <paramref name="repairs"/> times. Then it comes back as a problem, not an exception.
+    /// </summary>
+    /// <remarks>Every try is a call of its own through the context's client: routed, budgeted and journaled like any other.</remarks>
+    public static async Task<ModelAnswer<T>> AskAsync<T>(AgentContext context, string system, string user, int complexity, int repairs, CancellationToken cancellationToken)
         where T : class
     {
-        var response = await context.ChatClient.GetResponseAsync<T>(Messages(system, user), AgentJsonContext.ModelOptions, Options(complexity), cancellationToken: cancellationToken).ConfigureAwait(false);
-        try
+        var messages = Messages(system, user);
+        var typeInfo = (JsonTypeInfo<T>)AgentJsonContext.AnswerOptions.GetTypeInfo(typeof(T));
+        var expected = typeInfo.Kind == JsonTypeInfoKind.Enumerable ? JsonValueKind.Array : JsonValueKind.Object;
+        for (int attempt = 0; ; attempt++)
         {
-            if (response.TryGetResult(out var value) && value is not null)
+            var response = await context.ChatClient.GetResponseAsync<T>(messages, AgentJsonContext.ModelOptions, Options(complexity), cancellationToken: cancellationToken).ConfigureAwait(false);
+            string problem = Read(response.Text, expected, typeInfo, out var value);
+            if (value is not null)
             {
                 return new ModelAnswer<T>(value, null);
             }
+
+            if (attempt >= repairs)
+            {
+                string tries = attempt == 0 ? "" : $" after {attempt + 1} tries";
+                return new ModelAnswer<T>(null, $"The model's answer is not a valid {typeof(T).Name} (JSON){tries}: {problem}. Its last answer: \"{Excerpt(response.Text)}\".");
+            }
+
+            messages.Add(new ChatMessage(ChatRole.Assistant, response.Text));
+            messages.Add(new ChatMessage(ChatRole.User, $"That answer could not be used: {problem}. Answer again with only the JSON value the schema describes, with every property it requires and no other, and nothing before or after it."));
         }
-        catch (JsonException)
+    }
+
+    /// <summary>Reads a structured answer; returns why it cannot be used when <paramref name="value"/> is <see langword="null"/>.</summary>
+    internal static string Read<T>(string text, JsonValueKind expected, JsonTypeInfo<T> typeInfo, out T? value)
+        where T : class
+    {
+        value = null;
+        if (!JsonAnswer.TryRead(text, expected, out string json, out string problem))
         {
-            // Reported below with the text the model gave.
+            return problem;
         }
 
-        return new ModelAnswer<T>(null, $"The model's answer is not a valid {typeof(T).Name} (JSON): \"{Excerpt(response.Text)}\".");
+        try
+        {
+            value = JsonSerializer.Deserialize(json, typeInfo);
+            return value is null ? "the answer is null" : "";
+        }
+        catch (JsonException e)
+        {
+            // The serializer names the missing or mistyped property; its message has no secret, only the type's shape.
+            return "the JSON does not fit the schema (" + e.Message.TrimEnd('.') + ")";
+        }
     }
 
     /// <summary>Asks for plain text.</summary>

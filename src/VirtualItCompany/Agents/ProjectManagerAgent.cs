@@ -25,7 +25,7 @@ public sealed class ProjectManagerAgent : BuiltInAgent
             : AskForReviewAsync(context, cancellationToken);
     }
 
-    private static async Task<AgentOutcome> CaptureRequirementsAsync(AgentContext context, CancellationToken cancellationToken)
+    private async Task<AgentOutcome> CaptureRequirementsAsync(AgentContext context, CancellationToken cancellationToken)
     {
         var project = context.Project;
         string prompt = new PromptDocument(ProjectManagerPrompts.RequirementsTask)
@@ -33,7 +33,7 @@ public sealed class ProjectManagerAgent : BuiltInAgent
             .List("Acceptance criteria", project.Brief.AcceptanceCriteria)
             .List("Client answers", project.ClientAnswers)
             .ToString();
-        var answer = await ModelCalls.AskAsync<Requirements>(context, ProjectManagerPrompts.RequirementsSystem, prompt, complexity: 4, cancellationToken).ConfigureAwait(false);
+        var answer = await ModelCalls.AskAsync<Requirements>(context, ProjectManagerPrompts.RequirementsSystem, prompt, complexity: 4, Options.StructuredAnswerRepairs, cancellationToken).ConfigureAwait(false);
         if (answer.Value is not { } requirements)
         {
             return AgentStages.InvalidAnswer("The requirements could not be read", answer.Problem!);
@@ -72,7 +72,7 @@ public sealed class ProjectManagerAgent : BuiltInAgent
             [new RequirementsCaptured(summary, criteria)]);
     }
 
-    private static async Task<AgentOutcome> PlanAsync(AgentContext context, CancellationToken cancellationToken)
+    private async Task<AgentOutcome> PlanAsync(AgentContext context, CancellationToken cancellationToken)
     {
         var project = context.Project;
         string prompt = new PromptDocument(ProjectManagerPrompts.PlanningTask)
@@ -80,7 +80,7 @@ public sealed class ProjectManagerAgent : BuiltInAgent
             .Section("Requirements", project.Requirements)
             .List("Acceptance criteria", project.AcceptanceCriteria)
             .ToString();
-        var answer = await ModelCalls.AskAsync<ProjectPlan>(context, ProjectManagerPrompts.PlanningSystem, prompt, complexity: 5, cancellationToken).ConfigureAwait(false);
+        var answer = await ModelCalls.AskAsync<ProjectPlan>(context, ProjectManagerPrompts.PlanningSystem, prompt, complexity: 5, Options.StructuredAnswerRepairs, cancellationToken).ConfigureAwait(false);
         if (answer.Value is not { } plan)
         {
             return AgentStages.InvalidAnswer("The plan could not be read", answer.Problem!);

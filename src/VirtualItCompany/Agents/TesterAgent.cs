@@ -35,7 +35,7 @@ public sealed partial class TesterAgent : BuiltInAgent
             .Section("Brief title", PromptDocument.OneLine(project.Brief.Title))
             .List("Files", files)
             .ToString();
-        var answer = await ModelCalls.AskAsync<TestCommand>(context, TesterPrompts.CommandSystem, commandPrompt, complexity: 3, cancellationToken).ConfigureAwait(false);
+        var answer = await ModelCalls.AskAsync<TestCommand>(context, TesterPrompts.CommandSystem, commandPrompt, complexity: 3, Options.StructuredAnswerRepairs, cancellationToken).ConfigureAwait(false);
         if (answer.Value is not { } command)
         {
             return AgentStages.InvalidAnswer("The test command could not be read", answer.Problem!);

@@ -2,6 +2,8 @@ using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using VirtualItCompany.Chat;
+using VirtualItCompany.Chat.Recording;
 using VirtualItCompany.Diagnostics;
 using VirtualItCompany.Routing;
 
@@ -40,9 +42,27 @@ internal sealed class CompanyChatPipeline
             configuration.Configure(builder);
         }
 
-        var models = registrations.Select(r => new RoutedModel(r.Profile, r.CreateClient(services)));
+        var recording = services.GetService<ModelCallRecording>();
+        var file = recording is null ? null : recording.Replay ? ChatRecordingFile.Load(recording.Path) : ChatRecordingFile.ForRecording(recording.Path);
+        var models = registrations.Select(r => Served(r.Profile, ClientOf(r, services, recording, file)));
         return new CompanyChatPipeline(builder.UseCostAwareRouting(models, services.GetRequiredService<IOptions<RoutingOptions>>().Value).Build(services));
     }
+
+    /// <summary>The model's own client; recorded, or (replaying) a recording in its place: the model's client is then never created.</summary>
+    private static IChatClient ClientOf(ModelRegistration registration, IServiceProvider services, ModelCallRecording? recording, ChatRecordingFile? file) =>
+        recording is null ? registration.CreateClient(services)
+        : recording.Replay ? new ReplayChatClient(null, file!, registration.Profile.Id)
+        : new RecordingChatClient(registration.CreateClient(services), file!, registration.Profile.Id);
+
+    /// <summary>
+    /// The model as the router is given it. A model whose profile lacks <see cref="ModelCapabilities.JsonSchema"/> is served
+    /// through <see cref="PromptedJsonChatClient"/> (schema in the prompt, tolerant reading), so the router may choose it for
+    /// structured calls; the choice is per model, from its profile, whichever model a call is routed to.
+    /// </summary>
+    internal static RoutedModel Served(ModelProfile profile, IChatClient client) =>
+        (profile.Capabilities & ModelCapabilities.JsonSchema) != 0
+            ? new RoutedModel(profile, client)
+            : new RoutedModel(profile with { Capabilities = profile.Capabilities | ModelCapabilities.JsonSchema }, new PromptedJsonChatClient(client));
 
     private static ModelProfile ProfileOf(IChatClient client)
     {
