@@ -59,8 +59,18 @@ var company = builder.Services.AddVirtualItCompany(o =>
             o.LeaseDuration = TimeSpan.FromSeconds(10);
         }
     })
-    .AddOfflineModel()
     .AddWorker();
+var choices = ProviderChoice.Resolve(parsed.Providers, builder.Configuration, out var providerError);
+if (providerError is not null)
+{
+    Console.Error.WriteLine("error: " + providerError);
+    return 2;
+}
+
+foreach (var choice in choices)
+{
+    choice.AddTo(company);
+}
 string? database = parsed.Database is null ? null : Path.GetFullPath(parsed.Database);
 if (database is not null)
 {
@@ -85,7 +95,30 @@ using var onTerm = System.Runtime.InteropServices.PosixSignalRegistration.Create
 });
 
 bool auto = parsed.AutoApprove || Console.IsInputRedirected;
-var models = host.Services.GetServices<ModelRegistration>().Select(r => r.Profile).ToList();
+List<ModelProfile> models;
+try
+{
+    // A provider without its key (or with a bad setting) is refused here, before anything runs: never a silent offline run.
+    models = [.. host.Services.GetServices<ModelRegistration>().Select(r => r.Profile)];
+    foreach (var choice in choices)
+    {
+        if (await choice.CheckReachableAsync(builder.Configuration, stop.Token) is { } unreachable)
+        {
+            throw new OptionsValidationException(choice.Name, typeof(ModelProviderOptions), [unreachable]);
+        }
+    }
+}
+catch (OptionsValidationException invalid)
+{
+    AnsiConsole.MarkupLine("[red]The model provider cannot be used:[/]");
+    foreach (var failure in invalid.Failures)
+    {
+        AnsiConsole.MarkupLine($"  - {Markup.Escape(failure)}");
+    }
+
+    return 2;
+}
+
 AnsiConsole.Write(new Rule("[bold]VirtualItCompany quickstart[/]").LeftJustified());
 AnsiConsole.MarkupLine(brief is null ? "Resuming the unfinished projects" : $"Brief: [bold]{Markup.Escape(brief.Title)}[/]");
 AnsiConsole.MarkupLine(database is null

@@ -8,6 +8,9 @@ internal sealed record QuickstartArguments(string Brief, IReadOnlyList<string> C
     /// <summary>Gets whether the agents' commands may run without the OS sandbox where there is none.</summary>
     public bool Unsandboxed { get; init; }
 
+    /// <summary>Gets the model providers to use, in the order given; empty for the configured one, else the offline model.</summary>
+    public IReadOnlyList<ProviderChoice> Providers { get; init; } = [];
+
     public const string Usage = """
         Usage: dotnet run --project samples/Quickstart -- "<brief>" [options]
                dotnet run --project samples/Quickstart -- --db <file> --resume [--auto-approve]
@@ -24,10 +27,19 @@ internal sealed record QuickstartArguments(string Brief, IReadOnlyList<string> C
                                   with live progress; takes no brief.
           --unsandboxed           Run the agents' commands without the OS sandbox where there is none
                                   (macOS, Windows, Linux without bubblewrap); otherwise they are refused.
+          --provider <name>       The models to use: offline (default, no AI), ollama, openai, anthropic, groq
+                                  or openai-compatible. Repeat it to use several: each call goes to the cheapest
+                                  that can do it. Keys come from OPENAI_API_KEY, ANTHROPIC_API_KEY, GROQ_API_KEY
+                                  (or VirtualItCompany:Providers:<Name>:ApiKey); Ollama from OLLAMA_HOST.
+                                  Without --provider: VirtualItCompany:Quickstart:Provider, else offline.
+          --model <name>          A model of the provider before it (repeat for more), such as llama3.2.
+          --base-url <url>        The address of the provider before it (required for openai-compatible).
           -h, --help              Show this help.
 
-        Example:
+        Examples:
           dotnet run --project samples/Quickstart -- "A todo list service for a small team" --auto-approve
+          dotnet run --project samples/Quickstart -- "A todo list service" --provider ollama --model llama3.2
+          dotnet run --project samples/Quickstart -- "A todo list service" --provider openai --provider anthropic
         """;
 
     /// <summary>Parses the arguments; returns null and an error for bad input.</summary>
@@ -42,6 +54,7 @@ internal sealed record QuickstartArguments(string Brief, IReadOnlyList<string> C
         string? workspace = null;
         string? database = null;
         bool resume = false;
+        var providers = new List<ProviderChoice>();
         for (int i = 0; i < args.Length; i++)
         {
             string arg = args[i];
@@ -95,6 +108,47 @@ internal sealed record QuickstartArguments(string Brief, IReadOnlyList<string> C
                 case "--resume":
                     resume = true;
                     break;
+                case "--provider":
+                    if (!TryValue(args, ref i, out var name, out error))
+                    {
+                        return null;
+                    }
+
+                    if (!ProviderChoice.Names.Contains(name))
+                    {
+                        error = $"--provider takes one of {string.Join(", ", ProviderChoice.Names)}; '{name}' is not one.";
+                        return null;
+                    }
+
+                    providers.Add(new ProviderChoice(name));
+                    break;
+                case "--model" or "--base-url":
+                    if (!TryValue(args, ref i, out var setting, out error))
+                    {
+                        return null;
+                    }
+
+                    if (providers.Count == 0)
+                    {
+                        error = $"{arg} sets the provider before it: put it after --provider <name>.";
+                        return null;
+                    }
+
+                    if (arg == "--model")
+                    {
+                        providers[^1].Models.Add(setting);
+                    }
+                    else if (Uri.TryCreate(setting, UriKind.Absolute, out var url) && url.Scheme is "http" or "https")
+                    {
+                        providers[^1] = providers[^1] with { BaseUrl = url };
+                    }
+                    else
+                    {
+                        error = $"--base-url takes an http or https address, such as http://127.0.0.1:1234/v1; '{setting}' is not one.";
+                        return null;
+                    }
+
+                    break;
                 default:
                     if (arg.StartsWith('-'))
                     {
@@ -127,7 +181,7 @@ internal sealed record QuickstartArguments(string Brief, IReadOnlyList<string> C
                 return null;
             }
 
-            return new QuickstartArguments("", criteria, auto, budget, workspace, database, Resume: true) { Unsandboxed = unsandboxed };
+            return new QuickstartArguments("", criteria, auto, budget, workspace, database, Resume: true) { Providers = providers, Unsandboxed = unsandboxed };
         }
 
         if (string.IsNullOrWhiteSpace(brief))
@@ -136,7 +190,13 @@ internal sealed record QuickstartArguments(string Brief, IReadOnlyList<string> C
             return null;
         }
 
-        return new QuickstartArguments(brief.Trim(), criteria, auto, budget, workspace, database) { Unsandboxed = unsandboxed };
+        if (providers.FirstOrDefault(p => p.Name == "openai-compatible" && p.BaseUrl is null) is not null)
+        {
+            error = "--provider openai-compatible needs --base-url <url> (such as http://127.0.0.1:1234/v1 for LM Studio) and --model <name>.";
+            return null;
+        }
+
+        return new QuickstartArguments(brief.Trim(), criteria, auto, budget, workspace, database) { Providers = providers, Unsandboxed = unsandboxed };
     }
 
     private static bool TryValue(string[] args, ref int i, out string value, out string? error)

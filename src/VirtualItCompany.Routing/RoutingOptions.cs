@@ -111,9 +111,12 @@ public sealed class RoutingOptions
     }
 
     /// <summary>
-    /// The options for routing among <paramref name="models"/>: with exactly one model and no bands configured, a copy
-    /// whose policy is a single band 1-10 holding that model (one model serves every call, still budgeted and explained);
-    /// otherwise <paramref name="options"/> as given (the default bands apply when none are configured).
+    /// The options for routing among <paramref name="models"/> when no bands are configured: with exactly one model, a
+    /// copy whose policy is a single band 1-10 holding that model (one model serves every call, still budgeted and
+    /// explained); with several models that leave a band of the default matrix without a registered model (such as
+    /// <c>AddOpenAI()</c> with <c>AddGroq()</c>, whose models the matrix does not name for every complexity), a copy whose
+    /// policy is a single band 1-10 holding them all, ranked cheapest first (so several providers at once route by cost);
+    /// otherwise <paramref name="options"/> as given (the default bands apply, or the configured ones).
     /// </summary>
     /// <param name="models">The profiles of the models the router will route among.</param>
     /// <param name="options">The configured options, or <see langword="null"/> for the defaults.</param>
@@ -122,13 +125,21 @@ public sealed class RoutingOptions
     {
         ArgumentNullException.ThrowIfNull(models);
         options ??= new RoutingOptions();
-        using var e = models.GetEnumerator();
-        if (options.Policy is { Bands.Count: 0 } && e.MoveNext() && e.Current?.Id is { } onlyId && !e.MoveNext())
+        if (options.Policy is not { Bands.Count: 0 })
         {
-            return options.WithPolicy(new RoutingPolicy { Bands = [new RoutingBand { MinComplexity = 1, MaxComplexity = 10, Models = [onlyId] }] });
+            return options;
         }
 
-        return options;
+        var ids = models.Select(m => m?.Id).OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        if (ids.Count == 1)
+        {
+            return options.WithPolicy(new RoutingPolicy { Bands = [new RoutingBand { MinComplexity = 1, MaxComplexity = 10, Models = [ids[0]] }] });
+        }
+
+        bool defaultBandUnserved = ids.Count > 1 && RoutingPolicy.CreateDefaultBands().Any(b => !b.Models.Any(id => ids.Contains(id, StringComparer.OrdinalIgnoreCase)));
+        return defaultBandUnserved
+            ? options.WithPolicy(new RoutingPolicy { Bands = [new RoutingBand { MinComplexity = 1, MaxComplexity = 10, Models = ids, Order = BandOrder.CheapestFirst }] })
+            : options;
     }
 
     /// <summary>A copy of these options with another policy; the catalog overrides and resilience settings are shared.</summary>

@@ -37,7 +37,7 @@ internal static class ModelPipelines
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
                 ShouldHandle = args => new ValueTask<bool>(TransientFailures.ShouldRetry(args.Outcome.Exception, maxRetryAfter)),
-                DelayGenerator = static args => new ValueTask<TimeSpan?>(args.Outcome.Exception is ModelRateLimitedException { RetryAfter: { } wait } ? wait : null),
+                DelayGenerator = static args => new ValueTask<TimeSpan?>(TransientFailures.RetryAfterOf(args.Outcome.Exception)),
             });
         }
 

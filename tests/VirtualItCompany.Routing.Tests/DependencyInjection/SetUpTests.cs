@@ -60,21 +60,36 @@ public sealed class SetUpTests
     }
 
     [Fact]
-    public void ForModels_gives_one_model_a_single_band_and_leaves_more_models_to_the_default_bands()
+    public void ForModels_gives_one_model_a_single_band_and_leaves_models_that_serve_the_default_bands_to_them()
     {
         var one = RoutingOptions.ForModels([ModelCatalog.Default[DefaultModelIds.Gpt4oMini]]);
-        var two = new RoutingOptions();
+        var covering = new RoutingOptions();
 
         Assert.Equal(DefaultModelIds.Gpt4oMini, Assert.Single(Assert.Single(one.Policy.Bands).Models));
-        Assert.Same(two, RoutingOptions.ForModels([ModelCatalog.Default[DefaultModelIds.Gpt4oMini], ModelCatalog.Default[DefaultModelIds.Gpt4o]], two));
+        Assert.Same(covering, RoutingOptions.ForModels([.. new[] { DefaultModelIds.ClaudeHaiku, DefaultModelIds.ClaudeSonnet, DefaultModelIds.ClaudeOpus }.Select(id => ModelCatalog.Default[id])], covering));
     }
 
     [Fact]
-    public void Two_models_keep_the_default_bands_and_refuse_a_band_without_a_model()
+    public void Models_that_leave_a_default_band_empty_are_routed_cheapest_first_across_every_complexity()
+    {
+        var models = new[] { DefaultModelIds.Gpt4o, DefaultModelIds.Gpt4oMini }.Select(id => new RoutedModel(ModelCatalog.Default[id], new FakeModel(id))).ToList();
+
+        var options = RoutingOptions.ForModels(models.Select(m => m.Profile));
+        var client = Build(null, models);
+
+        var band = Assert.Single(options.Policy.Bands);
+        Assert.Equal((1, 10, BandOrder.CheapestFirst), (band.MinComplexity, band.MaxComplexity, band.Order));
+        Assert.Equal([DefaultModelIds.Gpt4o, DefaultModelIds.Gpt4oMini], band.Models);
+        Assert.NotNull(client);
+    }
+
+    [Fact]
+    public void Configured_bands_without_a_registered_model_are_still_refused()
     {
         var models = new[] { DefaultModelIds.ClaudeHaiku, DefaultModelIds.ClaudeSonnet }.Select(id => new RoutedModel(ModelCatalog.Default[id], new FakeModel(id)));
+        var options = new RoutingOptions { Policy = new RoutingPolicy { Bands = [.. RoutingPolicy.CreateDefaultBands()] } };
 
-        var error = Assert.Throws<RoutingConfigurationException>(() => Build(null, models));
+        var error = Assert.Throws<RoutingConfigurationException>(() => Build(null, models, options));
 
         Assert.Contains("No registered model can serve complexity 8-10", error.Message, StringComparison.Ordinal);
     }

@@ -25,6 +25,10 @@ public sealed class QuickstartTests
     [InlineData("--unknown", "a brief")]
     [InlineData("-c", "--auto-approve", "a brief")]
     [InlineData("--resume")]
+    [InlineData("--provider", "watson", "a brief")]
+    [InlineData("--model", "llama3.2", "a brief")]
+    [InlineData("--provider", "openai-compatible", "--model", "qwen", "a brief")]
+    [InlineData("--provider", "ollama", "--base-url", "not a url", "a brief")]
     [InlineData("--db", "company.db", "--resume", "a brief")]
     public async Task Quickstart_prints_usage_and_exits_2_on_bad_input(params string[] args)
     {
@@ -32,6 +36,32 @@ public sealed class QuickstartTests
 
         Assert.Equal(2, exitCode);
         Assert.Contains("Usage: dotnet run --project samples/Quickstart", output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("openai", "OPENAI_API_KEY")]
+    [InlineData("anthropic", "ANTHROPIC_API_KEY")]
+    [InlineData("groq", "GROQ_API_KEY")]
+    public async Task Quickstart_without_the_providers_key_says_what_to_set_and_exits_2_without_falling_back_to_offline(string provider, string variable)
+    {
+        // No key in the environment or configuration: the run must stop before any work, naming what to set.
+        var (exitCode, output) = await RunAsync(new Dictionary<string, string?> { [variable] = null, [$"VirtualItCompany__Providers__{char.ToUpperInvariant(provider[0])}{provider[1..]}__ApiKey"] = null }, "A recipe box. It lists recipes.", "--auto-approve", "--provider", provider);
+
+        Assert.True(exitCode == 2, output);
+        Assert.Contains("The model provider cannot be used", output, StringComparison.Ordinal);
+        Assert.Contains(variable, output, StringComparison.Ordinal);
+        Assert.DoesNotContain("offline", output, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("RequirementsAnalysis", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Quickstart_with_an_unreachable_local_provider_says_what_to_start_and_exits_2()
+    {
+        var (exitCode, output) = await RunAsync(new Dictionary<string, string?> { ["OLLAMA_HOST"] = "127.0.0.1:9" }, "A recipe box. It lists recipes.", "--auto-approve", "--provider", "ollama", "--model", "llama3.2");
+
+        Assert.True(exitCode == 2, output);
+        Assert.Contains("not reachable at http://127.0.0.1:9", output, StringComparison.Ordinal);
+        Assert.Contains("ollama serve", output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -173,12 +203,19 @@ public sealed class QuickstartTests
         return (process.ExitCode, await stdout + await stderr);
     }
 
-    private static async Task<(int ExitCode, string Output)> RunAsync(params string[] args)
+    private static Task<(int ExitCode, string Output)> RunAsync(params string[] args) => RunAsync(new Dictionary<string, string?>(), args);
+
+    private static async Task<(int ExitCode, string Output)> RunAsync(Dictionary<string, string?> environment, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = RepositoryRoot, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
         foreach (var a in (string[])["run", "--project", "samples/Quickstart", "--", .. args])
         {
             start.ArgumentList.Add(a);
+        }
+
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
         }
 
         start.Environment["MSBUILDDISABLENODEREUSE"] = "1";
