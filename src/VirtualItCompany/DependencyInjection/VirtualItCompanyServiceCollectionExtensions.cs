@@ -69,7 +69,7 @@ public static class VirtualItCompanyServiceCollectionExtensions
         services.TryAddSingleton(sp => new LifecycleDecider(sp.GetRequiredService<LifecycleEngine>(), sp.GetRequiredService<IOptions<CompanyOptions>>().Value));
         services.TryAddSingleton(sp => new AgentDirectory(sp.GetServices<IAgent>()));
         services.TryAddSingleton<RunningWork>();
-        services.TryAddSingleton(sp => new CommitWriter(sp.GetRequiredService<IProjectStore>(), sp.GetRequiredService<ProjectEventFeed>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<RunningWork>()));
+        services.TryAddSingleton(sp => new CommitWriter(sp.GetRequiredService<IProjectStore>(), sp.GetRequiredService<ProjectEventFeed>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<RunningWork>(), sp.GetRequiredService<IBudgetAccount>()));
         services.TryAddSingleton(sp => new WorkOrchestrator(
             sp.GetRequiredService<RunningWork>(),
             sp.GetRequiredService<CommitWriter>(),
@@ -98,7 +98,6 @@ public static class VirtualItCompanyServiceCollectionExtensions
             sp.GetRequiredService<LifecycleDecider>(),
             sp.GetRequiredService<IOptions<CompanyOptions>>(),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<IBudgetAccount>(),
             sp.GetService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>()));
         return new VirtualItCompanyBuilder(services);
     }

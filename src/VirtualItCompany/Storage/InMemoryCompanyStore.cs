@@ -4,7 +4,7 @@ namespace VirtualItCompany.Storage;
 
 /// <summary>The in-memory project store, work queue, outbox and model-call journal: one lock makes every <see cref="ProjectCommit"/> atomic.</summary>
 /// <remarks>Nothing survives the process; use a durable adapter (SQLite, PostgreSQL) for that. Safe for concurrent use.</remarks>
-internal sealed class InMemoryCompanyStore : IProjectStore, IWorkQueue, IOutbox, IModelCallJournal
+internal sealed class InMemoryCompanyStore : IProjectStore, IWorkQueue, IOutbox, IModelCallJournal, IBudgetCommitStore
 {
     private readonly Lock _gate = new();
     private readonly TimeProvider _timeProvider;
@@ -26,11 +26,17 @@ internal sealed class InMemoryCompanyStore : IProjectStore, IWorkQueue, IOutbox,
 
     /// <summary>Creates an empty store.</summary>
     /// <param name="timeProvider">The clock for timestamps, lease expiry and retry backoff.</param>
-    public InMemoryCompanyStore(TimeProvider timeProvider)
+    /// <param name="budgetAccount">The account commits apply their budget operations to (the company's registered one), or <see langword="null"/> to accept none.</param>
+    public InMemoryCompanyStore(TimeProvider timeProvider, IBudgetAccount? budgetAccount = null)
     {
         ArgumentNullException.ThrowIfNull(timeProvider);
         _timeProvider = timeProvider;
+        BudgetAccount = budgetAccount;
     }
+
+    /// <inheritdoc />
+    /// <remarks>The account lives beside this store in the process: a commit's budget operations are applied right after the commit is written and before its task completes; a refused commit applies none.</remarks>
+    public IBudgetAccount? BudgetAccount { get; }
 
     /// <summary>Gets or sets a test hook called in the middle of every commit, after its events and snapshot are written and before its queue and outbox changes; when it throws, the commit is undone and the exception propagates.</summary>
     internal Action<string>? FaultInjection { get; set; }
@@ -41,6 +47,11 @@ internal sealed class InMemoryCompanyStore : IProjectStore, IWorkQueue, IOutbox,
         ArgumentNullException.ThrowIfNull(commit);
         commit.Validate();
         cancellationToken.ThrowIfCancellationRequested();
+        if (commit.Budget.Count > 0 && BudgetAccount is null)
+        {
+            throw new NotSupportedException("This in-memory store was created without a budget account, so it cannot apply the commit's budget operations; make them through the IBudgetAccount.");
+        }
+
         var now = _timeProvider.GetUtcNow();
         TaskCompletionSource? signal = null;
         lock (_gate)
@@ -138,7 +149,26 @@ internal sealed class InMemoryCompanyStore : IProjectStore, IWorkQueue, IOutbox,
         }
 
         signal?.TrySetResult();
-        return Task.CompletedTask;
+        return commit.Budget.Count == 0 ? Task.CompletedTask : ApplyBudgetAsync(BudgetAccount!, commit.Budget);
+    }
+
+    /// <summary>Applies a written commit's budget operations to the account, in order.</summary>
+    private static async Task ApplyBudgetAsync(IBudgetAccount account, IReadOnlyList<BudgetOperation> operations)
+    {
+        foreach (var operation in operations)
+        {
+            switch (operation)
+            {
+                case SettleReservation settle:
+                    await account.SettleAsync(new BudgetReservation(settle.ReservationId, null, settle.Cost, "commit"), settle.Cost, CancellationToken.None).ConfigureAwait(false);
+                    break;
+                case RaiseBudgetLimit raise:
+                    await account.RaiseLimitAsync(raise.Scope, raise.Limit, CancellationToken.None).ConfigureAwait(false);
+                    break;
+                default:
+                    throw new NotSupportedException($"The in-memory store does not know the budget operation {operation.GetType().Name}.");
+            }
+        }
     }
 
     /// <inheritdoc />
