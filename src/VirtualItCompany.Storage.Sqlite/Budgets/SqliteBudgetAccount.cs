@@ -228,15 +228,15 @@ internal sealed class SqliteBudgetAccount : IBudgetAccount
         command.ExecuteNonQuery();
     }
 
+    /// <summary>Adds to a budget's reservations and spend in one statement (never below zero reserved; spend saturates at <see cref="BudgetUnits.Unlimited"/>, as <see cref="BudgetUnits.AddSaturating"/>).</summary>
     private static void AddReserved(SqliteConnection connection, string scope, long reservedDelta, long spentDelta)
     {
-        var tally = ReadTally(connection, scope) ?? new Tally(BudgetUnits.Unlimited, 0, 0);
-        long reserved = Math.Max(0, tally.Reserved + reservedDelta);
-        long spent = BudgetUnits.AddSaturating(tally.Spent, spentDelta);
         using var command = connection.Command("""
-            INSERT INTO budgets (scope, spent_units, reserved_units) VALUES ($scope, $spent, $reserved)
-            ON CONFLICT (scope) DO UPDATE SET spent_units = excluded.spent_units, reserved_units = excluded.reserved_units;
-            """).With("$scope", scope).With("$spent", spent).With("$reserved", reserved);
+            INSERT INTO budgets (scope, spent_units, reserved_units) VALUES ($scope, min($spent, $unlimited), max(0, $reserved))
+            ON CONFLICT (scope) DO UPDATE SET
+                reserved_units = max(0, reserved_units + $reserved),
+                spent_units = CASE WHEN $spent > 0 AND spent_units > $unlimited - $spent THEN $unlimited ELSE spent_units + $spent END;
+            """).With("$scope", scope).With("$spent", spentDelta).With("$reserved", reservedDelta).With("$unlimited", BudgetUnits.Unlimited);
         command.ExecuteNonQuery();
     }
 
