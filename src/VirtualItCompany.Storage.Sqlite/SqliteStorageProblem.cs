@@ -3,7 +3,7 @@ namespace VirtualItCompany.Storage.Sqlite;
 /// <summary>What kind of problem a <see cref="SqliteStorageException"/> reports.</summary>
 public enum SqliteStorageProblem
 {
-    /// <summary>Another failure of SQLite or the disk (full disk, I/O error); the message has SQLite's own.</summary>
+    /// <summary>Another failure of SQLite or the disk (such as an I/O error); the message has SQLite's own.</summary>
     Failed = 0,
 
     /// <summary>The file cannot be opened or created: it or its folder is missing, or not readable or writable by this process.</summary>
@@ -26,4 +26,7 @@ public enum SqliteStorageProblem
 
     /// <summary>Another process held the database's write lock for longer than <see cref="SqliteStorageOptions.BusyTimeout"/>.</summary>
     Locked,
+
+    /// <summary>The disk (or the file system's quota) holding the database is full; the write that hit it was rolled back.</summary>
+    DiskFull,
 }

@@ -51,7 +51,17 @@ internal sealed class TestWorkspace : IProjectWorkspace, IAsyncDisposable
     public Task<string?> CommitAsync(string message, IReadOnlyCollection<string>? paths = null, CancellationToken cancellationToken = default) =>
         _inner.CommitAsync(message, paths, cancellationToken);
 
-    public Task<Uri> DeployAsync(string environment, DeploymentSpec spec, CancellationToken cancellationToken = default) => _inner.DeployAsync(environment, spec, cancellationToken);
+    public List<DeploymentSpec> Deployments { get; } = [];
+
+    public Task<Uri> DeployAsync(string environment, DeploymentSpec spec, CancellationToken cancellationToken = default)
+    {
+        lock (Deployments)
+        {
+            Deployments.Add(spec);
+        }
+
+        return _inner.DeployAsync(environment, spec, cancellationToken);
+    }
 
     public Task<HealthChecked> CheckHealthAsync(string environment, CancellationToken cancellationToken = default) => _inner.CheckHealthAsync(environment, cancellationToken);
 

@@ -164,7 +164,7 @@ internal sealed class SqliteDatabase : IAsyncDisposable, IDisposable
             11 => new SqliteStorageException(SqliteStorageProblem.Corrupt, FilePath, $"The SQLite database '{FilePath}' is damaged (SQLite: {exception.Message}). Restore it from a backup, or move it aside and start with a new file; the store never repairs or resets a file itself.", exception),
             26 => new SqliteStorageException(SqliteStorageProblem.NotADatabase, FilePath, $"'{FilePath}' is not a SQLite database (or it is encrypted). Point {SqliteStorageOptions.SectionName}:ConnectionString at a new file or at a VirtualItCompany database; this file is left as it is.", exception),
             14 => new SqliteStorageException(SqliteStorageProblem.CannotOpen, FilePath, $"SQLite cannot open '{FilePath}' (SQLite: {exception.Message}): the file or its folder is missing, or not readable and writable by this process (SQLite also creates '{name}-wal' and '{name}-shm' beside it). Check the path and the permissions.", exception),
-            13 => new SqliteStorageException(SqliteStorageProblem.Failed, FilePath, $"The disk holding the SQLite database '{FilePath}' is full; nothing was written. Free some space.", exception),
+            13 => new SqliteStorageException(SqliteStorageProblem.DiskFull, FilePath, $"The disk holding the SQLite database '{FilePath}' is full; this write was rolled back and nothing stored before it was lost. Free some space (SQLite also grows '{name}-wal' beside it); the store goes on once there is room.", exception),
             _ => new SqliteStorageException(SqliteStorageProblem.Failed, FilePath, $"SQLite failed on '{FilePath}': {exception.Message} (error {exception.SqliteExtendedErrorCode}); nothing was written.", exception),
         };
     }

@@ -76,7 +76,7 @@ public sealed class DevOpsAgent : BuiltInAgent
         {
             try
             {
-                url = await context.Workspace.DeployAsync(environment, new DeploymentSpec(build, start, plan.HealthPath), linked.Token).ConfigureAwait(false);
+                url = await context.Workspace.DeployAsync(environment, new DeploymentSpec(build, start, plan.HealthPath) { ReleaseId = context.WorkItem.Id }, linked.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {

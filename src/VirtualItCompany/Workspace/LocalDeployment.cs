@@ -4,4 +4,5 @@ namespace VirtualItCompany.Workspace;
 /// <param name="Command">The running start command.</param>
 /// <param name="BaseUrl">Where the deployment answers, ending in '/'.</param>
 /// <param name="HealthUrl">The URL answering 200 when the deployment is healthy.</param>
-internal sealed record LocalDeployment(RunningCommand Command, Uri BaseUrl, Uri HealthUrl);
+/// <param name="ReleaseId">What was released (<see cref="DeploymentSpec.ReleaseId"/>), if said.</param>
+internal sealed record LocalDeployment(RunningCommand Command, Uri BaseUrl, Uri HealthUrl, string? ReleaseId);

@@ -12,7 +12,10 @@ internal sealed partial class LocalProjectWorkspace
     private bool _disposed;
 
     /// <inheritdoc />
-    /// <remarks>The start command gets <c>PORT</c> and <c>ASPNETCORE_URLS</c> (<c>http://127.0.0.1:PORT</c>) in its environment and must answer 200 at the health path within <see cref="WorkspaceOptions.DeploymentStartTimeout"/>.</remarks>
+    /// <remarks>
+    /// The start command gets <c>PORT</c> and <c>ASPNETCORE_URLS</c> (<c>http://127.0.0.1:PORT</c>) in its environment and must answer 200 at the health path within <see cref="WorkspaceOptions.DeploymentStartTimeout"/>.
+    /// When the environment already runs <see cref="DeploymentSpec.ReleaseId"/> and its health path answers 200, nothing is built or restarted.
+    /// </remarks>
     /// <exception cref="WorkspacePathException">A program is not on the allow-list.</exception>
     /// <exception cref="ObjectDisposedException">The workspace (or its provider) was disposed.</exception>
     /// <exception cref="InvalidOperationException">The build failed, or the started process exited or did not become healthy in time; the message carries the end of its output.</exception>
@@ -31,6 +34,16 @@ internal sealed partial class LocalProjectWorkspace
         try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
+            if (spec.ReleaseId is { } release
+                && _deployments.TryGetValue(environment, out var running)
+                && running.ReleaseId == release
+                && !running.Command.Process.HasExited
+                && await HealthProbe.GetStatusAsync(running.HealthUrl, _options.HealthCheckTimeout, _timeProvider, cancellationToken).ConfigureAwait(false) == 200)
+            {
+                WorkspaceLog.AlreadyDeployed(_logger, environment, ProjectId, release, running.BaseUrl);
+                return running.BaseUrl;
+            }
+
             await StopCoreAsync(environment).ConfigureAwait(false);
             if (spec.BuildCommand is { Count: > 0 })
             {
@@ -58,7 +71,7 @@ internal sealed partial class LocalProjectWorkspace
                 throw;
             }
 
-            _deployments[environment] = new LocalDeployment(command, baseUrl, healthUrl);
+            _deployments[environment] = new LocalDeployment(command, baseUrl, healthUrl, spec.ReleaseId);
             WorkspaceLog.Deployed(_logger, environment, ProjectId, baseUrl);
             return baseUrl;
         }

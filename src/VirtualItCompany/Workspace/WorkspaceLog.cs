@@ -22,4 +22,7 @@ internal static partial class WorkspaceLog
 
     [LoggerMessage(6, LogLevel.Warning, "Removed {Lock} in workspace {ProjectId}: a git lock left by a process that stopped before this one started")]
     public static partial void RemovedStaleLock(ILogger logger, string @lock, ProjectId projectId);
+
+    [LoggerMessage(7, LogLevel.Information, "{Environment} of {ProjectId} already runs release {ReleaseId} at {Url}; not deployed again")]
+    public static partial void AlreadyDeployed(ILogger logger, string environment, ProjectId projectId, string releaseId, Uri url);
 }

@@ -33,6 +33,8 @@ public sealed class DevOpsAgentTests : IAsyncLifetime
         Assert.True(outcome.Retryable);
         Assert.StartsWith("Deploying to staging failed:", outcome.Summary, StringComparison.Ordinal);
         Assert.Contains("build", outcome.Summary, StringComparison.OrdinalIgnoreCase);
+        // The release is the work item, so a redelivered item finds its deployment running and does not deploy twice.
+        Assert.StartsWith("wi_", Assert.Single(_workspace.Deployments).ReleaseId, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -78,6 +78,44 @@ public sealed class WorkspaceDeploymentTests(HealthServerFixture server) : IClas
     }
 
     [Fact]
+    public async Task Deploying_the_release_an_environment_already_runs_keeps_the_running_deployment()
+    {
+        await using var scratch = new ScratchWorkspaces();
+        var workspace = await scratch.GetAsync();
+        server.CopyInto(workspace);
+        var release = HealthServer with { ReleaseId = "wi_release_1" };
+
+        var first = await workspace.DeployAsync("staging", release, Ct);
+        var again = await workspace.DeployAsync("staging", release, Ct);
+
+        // A restart would have taken a new free port: the same URL, still answering, is the same process.
+        Assert.Equal(first, again);
+        Assert.True(await AnswersAsync(first));
+
+        var next = await workspace.DeployAsync("staging", HealthServer with { ReleaseId = "wi_release_2" }, Ct);
+
+        Assert.NotEqual(first, next);
+        Assert.False(await AnswersAsync(first));
+        Assert.True(await AnswersAsync(next));
+    }
+
+    [Fact]
+    public async Task A_release_that_was_stopped_is_deployed_again()
+    {
+        await using var scratch = new ScratchWorkspaces();
+        var workspace = await scratch.GetAsync();
+        server.CopyInto(workspace);
+        var release = HealthServer with { ReleaseId = "wi_release_1" };
+        var first = await workspace.DeployAsync("staging", release, Ct);
+        await workspace.StopAsync("staging", Ct);
+
+        var again = await workspace.DeployAsync("staging", release, Ct);
+
+        Assert.True(await AnswersAsync(again));
+        Assert.False(first != again && await AnswersAsync(first));
+    }
+
+    [Fact]
     public async Task Disposing_the_provider_stops_every_deployment_of_every_workspace()
     {
         var scratch = new ScratchWorkspaces();
