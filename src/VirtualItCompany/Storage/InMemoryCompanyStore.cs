@@ -54,6 +54,7 @@ internal sealed class InMemoryCompanyStore : IProjectStore, IWorkQueue, IOutbox,
 
         var now = _timeProvider.GetUtcNow();
         TaskCompletionSource? signal = null;
+        List<Task>? pendingBudget = null;
         lock (_gate)
         {
             // Check everything first, so that a refused commit changes nothing.
@@ -107,6 +108,18 @@ internal sealed class InMemoryCompanyStore : IProjectStore, IWorkQueue, IOutbox,
                 throw;
             }
 
+            // The budget first, before the queue shows the commit's work: a worker that leases a new project's first item must
+            // find the project's limit raised. The in-memory account completes at once; another account's pending calls are
+            // awaited after the lock.
+            foreach (var operation in commit.Budget)
+            {
+                var applied = ApplyBudget(BudgetAccount!, operation);
+                if (!applied.IsCompleted)
+                {
+                    (pendingBudget ??= []).Add(applied);
+                }
+            }
+
             // Nothing below can fail.
             foreach (var message in commit.Outbox)
             {
@@ -149,27 +162,16 @@ internal sealed class InMemoryCompanyStore : IProjectStore, IWorkQueue, IOutbox,
         }
 
         signal?.TrySetResult();
-        return commit.Budget.Count == 0 ? Task.CompletedTask : ApplyBudgetAsync(BudgetAccount!, commit.Budget);
+        return pendingBudget is null ? Task.CompletedTask : Task.WhenAll(pendingBudget);
     }
 
-    /// <summary>Applies a written commit's budget operations to the account, in order.</summary>
-    private static async Task ApplyBudgetAsync(IBudgetAccount account, IReadOnlyList<BudgetOperation> operations)
+    /// <summary>Applies one of a written commit's budget operations to the account.</summary>
+    private static Task ApplyBudget(IBudgetAccount account, BudgetOperation operation) => operation switch
     {
-        foreach (var operation in operations)
-        {
-            switch (operation)
-            {
-                case SettleReservation settle:
-                    await account.SettleAsync(new BudgetReservation(settle.ReservationId, null, settle.Cost, "commit"), settle.Cost, CancellationToken.None).ConfigureAwait(false);
-                    break;
-                case RaiseBudgetLimit raise:
-                    await account.RaiseLimitAsync(raise.Scope, raise.Limit, CancellationToken.None).ConfigureAwait(false);
-                    break;
-                default:
-                    throw new NotSupportedException($"The in-memory store does not know the budget operation {operation.GetType().Name}.");
-            }
-        }
-    }
+        SettleReservation settle => account.SettleAsync(new BudgetReservation(settle.ReservationId, null, settle.Cost, "commit"), settle.Cost, CancellationToken.None).AsTask(),
+        RaiseBudgetLimit raise => account.RaiseLimitAsync(raise.Scope, raise.Limit, CancellationToken.None).AsTask(),
+        _ => throw new NotSupportedException($"The in-memory store does not know the budget operation {operation.GetType().Name}."),
+    };
 
     /// <inheritdoc />
     public ValueTask<ModelCallRecord?> FindAsync(string workItemId, string callKey, CancellationToken cancellationToken = default)
