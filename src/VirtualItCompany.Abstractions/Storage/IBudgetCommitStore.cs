@@ -14,8 +14,9 @@ namespace VirtualItCompany;
 /// </para>
 /// <para>
 /// A durable store applies them in the same transaction as the commit's events, snapshot and queue changes (a crash leaves
-/// all or none). A store whose account lives elsewhere in the same process (the in-memory store) applies them right after
-/// the commit is written and before its task completes; a refused commit applies none.
+/// all or none). A store whose account lives elsewhere in the same process (the in-memory store) applies them once the commit
+/// has passed its checks and before its queue changes are visible (a worker must find a new project's limit raised when it
+/// leases the project's first item); a refused commit applies none.
 /// </para>
 /// </remarks>
 public interface IBudgetCommitStore : IProjectStore

@@ -35,7 +35,7 @@ internal sealed class InMemoryCompanyStore : IProjectStore, IWorkQueue, IOutbox,
     }
 
     /// <inheritdoc />
-    /// <remarks>The account lives beside this store in the process: a commit's budget operations are applied right after the commit is written and before its task completes; a refused commit applies none.</remarks>
+    /// <remarks>The account lives beside this store in the process: a commit's budget operations are applied once the commit passed its checks, before its queue changes are visible; a refused commit applies none.</remarks>
     public IBudgetAccount? BudgetAccount { get; }
 
     /// <summary>Gets or sets a test hook called in the middle of every commit, after its events and snapshot are written and before its queue and outbox changes; when it throws, the commit is undone and the exception propagates.</summary>
