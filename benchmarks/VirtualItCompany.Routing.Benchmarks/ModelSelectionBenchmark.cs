@@ -46,13 +46,13 @@ public class ModelSelectionBenchmark
     public int Choose()
     {
         _seen[0] = 0;
-        return ModelSelector.SelectFirst(_table, _signals, 1, CostUnits.Unlimited, _buffer, _keys, _seen);
+        return ModelSelector.SelectFirst(_table, _signals, 1, BudgetUnits.Unlimited, _buffer, _keys, _seen);
     }
 
     [Benchmark(Description = "choose + reserve + decision record")]
     public RoutingDecision ChooseWithDecision()
     {
-        using var request = new RoutedRequest(_table, _account, TimeProvider.System, _signals, 1, new CallBudget(null, null, "bench", CostUnits.Unlimited, CostUnits.Unlimited, 0m, 0m));
+        using var request = new RoutedRequest(_table, _account, TimeProvider.System, _signals, 1, new CallBudget(null, null, "bench", BudgetUnits.Unlimited, BudgetUnits.Unlimited, 0m, 0m));
         var (candidate, reservation) = request.TryNextAsync(CancellationToken.None).AsTask().GetAwaiter().GetResult()!.Value;
         var decision = request.Decide(_table.Models[candidate.Model], candidate.Cost);
         _ = _account.ReleaseAsync(reservation).AsTask().GetAwaiter().GetResult();

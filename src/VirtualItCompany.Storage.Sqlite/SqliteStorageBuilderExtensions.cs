@@ -61,14 +61,16 @@ public static class SqliteStorageBuilderExtensions
             sp.GetRequiredService<IOptions<SqliteStorageOptions>>().Value,
             sp.GetRequiredService<TimeProvider>(),
             sp.GetService<ProjectEventTypes>()));
-        services.TryAddSingleton(sp => new SqliteCompanyStore(sp.GetRequiredService<SqliteDatabase>()));
+        services.TryAddSingleton(sp => new SqliteBudgetAccount(
+            sp.GetRequiredService<SqliteDatabase>(),
+            sp.GetService<IOptions<RoutingOptions>>()?.Value.GlobalBudget));
+        // The store applies its commits' budget operations to the account in the same file, in the commit's transaction.
+        services.TryAddSingleton(sp => new SqliteCompanyStore(sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<SqliteBudgetAccount>()));
         services.AddSingleton<IProjectStore>(sp => sp.GetRequiredService<SqliteCompanyStore>());
         services.AddSingleton<IWorkQueue>(sp => sp.GetRequiredService<SqliteCompanyStore>());
         services.AddSingleton<IOutbox>(sp => sp.GetRequiredService<SqliteCompanyStore>());
         services.AddSingleton<IArtifactStore>(sp => new SqliteArtifactStore(sp.GetRequiredService<SqliteDatabase>()));
-        services.AddSingleton<IBudgetAccount>(sp => new SqliteBudgetAccount(
-            sp.GetRequiredService<SqliteDatabase>(),
-            sp.GetService<IOptions<RoutingOptions>>()?.Value.GlobalBudget));
+        services.AddSingleton<IBudgetAccount>(sp => sp.GetRequiredService<SqliteBudgetAccount>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SqliteStorageStartup>());
         return builder;
     }

@@ -66,6 +66,8 @@ internal static class LoadHarness
 
         Sample? start = null;
         Sample? end = null;
+        var storeStart = default(Storage.Sqlite.SqliteStatistics.Snapshot);
+        var storeEnd = default(Storage.Sqlite.SqliteStatistics.Snapshot);
         try
         {
             await foreach (var _ in observer.Completed.Reader.ReadAllAsync(deadline.Token).ConfigureAwait(false))
@@ -74,12 +76,14 @@ internal static class LoadHarness
                 if (start is null && clock.Elapsed >= warmup)
                 {
                     start = Sample.Take(observer);
+                    storeStart = Storage.Sqlite.SqliteStatistics.Take();
                     sampler?.Start();
                 }
                 else if (start is not null && end is null && (clock.Elapsed >= warmup + duration || submitted.Count >= maxProjects))
                 {
                     sampler?.Stop();
                     end = Sample.Take(observer);
+                    storeEnd = Storage.Sqlite.SqliteStatistics.Take();
                 }
 
                 if (end is null && submitted.Count < maxProjects)
@@ -99,8 +103,18 @@ internal static class LoadHarness
             problems.Add($"The run did not finish in time: {inFlight} projects still in flight {clock.Elapsed.TotalSeconds:0.0} s after the start.");
         }
 
-        end ??= Sample.Take(observer);
-        start ??= end;
+        if (end is null)
+        {
+            end = Sample.Take(observer);
+            storeEnd = Storage.Sqlite.SqliteStatistics.Take();
+        }
+
+        if (start is null)
+        {
+            start = end;
+            storeStart = storeEnd;
+        }
+
         await stop.CancelAsync().ConfigureAwait(false);
         await dispatching.ConfigureAwait(false);
         subscription?.Dispose();
@@ -127,6 +141,7 @@ internal static class LoadHarness
             sampler?.TopTypes(30) ?? [])
         {
             FileBytesPerItem = observer.Items == 0 || folder is null ? double.NaN : (double)fileBytes / observer.Items,
+            StoreProfile = folder is null ? null : (storeEnd - storeStart).PerItem(end.Items - start.Items),
         };
     }
 

@@ -62,6 +62,22 @@ internal static class LoadReport
         md.AppendLine("bytes/item: allocated in the window / items committed in it. retained bytes/item: heap growth over the whole run after a full collection (what the company still holds: the store's projects and events, queue bookkeeping, workspaces) / items committed. CPU us/item: process CPU time in the window / items. GC pause: share of the window the runtime was paused for collections. file bytes/item (SQLite): the database and its write-ahead log at the end of the run / items committed.");
         md.AppendLine();
         Table(md, runs);
+        var profiled = runs.SelectMany(r => r.Repeats.Count > 0 ? r.Repeats : [r]).Where(r => r.StoreProfile is not null).ToList();
+        if (profiled.Count > 0)
+        {
+            md.AppendLine();
+            md.AppendLine("## SQLite: statements per item");
+            md.AppendLine();
+            md.AppendLine("Counted in the store during each run's window (`SqliteStatistics`): reads (each on a read connection, any thread), writes (each a savepoint of a batch on the one writer thread; time in its statements), batches (transactions; time in `COMMIT`, i.e. the write-ahead log's append and fsync, and from `BEGIN` to the end of `COMMIT`), divided by the items committed in the window.");
+            md.AppendLine();
+            md.AppendLine("| in flight | workers | items/s | store profile |");
+            md.AppendLine("|---:|---:|---:|---|");
+            foreach (var r in profiled)
+            {
+                md.AppendLine(Invariant($"| {r.Scenario.InFlight} | {r.Scenario.Workers} | {r.ItemsPerSecond:N0} | {r.StoreProfile} |"));
+            }
+        }
+
         if (breakdown.Count > 0)
         {
             md.AppendLine();

@@ -23,6 +23,9 @@ internal sealed record LoadResult(
     /// <summary>Gets the SQLite file's size (with its write-ahead log) after the run, per item committed; NaN in memory.</summary>
     public double FileBytesPerItem { get; init; } = double.NaN;
 
+    /// <summary>Gets what the SQLite store did per item in the window (reads, writes, batches, time in each); null in memory.</summary>
+    public string? StoreProfile { get; init; }
+
     public double ItemsPerSecond => Items / Window.TotalSeconds;
 
     public double ProjectsPerSecond => Projects / Window.TotalSeconds;

@@ -75,7 +75,8 @@ internal static class RecoveryCommand
                 await Task.WhenAll(Enumerable.Range(i, Math.Min(64, projects - i)).Select(_ => company.Company.SubmitAsync(brief))).ConfigureAwait(false);
             }
 
-            var lease = new LeaseRequest("worker-that-died", TimeSpan.FromSeconds(1));
+            // Long enough that none lapses while the others are leased (a busy machine leases 1,000 in more than a second).
+            var lease = new LeaseRequest("worker-that-died", LeaseTime);
             int leased = 0;
             while (await company.Queue.TryLeaseAsync(lease).ConfigureAwait(false) is not null)
             {
@@ -89,8 +90,10 @@ internal static class RecoveryCommand
         }
 
         // Past the leases' expiry: the next host finds them lapsed.
-        await Task.Delay(TimeSpan.FromSeconds(1.5)).ConfigureAwait(false);
+        await Task.Delay(LeaseTime + TimeSpan.FromSeconds(0.5)).ConfigureAwait(false);
     }
+
+    private static readonly TimeSpan LeaseTime = TimeSpan.FromSeconds(10);
 
     private static Storage.Sqlite.SqliteStorageOptions Sqlite(string db) => new() { ConnectionString = "Data Source=" + db, Synchronous = Storage.Sqlite.SqliteSynchronous.Full };
 
@@ -190,7 +193,7 @@ internal static class RecoveryCommand
         string I(FormattableString s) => FormattableString.Invariant(s);
         md.AppendLine("# Recovery after a crash (SQLite)");
         md.AppendLine();
-        md.AppendLine(I($"{projects:N0} interrupted projects in one SQLite file (`Synchronous=Full`): a first host submitted them and a worker then leased every project's first item (requirements analysis) with a 1 s lease and died (it never committed or released); the host was disposed and the leases lapsed. A new host, a new process of this program (`recovery --resume file`, {workers} workers, forward agents and the zero-latency fake model as in the load harness), opens the file and runs its dispatcher. Times are from the new process's start as the operating system reports it (runtime start-up, JIT and opening the file included):"));
+        md.AppendLine(I($"{projects:N0} interrupted projects in one SQLite file (`Synchronous=Full`): a first host submitted them and a worker then leased every project's first item (requirements analysis) with a 10 s lease and died (it never committed or released); the host was disposed and the leases lapsed. A new host, a new process of this program (`recovery --resume file`, {workers} workers, forward agents and the zero-latency fake model as in the load harness), opens the file and runs its dispatcher. Times are from the new process's start as the operating system reports it (runtime start-up, JIT and opening the file included):"));
         md.AppendLine();
         md.AppendLine("- **host ready**: the container is built and the file is open (schema checked);");
         md.AppendLine("- **first / all re-leased**: the first / the last of the interrupted items is leased again (a decorator on the queue sees the lease; every one must be attempt 2, the lapsed lease counted);");

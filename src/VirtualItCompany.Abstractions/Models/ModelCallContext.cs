@@ -15,6 +15,7 @@ public sealed class ModelCallContext
 
     private readonly Lock _gate = new();
     private List<ModelCharge>? _charges;
+    private HashSet<string>? _open;
 
     /// <summary>Creates the context of a work item's calls.</summary>
     /// <param name="projectId">The project.</param>
@@ -51,6 +52,54 @@ public sealed class ModelCallContext
     /// <summary>Gets the fencing token of the lease the work item runs under (<see cref="WorkLease.Token"/>); 0 outside a lease.</summary>
     /// <remarks>The router stamps it on the <see cref="IModelCallJournal"/> records it writes, so a later try can tell which calls an earlier one paid for.</remarks>
     public long LeaseToken { get; init; }
+
+    /// <summary>
+    /// Gets whether the router may leave the reservation of a call it journaled open, for the commit that settles the item's
+    /// lease to settle in its own transaction (<see cref="ModelCharge.UnsettledReservationId"/>); set by the runtime when the
+    /// store applies budget operations in its commits (<see cref="IBudgetCommitStore"/>).
+    /// </summary>
+    public bool SettleJournaledCallsInCommit { get; init; }
+
+    /// <summary>
+    /// Gets whether the <see cref="IModelCallJournal"/> may hold calls an earlier try of the item made; when
+    /// <see langword="false"/> (the runtime found none when the try began, and only the lease holder can add records) the
+    /// router does not look calls up. <see langword="true"/> by default.
+    /// </summary>
+    public bool JournalMayHoldCalls { get; init; } = true;
+
+    /// <summary>Gets how many reservations the router made for the item's calls that it has neither settled, released nor left to the commit (a stream never read to its end).</summary>
+    public int OpenReservationCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _open?.Count ?? 0;
+            }
+        }
+    }
+
+    /// <summary>Notes a reservation made for one of the item's calls (the router calls this for every reservation it makes).</summary>
+    /// <param name="reservationId">The reservation's id.</param>
+    public void ReservationOpened(string reservationId)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(reservationId);
+        lock (_gate)
+        {
+            (_open ??= new HashSet<string>(StringComparer.Ordinal)).Add(reservationId);
+        }
+    }
+
+    /// <summary>Notes that a reservation is settled, released, or left for the commit to settle.</summary>
+    /// <param name="reservationId">The reservation's id.</param>
+    public void ReservationClosed(string reservationId)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(reservationId);
+        lock (_gate)
+        {
+            _open?.Remove(reservationId);
+        }
+    }
 
     /// <summary>Reads the context a call's options carry.</summary>
     /// <param name="options">The call's options.</param>

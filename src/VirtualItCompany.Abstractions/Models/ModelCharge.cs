@@ -13,4 +13,11 @@ public sealed record ModelCharge(string Provider, string ModelId, long InputToke
 {
     /// <summary>Gets whether the charge is also kept in the <see cref="IModelCallJournal"/>, which then accounts for it if the try that made it is never committed.</summary>
     public bool Journaled { get; init; }
+
+    /// <summary>
+    /// Gets the reservation the router left open for the item's commit to settle at <see cref="Cost"/>
+    /// (<see cref="ModelCallContext.SettleJournaledCallsInCommit"/>: the call is journaled, so a try that never commits leaves
+    /// the record for the next try, which settles it); <see langword="null"/> when the router settled the charge itself.
+    /// </summary>
+    public string? UnsettledReservationId { get; init; }
 }

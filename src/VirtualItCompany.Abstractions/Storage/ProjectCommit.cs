@@ -28,6 +28,12 @@ public sealed record ProjectCommit(ProjectId ProjectId, long ExpectedVersion, IR
     /// <summary>Gets the messages for deliveries that live outside the store (a Redis stream, webhooks), written in the same transaction; see <see cref="IOutbox"/>.</summary>
     public IReadOnlyList<OutboxMessage> Outbox { get; init; } = [];
 
+    /// <summary>
+    /// Gets the budget operations to apply in the commit's transaction (settlements of journaled calls, limit raises); only a
+    /// store that implements <see cref="IBudgetCommitStore"/> with an account accepts a commit that carries some.
+    /// </summary>
+    public IReadOnlyList<BudgetOperation> Budget { get; init; } = [];
+
     /// <summary>Lists what is wrong with the commit's shape, every problem at once (empty when it is well formed).</summary>
     /// <returns>The problems, each a sentence.</returns>
     public IReadOnlyList<string> GetProblems()
@@ -43,9 +49,9 @@ public sealed record ProjectCommit(ProjectId ProjectId, long ExpectedVersion, IR
             problems.Add($"ExpectedVersion is {ExpectedVersion}; it must be 0 (create) or more.");
         }
 
-        if (Events is null || Snapshot is null || Enqueue is null || Outbox is null)
+        if (Events is null || Snapshot is null || Enqueue is null || Outbox is null || Budget is null)
         {
-            problems.Add("Events, Snapshot, Enqueue and Outbox must not be null.");
+            problems.Add("Events, Snapshot, Enqueue, Outbox and Budget must not be null.");
             return problems;
         }
 
@@ -90,6 +96,17 @@ public sealed record ProjectCommit(ProjectId ProjectId, long ExpectedVersion, IR
         if (CompletesLease is { } lease && lease.Item.ProjectId != ProjectId)
         {
             problems.Add($"The lease on '{lease.Item.Id}' belongs to project '{lease.Item.ProjectId}', not '{ProjectId}'.");
+        }
+
+        for (int i = 0; i < Budget.Count; i++)
+        {
+            if (Budget[i] is not { } operation)
+            {
+                problems.Add($"Budget[{i}] is null.");
+                continue;
+            }
+
+            problems.AddRange(operation.GetProblems());
         }
 
         if (RetryAt is not null && CompletesLease is null)

@@ -3,7 +3,7 @@ namespace VirtualItCompany.Routing;
 /// <summary>One budget of an <see cref="InMemoryBudgetAccount"/>, in nano-dollar units: its limit, spend and reservations. Lock-free.</summary>
 internal sealed class BudgetTally
 {
-    private long _limit = CostUnits.Unlimited;
+    private long _limit = BudgetUnits.Unlimited;
     private long _committed; // spent + reserved: the figure checked against the limit
     private long _spent;
 
@@ -13,7 +13,7 @@ internal sealed class BudgetTally
 
     public long ReservedUnits => Math.Max(0, Volatile.Read(ref _committed) - Volatile.Read(ref _spent));
 
-    /// <summary>What may still be reserved, in units (<see cref="CostUnits.Unlimited"/> without a limit).</summary>
+    /// <summary>What may still be reserved, in units (<see cref="BudgetUnits.Unlimited"/> without a limit).</summary>
     public long RemainingUnits => Math.Max(0, Volatile.Read(ref _limit) - Volatile.Read(ref _committed));
 
     /// <summary>What the limit leaves after settled spend only, in units: room that in-flight reservations may free.</summary>
@@ -24,7 +24,7 @@ internal sealed class BudgetTally
     public void RaiseLimitTo(long units)
     {
         long current = Volatile.Read(ref _limit);
-        while (units > current || current >= CostUnits.Unlimited)
+        while (units > current || current >= BudgetUnits.Unlimited)
         {
             long seen = Interlocked.CompareExchange(ref _limit, units, current);
             if (seen == current)
@@ -77,7 +77,7 @@ internal sealed class BudgetTally
         long current = Volatile.Read(ref target);
         while (true)
         {
-            long next = delta > 0 && current > CostUnits.Unlimited - delta ? CostUnits.Unlimited : current + delta;
+            long next = delta > 0 && current > BudgetUnits.Unlimited - delta ? BudgetUnits.Unlimited : current + delta;
             long seen = Interlocked.CompareExchange(ref target, next, current);
             if (seen == current)
             {

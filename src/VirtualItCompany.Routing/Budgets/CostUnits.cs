@@ -1,30 +1,8 @@
 namespace VirtualItCompany.Routing;
 
-/// <summary>Money inside the ledger and router: whole nano-dollars in a <see langword="long"/>, so hot paths use integer atomics, never <see langword="decimal"/>.</summary>
+/// <summary>The router's pricing in money units (<see cref="BudgetUnits"/>): per token, and a call's worst case.</summary>
 internal static class CostUnits
 {
-    public const long PerDollar = 1_000_000_000;
-
-    /// <summary>Nothing-is-limited marker; large enough that no sum of real costs reaches it.</summary>
-    public const long Unlimited = long.MaxValue / 4;
-
-    /// <summary>Converts dollars to units, rounding up so a reservation is never below the true cost.</summary>
-    public static long FromDollarsCeiling(decimal dollars)
-    {
-        if (dollars <= 0)
-        {
-            return 0;
-        }
-
-        decimal units = decimal.Ceiling(dollars * PerDollar);
-        return units >= Unlimited ? Unlimited : (long)units;
-    }
-
-    /// <summary>Converts dollars to units, rounding down so a limit never grows; 0 to <see cref="BudgetLimits.MaxAmount"/> only.</summary>
-    public static long FromDollarsFloor(decimal dollars) => (long)decimal.Floor(dollars * PerDollar);
-
-    public static decimal ToDollars(long units) => (decimal)units / PerDollar;
-
     /// <summary>Nano-dollars per token from a price per million tokens.</summary>
     public static double PerToken(decimal pricePerMillion) => (double)pricePerMillion * 1_000d;
 
@@ -37,6 +15,6 @@ internal static class CostUnits
             return 0;
         }
 
-        return cost >= Unlimited ? Unlimited : (long)Math.Ceiling(cost) + 1;
+        return cost >= BudgetUnits.Unlimited ? BudgetUnits.Unlimited : (long)Math.Ceiling(cost) + 1;
     }
 }

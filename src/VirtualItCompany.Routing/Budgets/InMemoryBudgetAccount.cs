@@ -34,7 +34,7 @@ public sealed class InMemoryBudgetAccount : IBudgetAccount
         if (companyLimit is { } limit)
         {
             BudgetLimits.ThrowIfOutOfRange(limit, nameof(companyLimit));
-            _company.SetLimit(CostUnits.FromDollarsFloor(limit));
+            _company.SetLimit(BudgetUnits.FromDollarsFloor(limit));
         }
 
         _timeProvider = timeProvider ?? TimeProvider.System;
@@ -48,7 +48,7 @@ public sealed class InMemoryBudgetAccount : IBudgetAccount
         ArgumentException.ThrowIfNullOrWhiteSpace(request.Owner, nameof(request.Owner));
         ArgumentOutOfRangeException.ThrowIfLessThan(request.MaxWait, TimeSpan.Zero, nameof(request.MaxWait));
         cancellationToken.ThrowIfCancellationRequested();
-        long units = CostUnits.FromDollarsCeiling(request.Amount);
+        long units = BudgetUnits.FromDollarsCeiling(request.Amount);
         var project = request.ProjectId is { } id ? Project(id) : null;
         if (TryCommit(project, units) is not { } refusedBy)
         {
@@ -107,7 +107,7 @@ public sealed class InMemoryBudgetAccount : IBudgetAccount
             return new ValueTask<bool>(false);
         }
 
-        long actual = CostUnits.FromDollarsCeiling(actualCost);
+        long actual = BudgetUnits.FromDollarsCeiling(actualCost);
         open.Project?.Settle(open.Units, actual);
         _company.Settle(open.Units, actual);
         Signal();
@@ -165,9 +165,9 @@ public sealed class InMemoryBudgetAccount : IBudgetAccount
         long limit = tally.LimitUnits;
         return new ValueTask<BudgetBalance>(new BudgetBalance(
             scope,
-            limit >= CostUnits.Unlimited ? null : CostUnits.ToDollars(limit),
-            CostUnits.ToDollars(tally.SpentUnits),
-            CostUnits.ToDollars(tally.ReservedUnits)));
+            limit >= BudgetUnits.Unlimited ? null : BudgetUnits.ToDollars(limit),
+            BudgetUnits.ToDollars(tally.SpentUnits),
+            BudgetUnits.ToDollars(tally.ReservedUnits)));
     }
 
     /// <inheritdoc/>
@@ -178,7 +178,7 @@ public sealed class InMemoryBudgetAccount : IBudgetAccount
             BudgetLimits.ThrowIfOutOfRange(value, nameof(limit));
         }
 
-        Tally(scope).SetLimit(limit is { } l ? CostUnits.FromDollarsFloor(l) : CostUnits.Unlimited);
+        Tally(scope).SetLimit(limit is { } l ? BudgetUnits.FromDollarsFloor(l) : BudgetUnits.Unlimited);
         Signal();
         return default;
     }
@@ -187,14 +187,14 @@ public sealed class InMemoryBudgetAccount : IBudgetAccount
     public ValueTask RaiseLimitAsync(BudgetScope scope, decimal limit, CancellationToken cancellationToken = default)
     {
         BudgetLimits.ThrowIfOutOfRange(limit, nameof(limit));
-        Tally(scope).RaiseLimitTo(CostUnits.FromDollarsFloor(limit));
+        Tally(scope).RaiseLimitTo(BudgetUnits.FromDollarsFloor(limit));
         Signal();
         return default;
     }
 
     /// <inheritdoc/>
     public override string ToString() =>
-        string.Create(CultureInfo.InvariantCulture, $"company: spent {CostUnits.ToDollars(_company.SpentUnits)}, reserved {CostUnits.ToDollars(_company.ReservedUnits)}; {_projects.Count} projects, {_open.Count} open reservations");
+        string.Create(CultureInfo.InvariantCulture, $"company: spent {BudgetUnits.ToDollars(_company.SpentUnits)}, reserved {BudgetUnits.ToDollars(_company.ReservedUnits)}; {_projects.Count} projects, {_open.Count} open reservations");
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -243,7 +243,7 @@ public sealed class InMemoryBudgetAccount : IBudgetAccount
     private BudgetReservationResult Refusal(ProjectId? projectId, BudgetTally refusedBy)
     {
         var scope = ReferenceEquals(refusedBy, _company) || projectId is not { } id ? BudgetScope.Company : BudgetScope.ForProject(id);
-        return BudgetReservationResult.Refused(scope, CostUnits.ToDollars(refusedBy.RemainingUnits), CostUnits.ToDollars(refusedBy.ReservedUnits));
+        return BudgetReservationResult.Refused(scope, BudgetUnits.ToDollars(refusedBy.RemainingUnits), BudgetUnits.ToDollars(refusedBy.ReservedUnits));
     }
 
     /// <summary>Wakes the reservations waiting for in-flight ones; allocates only when someone waits.</summary>

@@ -4,7 +4,7 @@ namespace VirtualItCompany.Routing;
 /// <param name="Context">The work item's context, or <see langword="null"/> for a call made outside the runtime (charged to the company only).</param>
 /// <param name="ProjectId">The project charged besides the company, or <see langword="null"/>.</param>
 /// <param name="Owner">Who owns the call's reservations: the work item, or a per-call id.</param>
-/// <param name="CompanyRoomUnits">What the company's limit leaves after settled spend, in units (<see cref="CostUnits.Unlimited"/> without a limit).</param>
+/// <param name="CompanyRoomUnits">What the company's limit leaves after settled spend, in units (<see cref="BudgetUnits.Unlimited"/> without a limit).</param>
 /// <param name="ProjectRoomUnits">The same for the project.</param>
 /// <param name="CompanyRemaining">What the company's budget had left after spend and reservations, in US dollars (0 without a limit: only read when short).</param>
 /// <param name="ProjectRemaining">The same for the project.</param>
@@ -15,5 +15,5 @@ internal sealed record CallBudget(ModelCallContext? Context, ProjectId? ProjectI
 
     /// <summary>What a budget's limit leaves after settled spend, in units.</summary>
     public static long RoomOf(BudgetBalance? balance) =>
-        balance?.Limit is { } limit ? Math.Max(0, CostUnits.FromDollarsFloor(Math.Min(limit, BudgetLimits.MaxAmount)) - CostUnits.FromDollarsCeiling(Math.Min(balance.Spent, BudgetLimits.MaxAmount))) : CostUnits.Unlimited;
+        balance?.Limit is { } limit ? Math.Max(0, BudgetUnits.FromDollarsFloor(Math.Min(limit, BudgetLimits.MaxAmount)) - BudgetUnits.FromDollarsCeiling(Math.Min(balance.Spent, BudgetLimits.MaxAmount))) : BudgetUnits.Unlimited;
 }

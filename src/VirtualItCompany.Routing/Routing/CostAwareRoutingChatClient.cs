@@ -93,7 +93,7 @@ public sealed class CostAwareRoutingChatClient : FailoverChatClient
         ArgumentNullException.ThrowIfNull(messages);
         var list = messages as IReadOnlyList<ChatMessage> ?? [.. messages];
         using var request = await BeginAsync(list, options, cancellationToken).ConfigureAwait(false);
-        using var probe = new RoutedRequest(_table, new InMemoryBudgetAccount(), _timeProvider, request.Signals, request.StartBand, request.Budget with { ProjectId = null, CompanyRoomUnits = CostUnits.Unlimited, ProjectRoomUnits = CostUnits.Unlimited });
+        using var probe = new RoutedRequest(_table, new InMemoryBudgetAccount(), _timeProvider, request.Signals, request.StartBand, request.Budget with { ProjectId = null, CompanyRoomUnits = BudgetUnits.Unlimited, ProjectRoomUnits = BudgetUnits.Unlimited });
         long remaining = request.Budget.RoomUnits;
         while (await probe.TryNextAsync(cancellationToken).ConfigureAwait(false) is { } next)
         {
@@ -149,7 +149,8 @@ public sealed class CostAwareRoutingChatClient : FailoverChatClient
             {
                 // A call an earlier try of the item already made and paid for is answered from the journal, whatever the budget says now.
                 callKey = CallJournal.NextKey(callContext, messages, context.ChatOptions);
-                if (await _journal.FindAsync(callContext.WorkItemId, callKey, cancellationToken).ConfigureAwait(false) is { } record)
+                // Only earlier tries' records can answer a call; when the try began with none, none can appear (records are fenced by the lease).
+                if (callContext.JournalMayHoldCalls && await _journal.FindAsync(callContext.WorkItemId, callKey, cancellationToken).ConfigureAwait(false) is { } record)
                 {
                     return new JournalReplayClient(record, callContext);
                 }

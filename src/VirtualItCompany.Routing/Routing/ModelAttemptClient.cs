@@ -187,7 +187,7 @@ internal sealed partial class ModelAttemptClient : IChatClient
     /// cost plus every failed attempt (retries and failed-over models) that was charged at its reservation, so the sum the
     /// runtime records is exactly what the budget account charged for the call.
     /// </summary>
-    private decimal ActualCost(long winningUnits) => CostUnits.ToDollars(winningUnits + _request.ChargedFailureUnits);
+    private decimal ActualCost(long winningUnits) => BudgetUnits.ToDollars(winningUnits + _request.ChargedFailureUnits);
 
     /// <summary>
     /// The options the model is called with: a copy of the call's (or new ones), capped at the output tokens reserved and
@@ -207,7 +207,7 @@ internal sealed partial class ModelAttemptClient : IChatClient
     /// usage or an incomplete one (input or output tokens missing): never under-count.
     /// </summary>
     private long CostOf(BudgetReservation reservation, UsageDetails? usage) =>
-        usage is { InputTokenCount: not null, OutputTokenCount: not null } ? Model.CostUnitsOf(usage) : CostUnits.FromDollarsCeiling(reservation.Amount);
+        usage is { InputTokenCount: not null, OutputTokenCount: not null } ? Model.CostUnitsOf(usage) : BudgetUnits.FromDollarsCeiling(reservation.Amount);
 
     /// <summary>
     /// Settles the winning attempt at <paramref name="cost"/> and reports the charge; when the model produced more than
@@ -218,10 +218,10 @@ internal sealed partial class ModelAttemptClient : IChatClient
     {
         var reservation = attempts.Current;
         await _request.ChargeAsync(reservation, cost, Model, modelId, usage, attempts.Elapsed, kind, decision, journaled).ConfigureAwait(false);
-        long reserved = CostUnits.FromDollarsCeiling(reservation.Amount);
+        long reserved = BudgetUnits.FromDollarsCeiling(reservation.Amount);
         if (cost > reserved || usage?.OutputTokenCount > _outputTokens)
         {
-            Log.ExceededReservation(_logger, Model.Profile.Id, usage?.OutputTokenCount ?? 0, _outputTokens, CostUnits.ToDollars(cost), reservation.Amount);
+            Log.ExceededReservation(_logger, Model.Profile.Id, usage?.OutputTokenCount ?? 0, _outputTokens, BudgetUnits.ToDollars(cost), reservation.Amount);
             await ModelPipelines.ReportExceededReservationAsync(Model.Pipeline).ConfigureAwait(false);
         }
     }
@@ -297,7 +297,7 @@ internal sealed partial class ModelAttemptClient : IChatClient
                 return;
             }
 
-            long units = CostUnits.FromDollarsCeiling(reservation.Amount);
+            long units = BudgetUnits.FromDollarsCeiling(reservation.Amount);
             var decision = owner._request.Decide(owner.Model, owner._cost);
             if (await owner._request.ChargeAsync(reservation, units, owner.Model, null, null, Elapsed, ModelChargeKind.Failed, decision).ConfigureAwait(false))
             {

@@ -59,7 +59,7 @@ internal sealed class ModelEntry
         long cached = Math.Min(usage.CachedInputTokenCount ?? 0, input);
         long output = usage.OutputTokenCount ?? 0;
         double cost = (input - cached) * InputPerToken + cached * CachedInputPerToken + output * OutputPerToken;
-        return cost <= 0 ? 0 : cost >= CostUnits.Unlimited ? CostUnits.Unlimited : (long)Math.Ceiling(cost);
+        return cost <= 0 ? 0 : cost >= BudgetUnits.Unlimited ? BudgetUnits.Unlimited : (long)Math.Ceiling(cost);
     }
 
     public override string ToString() => Profile.Id;

@@ -102,7 +102,7 @@ internal sealed class RoutedRequest : IDisposable
     /// <summary>Reserves a model's worst case for this call, waiting (at most <see cref="RoutingOptions.InFlightReservationWait"/> over the whole call) for other calls' reservations; <see langword="null"/> when refused.</summary>
     public async ValueTask<BudgetReservation?> ReserveAsync(ModelEntry model, long units, CancellationToken cancellationToken)
     {
-        var request = new BudgetReservationRequest(_callBudget.ProjectId, CostUnits.ToDollars(units), _callBudget.Owner)
+        var request = new BudgetReservationRequest(_callBudget.ProjectId, BudgetUnits.ToDollars(units), _callBudget.Owner)
         {
             MaxWait = _waitLeft > TimeSpan.Zero ? _waitLeft : TimeSpan.Zero,
             ModelId = model.Profile.Id,
@@ -112,6 +112,7 @@ internal sealed class RoutedRequest : IDisposable
         _waitLeft -= _timeProvider.GetElapsedTime(started);
         if (result.Reservation is { } reservation)
         {
+            Context?.ReservationOpened(reservation.Id);
             return reservation;
         }
 
@@ -122,8 +123,19 @@ internal sealed class RoutedRequest : IDisposable
     /// <summary>Charges a reservation at <paramref name="units"/> and reports the charge on the call's context; nothing is reported when the reservation was already settled (its owner was settled).</summary>
     public async ValueTask<bool> ChargeAsync(BudgetReservation reservation, long units, ModelEntry model, string? modelId, UsageDetails? usage, TimeSpan duration, ModelChargeKind kind, RoutingDecision? decision, bool journaled = false)
     {
-        decimal cost = CostUnits.ToDollars(units);
-        if (!await _budget.SettleAsync(reservation, cost, CancellationToken.None).ConfigureAwait(false))
+        decimal cost = BudgetUnits.ToDollars(units);
+        if (journaled && Context is { SettleJournaledCallsInCommit: true } context)
+        {
+            // The record keeps the cost: the commit that settles the item's lease settles the reservation in its own
+            // transaction, and a try that never commits leaves both for the next try, which settles it from the record.
+            context.ReservationClosed(reservation.Id);
+            context.Record(new ModelCharge(model.Profile.Provider, modelId ?? model.Profile.ModelId, usage?.InputTokenCount ?? 0, usage?.OutputTokenCount ?? 0, cost, duration, kind, decision) { Journaled = true, UnsettledReservationId = reservation.Id });
+            return true;
+        }
+
+        bool settled = await _budget.SettleAsync(reservation, cost, CancellationToken.None).ConfigureAwait(false);
+        Context?.ReservationClosed(reservation.Id);
+        if (!settled)
         {
             return false;
         }
@@ -148,7 +160,7 @@ internal sealed class RoutedRequest : IDisposable
         {
             var record = new ModelCallRecord(
                 context.WorkItemId, key, CallJournal.Serialize(response), model.Profile.Provider, modelId ?? model.Profile.ModelId,
-                usage?.InputTokenCount ?? 0, usage?.OutputTokenCount ?? 0, CostUnits.ToDollars(units), duration, reservation.Id, context.LeaseToken, _timeProvider.GetUtcNow());
+                usage?.InputTokenCount ?? 0, usage?.OutputTokenCount ?? 0, BudgetUnits.ToDollars(units), duration, reservation.Id, context.LeaseToken, _timeProvider.GetUtcNow());
             // Not stored when another try of the item recorded the same call first: then this charge is only this try's.
             return await journal.RecordAsync(record, CancellationToken.None).ConfigureAwait(false);
         }
@@ -160,7 +172,12 @@ internal sealed class RoutedRequest : IDisposable
     }
 
     /// <summary>Frees a reservation whose call certainly cost nothing.</summary>
-    public ValueTask<bool> ReleaseAsync(BudgetReservation reservation) => _budget.ReleaseAsync(reservation, CancellationToken.None);
+    public async ValueTask<bool> ReleaseAsync(BudgetReservation reservation)
+    {
+        bool released = await _budget.ReleaseAsync(reservation, CancellationToken.None).ConfigureAwait(false);
+        Context?.ReservationClosed(reservation.Id);
+        return released;
+    }
 
     /// <summary>Records that the candidate last handed out failed before any output; its reservation is already released.</summary>
     public void Failed(ModelEntry model, Exception exception)
@@ -238,7 +255,7 @@ internal sealed class RoutedRequest : IDisposable
             _callBudget.ProjectRoomUnits < needed && _callBudget.ProjectId is { } project ? (BudgetScope.ForProject(project), _callBudget.ProjectRemaining)
             : _callBudget.CompanyRoomUnits < needed ? (BudgetScope.Company, _callBudget.CompanyRemaining)
             : _refusal ?? (BudgetScope.Company, _callBudget.CompanyRemaining);
-        return new BudgetExhaustedException(scope.Value, CostUnits.ToDollars(needed), remaining);
+        return new BudgetExhaustedException(scope.Value, BudgetUnits.ToDollars(needed), remaining);
     }
 
     /// <summary>Returns the ranking buffer to the pool; the request is done.</summary>
@@ -257,7 +274,7 @@ internal sealed class RoutedRequest : IDisposable
     public RoutingDecision Decide(ModelEntry chosen, long cost)
     {
         string reason = DecisionText.Reason(_table, chosen, _bandIndex, StartBand, Signals, FailoverCount, Retries);
-        return new RoutingDecision(chosen.Profile.Id, Signals.Complexity, Signals.ComplexityEstimated, reason, CostUnits.ToDollars(cost), BuildCandidates())
+        return new RoutingDecision(chosen.Profile.Id, Signals.Complexity, Signals.ComplexityEstimated, reason, BudgetUnits.ToDollars(cost), BuildCandidates())
         {
             FailedOver = _failedOver is null ? [] : [.. _failedOver],
         };
@@ -270,7 +287,7 @@ internal sealed class RoutedRequest : IDisposable
         {
             var c = _walked[i];
             var profile = _table.Models[c.Model].Profile;
-            candidates[i] = new RoutingCandidate(profile.Id, CostUnits.ToDollars(c.Cost), DecisionText.Rejection(c, profile, Signals));
+            candidates[i] = new RoutingCandidate(profile.Id, BudgetUnits.ToDollars(c.Cost), DecisionText.Rejection(c, profile, Signals));
         }
 
         return candidates;

@@ -36,7 +36,7 @@ internal static class RoutingTelemetry
         activity.SetTag("vic.routing.response_model", responseModel);
         activity.SetTag("vic.routing.input_tokens", inputTokens);
         activity.SetTag("vic.routing.output_tokens", outputTokens);
-        activity.SetTag("vic.cost_usd", (double)CostUnits.ToDollars(costUnits));
+        activity.SetTag("vic.cost_usd", (double)BudgetUnits.ToDollars(costUnits));
         activity.SetTag("vic.routing.reason", decision.Reason);
         activity.SetTag("vic.routing.estimated_cost_usd", (double)decision.EstimatedCost);
         activity.SetTag("vic.routing.complexity", decision.Complexity);

@@ -169,19 +169,49 @@ internal sealed class SqliteBudgetAccount : IBudgetAccount
         await _database.WriteAsync(
             context =>
             {
-                EnsureScope(context.Connection, scope.Value);
-                // Never lowers a limit; gives one to a budget without.
-                using var command = context.Connection.Command("UPDATE budgets SET limit_units = $limit WHERE scope = $scope AND (limit_units IS NULL OR limit_units < $limit);")
-                    .With("$scope", scope.Value)
-                    .With("$limit", units);
-                context.BudgetChanged = command.ExecuteNonQuery() > 0;
+                RaiseLimit(context, scope, units);
                 return true;
             },
             cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Raises a limit in a write: never lowers one, gives one to a budget without.</summary>
+    private static void RaiseLimit(WriteContext context, BudgetScope scope, long units)
+    {
+        EnsureScope(context.Connection, scope.Value);
+        using var command = context.Connection.Command("UPDATE budgets SET limit_units = $limit WHERE scope = $scope AND (limit_units IS NULL OR limit_units < $limit);")
+            .With("$scope", scope.Value)
+            .With("$limit", units);
+        if (command.ExecuteNonQuery() > 0)
+        {
+            context.BudgetChanged = true;
+        }
+    }
+
     /// <inheritdoc />
     public override string ToString() => $"SQLite budget account ({_database.FilePath})";
+
+    /// <summary>Gets the database the account lives in.</summary>
+    internal SqliteDatabase Database => _database;
+
+    /// <summary>Applies a commit's budget operation inside the commit's savepoint (see <see cref="IBudgetCommitStore"/>).</summary>
+    /// <param name="context">The commit's write.</param>
+    /// <param name="operation">The operation, checked by <see cref="ProjectCommit.Validate"/>.</param>
+    internal static void Apply(WriteContext context, BudgetOperation operation)
+    {
+        switch (operation)
+        {
+            case SettleReservation settle:
+                // Ignored when the reservation is already settled or released, as SettleAsync has it.
+                Close(context, settle.ReservationId, BudgetUnits.FromDollarsCeiling(settle.Cost), release: false);
+                break;
+            case RaiseBudgetLimit raise:
+                RaiseLimit(context, raise.Scope, BudgetUnits.FromDollarsFloor(raise.Limit));
+                break;
+            default:
+                throw new NotSupportedException($"The SQLite store does not know the budget operation {operation.GetType().Name}.");
+        }
+    }
 
     private static decimal ParseAmount(string text) => decimal.Parse(text, NumberStyles.Number, CultureInfo.InvariantCulture);
 
@@ -198,15 +228,15 @@ internal sealed class SqliteBudgetAccount : IBudgetAccount
         command.ExecuteNonQuery();
     }
 
+    /// <summary>Adds to a budget's reservations and spend in one statement (never below zero reserved; spend saturates at <see cref="BudgetUnits.Unlimited"/>, as <see cref="BudgetUnits.AddSaturating"/>).</summary>
     private static void AddReserved(SqliteConnection connection, string scope, long reservedDelta, long spentDelta)
     {
-        var tally = ReadTally(connection, scope) ?? new Tally(BudgetUnits.Unlimited, 0, 0);
-        long reserved = Math.Max(0, tally.Reserved + reservedDelta);
-        long spent = BudgetUnits.AddSaturating(tally.Spent, spentDelta);
         using var command = connection.Command("""
-            INSERT INTO budgets (scope, spent_units, reserved_units) VALUES ($scope, $spent, $reserved)
-            ON CONFLICT (scope) DO UPDATE SET spent_units = excluded.spent_units, reserved_units = excluded.reserved_units;
-            """).With("$scope", scope).With("$spent", spent).With("$reserved", reserved);
+            INSERT INTO budgets (scope, spent_units, reserved_units) VALUES ($scope, min($spent, $unlimited), max(0, $reserved))
+            ON CONFLICT (scope) DO UPDATE SET
+                reserved_units = max(0, reserved_units + $reserved),
+                spent_units = CASE WHEN $spent > 0 AND spent_units > $unlimited - $spent THEN $unlimited ELSE spent_units + $spent END;
+            """).With("$scope", scope).With("$spent", spentDelta).With("$reserved", reservedDelta).With("$unlimited", BudgetUnits.Unlimited);
         command.ExecuteNonQuery();
     }
 

@@ -114,8 +114,10 @@ internal sealed class SqliteDatabase : IAsyncDisposable, IDisposable
         SqliteConnection? connection = null;
         try
         {
+            long started = System.Diagnostics.Stopwatch.GetTimestamp();
             connection = _readConnections.TryTake(out var kept) ? kept : OpenConnection();
             var result = read(connection);
+            SqliteStatistics.Read(started);
             ReturnReadConnection(connection);
             connection = null;
             return result;
@@ -373,6 +375,7 @@ internal sealed class SqliteDatabase : IAsyncDisposable, IDisposable
     {
         bool workChanged = false;
         bool budgetChanged = false;
+        long batchStarted = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
             var connection = _writeConnection ??= OpenConnection();
@@ -380,6 +383,7 @@ internal sealed class SqliteDatabase : IAsyncDisposable, IDisposable
             var context = new WriteContext(connection, this);
             foreach (var operation in batch)
             {
+                long writeStarted = System.Diagnostics.Stopwatch.GetTimestamp();
                 Execute(connection, "SAVEPOINT write;");
                 context.Reset();
                 try
@@ -395,9 +399,14 @@ internal sealed class SqliteDatabase : IAsyncDisposable, IDisposable
                     Execute(connection, "ROLLBACK TO write; RELEASE write;");
                     operation.Fail(ex is SqliteException sqlite ? Translate(sqlite) : ex);
                 }
+
+                SqliteStatistics.Write(writeStarted);
             }
 
+            long commitStarted = System.Diagnostics.Stopwatch.GetTimestamp();
             Execute(connection, "COMMIT;");
+            SqliteStatistics.Commit(commitStarted);
+            SqliteStatistics.Batch(batchStarted);
         }
         catch (Exception ex)
         {

@@ -115,6 +115,14 @@ internal static class SqliteSchema
         );
         CREATE INDEX budget_reservations_by_owner ON budget_reservations (owner);
         """,
+
+        // 2: a project's budget limit is now raised by the commits that set its budget (creation, budget added), no longer
+        // before each work item; a file written before gets each project's limit raised to its budget now, once.
+        """
+        INSERT INTO budgets (scope, limit_units)
+        SELECT 'project:' || project_id, CAST(round(coalesce(json_extract(snapshot, '$.brief.budget'), 0) * 1000000000) AS INTEGER) FROM snapshots WHERE true
+        ON CONFLICT (scope) DO UPDATE SET limit_units = excluded.limit_units WHERE limit_units IS NULL OR limit_units < excluded.limit_units;
+        """,
     ];
 
     /// <summary>Gets the schema version this package writes.</summary>

@@ -9,21 +9,34 @@ namespace VirtualItCompany.Storage.Sqlite;
 /// is one savepoint of a group-committed transaction, checked (version, lease token) and written all or nothing.
 /// </summary>
 /// <remarks>Safe for concurrent use, and beside other instances and processes that open the same file.</remarks>
-internal sealed partial class SqliteCompanyStore : IProjectStore, IWorkQueue, IOutbox, IModelCallJournal
+internal sealed partial class SqliteCompanyStore : IProjectStore, IWorkQueue, IOutbox, IModelCallJournal, IBudgetCommitStore
 {
     private readonly SqliteDatabase _database;
     private readonly JsonTypeInfo<ProjectSnapshot> _snapshotJson;
     private readonly JsonTypeInfo<WorkItem> _itemJson;
 
+    private readonly SqliteBudgetAccount? _budget;
+
     /// <summary>Creates the store over an open database.</summary>
     /// <param name="database">The database.</param>
-    public SqliteCompanyStore(SqliteDatabase database)
+    /// <param name="budget">The budget account in the same file, which commits apply their budget operations to; <see langword="null"/> to accept none.</param>
+    public SqliteCompanyStore(SqliteDatabase database, SqliteBudgetAccount? budget = null)
     {
         ArgumentNullException.ThrowIfNull(database);
+        if (budget is not null && !ReferenceEquals(budget.Database, database))
+        {
+            throw new ArgumentException("The budget account must be over the same database as the store: its operations are applied in the store's transactions.", nameof(budget));
+        }
+
         _database = database;
+        _budget = budget;
         _snapshotJson = (JsonTypeInfo<ProjectSnapshot>)database.Json.GetTypeInfo(typeof(ProjectSnapshot));
         _itemJson = (JsonTypeInfo<WorkItem>)database.Json.GetTypeInfo(typeof(WorkItem));
     }
+
+    /// <inheritdoc />
+    /// <remarks>The account in the same file: a commit's budget operations are written in the commit's savepoint, so a crash keeps all or none of them.</remarks>
+    public IBudgetAccount? BudgetAccount => _budget;
 
     /// <summary>Gets or sets a test hook called in the middle of every commit, after its events and snapshot are written and before its queue, outbox and journal changes; when it throws, the commit is undone and the exception propagates.</summary>
     internal Action<string>? FaultInjection { get; set; }
@@ -34,6 +47,10 @@ internal sealed partial class SqliteCompanyStore : IProjectStore, IWorkQueue, IO
         ArgumentNullException.ThrowIfNull(commit);
         commit.Validate();
         cancellationToken.ThrowIfCancellationRequested();
+        if (commit.Budget.Count > 0 && _budget is null)
+        {
+            throw new NotSupportedException($"This SQLite store of '{_database.FilePath}' was created without its budget account, so it cannot apply the commit's budget operations; make them through the IBudgetAccount.");
+        }
 
         // Serialize on the caller's thread: the writer only writes, and an unregistered event type fails before anything is queued.
         var prepared = new PreparedCommit(
@@ -172,7 +189,12 @@ internal sealed partial class SqliteCompanyStore : IProjectStore, IWorkQueue, IO
             }
         }
 
-        FaultInjection?.Invoke("after the events and snapshot, before the queue, outbox and journal");
+        foreach (var operation in commit.Budget)
+        {
+            SqliteBudgetAccount.Apply(context, operation);
+        }
+
+        FaultInjection?.Invoke("after the events, snapshot and budget operations, before the queue, outbox and journal");
 
         if (commit.Outbox.Count > 0)
         {

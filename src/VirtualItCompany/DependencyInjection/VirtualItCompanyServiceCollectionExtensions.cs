@@ -74,7 +74,7 @@ public static class VirtualItCompanyServiceCollectionExtensions
             var options = sp.GetRequiredService<IOptions<CompanyOptions>>().Value;
             return new VirtualItCompany.Security.SecretRedactor(options.Secrets, options.RedactEnvironmentSecrets);
         });
-        services.TryAddSingleton(sp => new CommitWriter(sp.GetRequiredService<IProjectStore>(), sp.GetRequiredService<ProjectEventFeed>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<RunningWork>(), sp.GetRequiredService<VirtualItCompany.Security.SecretRedactor>()));
+        services.TryAddSingleton(sp => new CommitWriter(sp.GetRequiredService<IProjectStore>(), sp.GetRequiredService<ProjectEventFeed>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<RunningWork>(), sp.GetRequiredService<IBudgetAccount>(), sp.GetRequiredService<VirtualItCompany.Security.SecretRedactor>()));
         services.TryAddSingleton(sp => new WorkOrchestrator(
             sp.GetRequiredService<RunningWork>(),
             sp.GetRequiredService<CommitWriter>(),
@@ -103,7 +103,6 @@ public static class VirtualItCompanyServiceCollectionExtensions
             sp.GetRequiredService<LifecycleDecider>(),
             sp.GetRequiredService<IOptions<CompanyOptions>>(),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<IBudgetAccount>(),
             sp.GetService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>()));
         return new VirtualItCompanyBuilder(services);
     }

@@ -8,17 +8,24 @@ internal sealed class CommitWriter
     private readonly TimeProvider _timeProvider;
 
     private readonly RunningWork _running;
+    private readonly IBudgetAccount? _budget;
 
     private readonly VirtualItCompany.Security.SecretRedactor _redactor;
 
-    public CommitWriter(IProjectStore store, ProjectEventFeed feed, TimeProvider timeProvider, RunningWork running, VirtualItCompany.Security.SecretRedactor? redactor = null)
+    public CommitWriter(IProjectStore store, ProjectEventFeed feed, TimeProvider timeProvider, RunningWork running, IBudgetAccount? budget = null, VirtualItCompany.Security.SecretRedactor? redactor = null)
     {
         _running = running;
         _redactor = redactor ?? VirtualItCompany.Security.SecretRedactor.PatternsOnly;
         _store = store;
         _feed = feed;
         _timeProvider = timeProvider;
+        _budget = budget;
+        // The store applies budget operations in its commits only to its own account: it must be the company's.
+        FoldsBudget = budget is not null && store is IBudgetCommitStore { BudgetAccount: { } account } && ReferenceEquals(account, budget);
     }
+
+    /// <summary>Gets whether the store applies a commit's budget operations in the commit's transaction (<see cref="IBudgetCommitStore"/> over the company's account).</summary>
+    public bool FoldsBudget { get; }
 
     /// <summary>How many times a decision is made again after another commit to the same project won the race.</summary>
     public const int MaxCommitAttempts = 16;
@@ -33,7 +40,7 @@ internal sealed class CommitWriter
     /// <returns>The project after the commit, or <see langword="null"/> when nothing was committed.</returns>
     /// <exception cref="ProjectNotFoundException">The project does not exist.</exception>
     /// <exception cref="LeaseLostException">The lease is no longer current.</exception>
-    public async Task<ProjectSnapshot?> DecideAndCommitAsync(ProjectId projectId, Func<ProjectSnapshot, WorkPlan?> decide, WorkLease? completesLease, CancellationToken cancellationToken)
+    public async Task<ProjectSnapshot?> DecideAndCommitAsync(ProjectId projectId, Func<ProjectSnapshot, WorkPlan?> decide, WorkLease? completesLease, CancellationToken cancellationToken, IReadOnlyList<BudgetOperation>? budget = null)
     {
         for (int attempt = 0; ; attempt++)
         {
@@ -41,6 +48,11 @@ internal sealed class CommitWriter
             if (decide(project) is not { } plan)
             {
                 return null;
+            }
+
+            if (budget is { Count: > 0 })
+            {
+                plan.Budget = [.. plan.Budget, .. budget];
             }
 
             try
@@ -73,8 +85,19 @@ internal sealed class CommitWriter
         }
 
         await _store.CommitAsync(
-            new ProjectCommit(projectId, expectedVersion, events, snapshot) { Enqueue = plan.Enqueue, CompletesLease = completesLease, RetryAt = completesLease is null ? null : plan.RetryAt },
+            new ProjectCommit(projectId, expectedVersion, events, snapshot)
+            {
+                Enqueue = plan.Enqueue,
+                CompletesLease = completesLease,
+                RetryAt = completesLease is null ? null : plan.RetryAt,
+                Budget = FoldsBudget ? plan.Budget : [],
+            },
             cancellationToken).ConfigureAwait(false);
+        if (!FoldsBudget && plan.Budget.Count > 0 && _budget is not null)
+        {
+            await ApplyAsync(_budget, plan.Budget).ConfigureAwait(false);
+        }
+
         _feed.Publish(events);
         if (snapshot.Status == ProjectStatus.Cancelled)
         {
@@ -100,5 +123,22 @@ internal sealed class CommitWriter
 
         var redacted = _redactor.Redact(json);
         return ReferenceEquals(redacted, json) ? projectEvent : ProjectEventSerializer.Deserialize(redacted);
+    }
+
+    /// <summary>Makes a committed plan's budget operations through the account, when the store cannot apply them in the commit.</summary>
+    private static async Task ApplyAsync(IBudgetAccount account, IReadOnlyList<BudgetOperation> operations)
+    {
+        foreach (var operation in operations)
+        {
+            switch (operation)
+            {
+                case SettleReservation settle:
+                    await account.SettleAsync(new BudgetReservation(settle.ReservationId, null, settle.Cost, "commit"), settle.Cost, CancellationToken.None).ConfigureAwait(false);
+                    break;
+                case RaiseBudgetLimit raise:
+                    await account.RaiseLimitAsync(raise.Scope, raise.Limit, CancellationToken.None).ConfigureAwait(false);
+                    break;
+            }
+        }
     }
 }

@@ -15,12 +15,10 @@ internal sealed class DeliveryCompany : IDeliveryCompany, IDisposable
     private readonly CompanyOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly CancellationTokenSource _stopping = new();
-    private readonly IBudgetAccount _budget;
     private volatile bool _disposed;
 
-    public DeliveryCompany(CommitWriter writer, ProjectEventFeed feed, LifecycleDecider decider, IOptions<CompanyOptions> options, TimeProvider timeProvider, IBudgetAccount budget, IHostApplicationLifetime? lifetime = null)
+    public DeliveryCompany(CommitWriter writer, ProjectEventFeed feed, LifecycleDecider decider, IOptions<CompanyOptions> options, TimeProvider timeProvider, IHostApplicationLifetime? lifetime = null)
     {
-        _budget = budget;
         // Watchers end when the host stops, rather than keep the process alive waiting for events no worker will commit.
         lifetime?.ApplicationStopping.Register(static s => ((DeliveryCompany)s!).Stop(), this);
         _writer = writer;
@@ -57,6 +55,8 @@ internal sealed class DeliveryCompany : IDeliveryCompany, IDisposable
         brief = brief with { Budget = brief.Budget ?? _options.DefaultBudget, AcceptanceCriteria = [.. brief.AcceptanceCriteria] };
         var id = ProjectId.New();
         var plan = _decider.Start(new ProjectCreated(brief, default), id, _timeProvider.GetUtcNow());
+        // The project's limit in the budget account is its budget from the start (in the creating commit when the store can).
+        plan.Budget = [new RaiseBudgetLimit(BudgetScope.ForProject(id), brief.Budget ?? 0m)];
         return await _writer.CommitAsync(id, null, plan, null, cancellationToken).ConfigureAwait(false);
     }
 
@@ -183,9 +183,7 @@ internal sealed class DeliveryCompany : IDeliveryCompany, IDisposable
             }
 
             return LifecycleDecider.AddBudget(project, amount);
-        }, cancellationToken, async (raised, ct) =>
-            // The account follows the committed budget at once, so work parked for budget is admitted when it runs again.
-            await _budget.RaiseLimitAsync(BudgetScope.ForProject(projectId), raised.Brief.Budget ?? 0m, ct).ConfigureAwait(false));
+        }, cancellationToken);
     }
 
     public Task<ProjectSnapshot> PauseAsync(ProjectId projectId, string reason = "paused by the client", CancellationToken cancellationToken = default)
@@ -261,17 +259,11 @@ internal sealed class DeliveryCompany : IDeliveryCompany, IDisposable
     private static InvalidProjectOperationException Refused(ProjectSnapshot project, string message) =>
         new(project.Id, project.Stage, project.Status, message);
 
-    private async Task<ProjectSnapshot> ActAsync(ProjectId projectId, Func<ProjectSnapshot, WorkPlan> decide, CancellationToken cancellationToken, Func<ProjectSnapshot, CancellationToken, Task>? afterCommit = null)
+    private async Task<ProjectSnapshot> ActAsync(ProjectId projectId, Func<ProjectSnapshot, WorkPlan> decide, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         // A worker may commit first: the action is checked again against the fresh project.
-        var committed = await _writer.DecideAndCommitAsync(projectId, decide, null, cancellationToken).ConfigureAwait(false)
+        return await _writer.DecideAndCommitAsync(projectId, decide, null, cancellationToken).ConfigureAwait(false)
             ?? throw new InvalidOperationException("A client action decided nothing to commit.");
-        if (afterCommit is not null)
-        {
-            await afterCommit(committed, CancellationToken.None).ConfigureAwait(false);
-        }
-
-        return committed;
     }
 }

@@ -154,7 +154,9 @@ internal sealed class LifecycleDecider
     /// <summary>The client added budget: the work set aside is scheduled again when the project waited for it.</summary>
     public static WorkPlan AddBudget(ProjectSnapshot project, decimal amount)
     {
-        var plan = new WorkPlan([new BudgetIncreased(amount, (project.Brief.Budget ?? 0m) + amount)], []);
+        decimal budget = (project.Brief.Budget ?? 0m) + amount;
+        // The account follows the committed budget at once, so work parked for budget is admitted when it runs again.
+        var plan = new WorkPlan([new BudgetIncreased(amount, budget)], []) { Budget = [new RaiseBudgetLimit(BudgetScope.ForProject(project.Id), budget)] };
         if (project.PendingInput is { Kind: ClientInputKind.Budget } && project.Status == ProjectStatus.WaitingForClient)
         {
             Reschedule(plan, project);

@@ -83,7 +83,7 @@ internal sealed class WorkOrchestrator
         }
 
         // What earlier tries of the item paid for and never committed: it is accounted for in the commit that settles this lease.
-        var earlier = await EarlierCallsAsync(lease, cancellationToken).ConfigureAwait(false);
+        var (earlier, journaled) = await EarlierCallsAsync(lease, cancellationToken).ConfigureAwait(false);
         if (!LifecycleDecider.IsCurrent(project, item) || project.Status is not ProjectStatus.Active)
         {
             await CommitWithoutWorkAsync(lease, earlier, cancellationToken).ConfigureAwait(false);
@@ -102,7 +102,15 @@ internal sealed class WorkOrchestrator
         long started = _timeProvider.GetTimestamp();
         AgentOutcome outcome;
         BudgetExhaustedException? budgetExhausted = null;
-        var calls = new ModelCallContext(item.ProjectId, item.Id, item.Role, item.Stage, lease.Attempt - 1) { LeaseToken = lease.Token };
+        var calls = new ModelCallContext(item.ProjectId, item.Id, item.Role, item.Stage, lease.Attempt - 1)
+        {
+            LeaseToken = lease.Token,
+            // The journal keeps what this try's calls cost until its commit settles them in the same transaction (the first
+            // try only: a later try sweeps what earlier ones left open, which would charge those reservations in full).
+            SettleJournaledCallsInCommit = _journal is not null && _writer.FoldsBudget && lease.Attempt == 1,
+            // Only earlier tries' records can answer a call, and none can be added while this try holds the lease.
+            JournalMayHoldCalls = journaled > 0,
+        };
         RecordingWorkspace? workspace = null;
         try
         {
@@ -121,8 +129,12 @@ internal sealed class WorkOrchestrator
                 var projectWorkspace = await _workspaces.GetWorkspaceAsync(item.ProjectId, workToken).ConfigureAwait(false);
                 await RestoreIfMissingAsync(projectWorkspace, project, workToken).ConfigureAwait(false);
                 workspace = new RecordingWorkspace(projectWorkspace, _services.GetService(typeof(VirtualItCompany.Security.SecretRedactor)) as VirtualItCompany.Security.SecretRedactor);
-                // The budget account is the one truth: its limit for the project follows the project's budget (limits only rise).
-                await _budget.RaiseLimitAsync(BudgetScope.ForProject(item.ProjectId), project.Brief.Budget ?? 0m, workToken).ConfigureAwait(false);
+                if (!_writer.FoldsBudget)
+                {
+                    // The budget account is the one truth: its limit for the project follows the project's budget (limits only
+                    // rise). A store that applies budget operations raised it in the commits that set the budget instead.
+                    await _budget.RaiseLimitAsync(BudgetScope.ForProject(item.ProjectId), project.Brief.Budget ?? 0m, workToken).ConfigureAwait(false);
+                }
                 var context = new AgentContext
                 {
                     WorkItem = item,
@@ -138,9 +150,11 @@ internal sealed class WorkOrchestrator
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            // The worker is stopping: give the item back untouched, but keep the record of what its calls cost.
+            // The worker is stopping: give the item back untouched, but keep the record of what its calls cost. Charges first:
+            // a released item's next try counts as a first try, so what this one left open must be settled before.
+            var stopped = await ChargesAsync(lease, calls).ConfigureAwait(false);
             await _queue.ReleaseAsync(lease, CancellationToken.None).ConfigureAwait(false);
-            await RecordSpendOnlyAsync(item, NotJournaled(await ChargesAsync(item, calls).ConfigureAwait(false))).ConfigureAwait(false);
+            await RecordSpendOnlyAsync(item, NotJournaled(stopped.Charges)).ConfigureAwait(false);
             throw;
         }
         catch (BudgetExhaustedException ex)
@@ -151,7 +165,7 @@ internal sealed class WorkOrchestrator
         catch (OperationCanceledException) when (leaseKeeper.Lost)
         {
             _logger.LogWarning("Lost the lease on {WorkItem}; another worker has it now.", item.DisplayName);
-            await RecordSpendOnlyAsync(item, NotJournaled(await ChargesAsync(item, calls).ConfigureAwait(false))).ConfigureAwait(false);
+            await RecordSpendOnlyAsync(item, NotJournaled((await ChargesAsync(lease, calls).ConfigureAwait(false)).Charges)).ConfigureAwait(false);
             return;
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
@@ -160,7 +174,7 @@ internal sealed class WorkOrchestrator
             outcome = AgentOutcome.Failed($"{ex.GetType().Name}: {ex.Message}", retryable: true);
         }
 
-        var charges = await ChargesAsync(item, calls).ConfigureAwait(false);
+        var (charges, settlements) = await ChargesAsync(lease, calls).ConfigureAwait(false);
         var recorded = new List<ProjectEvent>(earlier.Count + charges.Count);
         recorded.AddRange(earlier);
         recorded.AddRange(charges.Select(c => c.Event));
@@ -199,7 +213,7 @@ internal sealed class WorkOrchestrator
             CompanyTelemetry.WorkItemDuration.Record(duration.TotalSeconds, tags);
         }
 
-        await CommitOutcomeAsync(lease, outcome, budgetExhausted, recorded, NotJournaled(charges), duration, leaseKeeper, finishing.Token).ConfigureAwait(false);
+        await CommitOutcomeAsync(lease, outcome, budgetExhausted, recorded, NotJournaled(charges), settlements, duration, leaseKeeper, finishing.Token).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -255,16 +269,17 @@ internal sealed class WorkOrchestrator
     /// (the commit that settles the lease removes the records). Their reservations, if a crash left them open, are settled
     /// at the recorded cost now, so the budget and the events agree and the room they held is freed.
     /// </summary>
-    private async Task<List<ProjectEvent>> EarlierCallsAsync(WorkLease lease, CancellationToken cancellationToken)
+    private async Task<(List<ProjectEvent> Events, int Records)> EarlierCallsAsync(WorkLease lease, CancellationToken cancellationToken)
     {
         if (_journal is null)
         {
-            return [];
+            return ([], 0);
         }
 
         var item = lease.Item;
         var events = new List<ProjectEvent>();
-        foreach (var record in await _journal.ListAsync(item.Id, cancellationToken).ConfigureAwait(false))
+        var records = await _journal.ListAsync(item.Id, cancellationToken).ConfigureAwait(false);
+        foreach (var record in records)
         {
             if (record.LeaseToken == lease.Token)
             {
@@ -280,7 +295,7 @@ internal sealed class WorkOrchestrator
             events.Add(new ModelCallCompleted(item.Id, item.Role, item.Stage, record.Provider, record.ModelId, record.InputTokens, record.OutputTokens, record.Cost, record.Duration, null, kind));
         }
 
-        return events;
+        return (events, records.Count);
     }
 
     /// <summary>The charges a try made that the journal does not keep: what must be committed even when the try's result is dropped.</summary>
@@ -292,21 +307,45 @@ internal sealed class WorkOrchestrator
     /// any reservation the item's calls left open (a stream never read to its end), so that the events and the budget
     /// account never disagree.
     /// </summary>
-    private async Task<List<(ProjectEvent Event, bool Journaled)>> ChargesAsync(WorkItem item, ModelCallContext calls)
+    /// <remarks>
+    /// The sweep of the item's open reservations (<see cref="IBudgetAccount.SettleOwnerAsync"/>, a write of its own) is made
+    /// only when something may be left open: a call of this try that the router did not close, or an earlier try (a lapsed
+    /// lease counts as an attempt; a released try settles its own before it gives the item back). Reservations the router
+    /// left for the commit (<see cref="ModelCharge.UnsettledReservationId"/>) are then settled first, at their cost, so the
+    /// sweep does not charge them in full; otherwise they are returned as the commit's budget operations.
+    /// </remarks>
+    private async Task<(List<(ProjectEvent Event, bool Journaled)> Charges, List<BudgetOperation> Settlements)> ChargesAsync(WorkLease lease, ModelCallContext calls)
     {
+        var item = lease.Item;
         var recorded = new List<(ProjectEvent, bool)>();
+        var settlements = new List<BudgetOperation>();
         IReadOnlyList<BudgetReservation> open = [];
-        try
+        var taken = new List<ModelCharge>(calls.TakeCharges());
+        bool sweep = !calls.SettleJournaledCallsInCommit || calls.OpenReservationCount > 0 || lease.Attempt > 1;
+        if (sweep)
         {
-            open = await _budget.SettleOwnerAsync(item.Id, CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            _logger.LogError(ex, "Could not settle the budget reservations {WorkItem} left open.", item.DisplayName);
+            try
+            {
+                await SettleLeftForCommitAsync(item, taken).ConfigureAwait(false);
+                open = await _budget.SettleOwnerAsync(item.Id, CancellationToken.None).ConfigureAwait(false);
+                // A call that ended meanwhile: its reservation was either closed by the router or charged in full by the sweep.
+                var late = new List<ModelCharge>(calls.TakeCharges());
+                await SettleLeftForCommitAsync(item, late).ConfigureAwait(false);
+                taken.AddRange(late);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                _logger.LogError(ex, "Could not settle the budget reservations {WorkItem} left open.", item.DisplayName);
+            }
         }
 
-        foreach (var charge in calls.TakeCharges())
+        foreach (var charge in taken)
         {
+            if (charge.UnsettledReservationId is { } reservationId)
+            {
+                settlements.Add(new SettleReservation(reservationId, charge.Cost));
+            }
+
             // A replayed call costs nothing and is answered again on a later try: like a journaled charge, it needs no commit of its own.
             recorded.Add((new ModelCallCompleted(item.Id, item.Role, item.Stage, charge.Provider, charge.ModelId, charge.InputTokens, charge.OutputTokens, charge.Cost, charge.Duration, charge.Routing, charge.Kind), charge.Journaled || charge.Kind == ModelChargeKind.Replayed));
             Meter(charge.ModelId, charge.Cost, item.Role);
@@ -321,7 +360,27 @@ internal sealed class WorkOrchestrator
             Meter(model, reservation.Amount, item.Role);
         }
 
-        return recorded;
+        return (recorded, settlements);
+    }
+
+    /// <summary>
+    /// Settles at their cost the reservations the router left for the commit, before a sweep would charge them in full; a
+    /// charge whose reservation is no longer open (swept meanwhile) is dropped, since the sweep reports it.
+    /// </summary>
+    private async Task SettleLeftForCommitAsync(WorkItem item, List<ModelCharge> charges)
+    {
+        for (int i = charges.Count - 1; i >= 0; i--)
+        {
+            if (charges[i] is { UnsettledReservationId: { } reservationId } charge)
+            {
+                bool settled = await _budget.SettleAsync(new BudgetReservation(reservationId, item.ProjectId, charge.Cost, item.Id, charge.ModelId), charge.Cost, CancellationToken.None).ConfigureAwait(false);
+                charges[i] = charge with { UnsettledReservationId = null };
+                if (!settled)
+                {
+                    charges.RemoveAt(i);
+                }
+            }
+        }
     }
 
     /// <summary>The key prefix of a journal record that holds a reservation charged in full (a call cut off), not a model's answer.</summary>
@@ -389,7 +448,7 @@ internal sealed class WorkOrchestrator
         return written.Count == 0 && commitId is null ? null : new FilesChanged(written, commitId);
     }
 
-    private async Task CommitOutcomeAsync(WorkLease lease, AgentOutcome outcome, BudgetExhaustedException? budgetExhausted, List<ProjectEvent> recorded, List<ProjectEvent> notJournaled, TimeSpan duration, LeaseKeeper leaseKeeper, CancellationToken cancellationToken)
+    private async Task CommitOutcomeAsync(WorkLease lease, AgentOutcome outcome, BudgetExhaustedException? budgetExhausted, List<ProjectEvent> recorded, List<ProjectEvent> notJournaled, List<BudgetOperation> settlements, TimeSpan duration, LeaseKeeper leaseKeeper, CancellationToken cancellationToken)
     {
         var item = lease.Item;
         leaseKeeper.Stop();
@@ -401,7 +460,9 @@ internal sealed class WorkOrchestrator
                 : budgetExhausted is not null ? LifecycleDecider.WaitForBudget(item, budgetExhausted, recorded)
                 : _decider.Decide(project, lease, outcome, recorded, duration, _timeProvider.GetUtcNow()),
                 lease,
-                cancellationToken).ConfigureAwait(false);
+                cancellationToken,
+                // Settled in the commit's transaction, which also removes the journal records that keep their cost.
+                settlements).ConfigureAwait(false);
         }
         catch (LeaseLostException)
         {

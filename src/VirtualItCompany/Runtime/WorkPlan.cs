@@ -7,4 +7,7 @@ internal sealed record WorkPlan(List<ProjectEvent> Events, List<WorkItem> Enqueu
 {
     /// <summary>Gets or sets when the leased item is tried again; <see langword="null"/> settles the lease by removing the item.</summary>
     public DateTimeOffset? RetryAt { get; set; }
+
+    /// <summary>Gets or sets the budget operations the commit carries (a store that applies them does so in the commit's transaction; otherwise <see cref="CommitWriter"/> makes them through the account right after).</summary>
+    public IReadOnlyList<BudgetOperation> Budget { get; set; } = [];
 }

@@ -4,7 +4,7 @@ namespace VirtualItCompany.Storage;
 
 /// <summary>The in-memory project store, work queue, outbox and model-call journal: one lock makes every <see cref="ProjectCommit"/> atomic.</summary>
 /// <remarks>Nothing survives the process; use a durable adapter (SQLite, PostgreSQL) for that. Safe for concurrent use.</remarks>
-internal sealed class InMemoryCompanyStore : IProjectStore, IWorkQueue, IOutbox, IModelCallJournal
+internal sealed class InMemoryCompanyStore : IProjectStore, IWorkQueue, IOutbox, IModelCallJournal, IBudgetCommitStore
 {
     private readonly Lock _gate = new();
     private readonly TimeProvider _timeProvider;
@@ -26,11 +26,17 @@ internal sealed class InMemoryCompanyStore : IProjectStore, IWorkQueue, IOutbox,
 
     /// <summary>Creates an empty store.</summary>
     /// <param name="timeProvider">The clock for timestamps, lease expiry and retry backoff.</param>
-    public InMemoryCompanyStore(TimeProvider timeProvider)
+    /// <param name="budgetAccount">The account commits apply their budget operations to (the company's registered one), or <see langword="null"/> to accept none.</param>
+    public InMemoryCompanyStore(TimeProvider timeProvider, IBudgetAccount? budgetAccount = null)
     {
         ArgumentNullException.ThrowIfNull(timeProvider);
         _timeProvider = timeProvider;
+        BudgetAccount = budgetAccount;
     }
+
+    /// <inheritdoc />
+    /// <remarks>The account lives beside this store in the process: a commit's budget operations are applied once the commit passed its checks, before its queue changes are visible; a refused commit applies none.</remarks>
+    public IBudgetAccount? BudgetAccount { get; }
 
     /// <summary>Gets or sets a test hook called in the middle of every commit, after its events and snapshot are written and before its queue and outbox changes; when it throws, the commit is undone and the exception propagates.</summary>
     internal Action<string>? FaultInjection { get; set; }
@@ -41,8 +47,14 @@ internal sealed class InMemoryCompanyStore : IProjectStore, IWorkQueue, IOutbox,
         ArgumentNullException.ThrowIfNull(commit);
         commit.Validate();
         cancellationToken.ThrowIfCancellationRequested();
+        if (commit.Budget.Count > 0 && BudgetAccount is null)
+        {
+            throw new NotSupportedException("This in-memory store was created without a budget account, so it cannot apply the commit's budget operations; make them through the IBudgetAccount.");
+        }
+
         var now = _timeProvider.GetUtcNow();
         TaskCompletionSource? signal = null;
+        List<Task>? pendingBudget = null;
         lock (_gate)
         {
             // Check everything first, so that a refused commit changes nothing.
@@ -96,6 +108,18 @@ internal sealed class InMemoryCompanyStore : IProjectStore, IWorkQueue, IOutbox,
                 throw;
             }
 
+            // The budget first, before the queue shows the commit's work: a worker that leases a new project's first item must
+            // find the project's limit raised. The in-memory account completes at once; another account's pending calls are
+            // awaited after the lock.
+            foreach (var operation in commit.Budget)
+            {
+                var applied = ApplyBudget(BudgetAccount!, operation);
+                if (!applied.IsCompleted)
+                {
+                    (pendingBudget ??= []).Add(applied);
+                }
+            }
+
             // Nothing below can fail.
             foreach (var message in commit.Outbox)
             {
@@ -138,8 +162,16 @@ internal sealed class InMemoryCompanyStore : IProjectStore, IWorkQueue, IOutbox,
         }
 
         signal?.TrySetResult();
-        return Task.CompletedTask;
+        return pendingBudget is null ? Task.CompletedTask : Task.WhenAll(pendingBudget);
     }
+
+    /// <summary>Applies one of a written commit's budget operations to the account.</summary>
+    private static Task ApplyBudget(IBudgetAccount account, BudgetOperation operation) => operation switch
+    {
+        SettleReservation settle => account.SettleAsync(new BudgetReservation(settle.ReservationId, null, settle.Cost, "commit"), settle.Cost, CancellationToken.None).AsTask(),
+        RaiseBudgetLimit raise => account.RaiseLimitAsync(raise.Scope, raise.Limit, CancellationToken.None).AsTask(),
+        _ => throw new NotSupportedException($"The in-memory store does not know the budget operation {operation.GetType().Name}."),
+    };
 
     /// <inheritdoc />
     public ValueTask<ModelCallRecord?> FindAsync(string workItemId, string callKey, CancellationToken cancellationToken = default)

@@ -22,3 +22,5 @@ public sealed class SqliteWorkWakeUpTests : WorkWakeUpConformanceTests<SqliteSto
 public sealed class SqliteOutboxTests : OutboxConformanceTests<SqliteStorageFixture>;
 
 public sealed class SqliteModelCallJournalTests : ModelCallJournalConformanceTests<SqliteStorageFixture>;
+
+public sealed class SqliteBudgetCommitTests : BudgetCommitConformanceTests<SqliteStorageFixture>;

@@ -10,13 +10,18 @@ public sealed class SqliteStorageFixture : StorageFixture
 
     public override bool SupportsModelCallJournal => true;
 
+    public override bool SupportsBudgetOperations => true;
+
     public override ValueTask<StorageUnderTest> CreateAsync(FakeTimeProvider timeProvider, CancellationToken cancellationToken)
     {
         var temp = new TempDatabase();
-        var store = new SqliteCompanyStore(temp.Open(timeProvider));
+        var database = temp.Open(timeProvider);
+        var budget = new SqliteBudgetAccount(database);
+        var store = new SqliteCompanyStore(database, budget);
         return ValueTask.FromResult(new StorageUnderTest(store, store, store)
         {
             Journal = store,
+            Budget = budget,
             FailNextCommitMidway = () => store.FaultInjection = stage =>
             {
                 store.FaultInjection = null;

@@ -22,3 +22,5 @@ public sealed class InMemoryWorkWakeUpTests : WorkWakeUpConformanceTests<InMemor
 public sealed class InMemoryOutboxTests : OutboxConformanceTests<InMemoryStorageFixture>;
 
 public sealed class InMemoryModelCallJournalTests : ModelCallJournalConformanceTests<InMemoryStorageFixture>;
+
+public sealed class InMemoryBudgetCommitTests : BudgetCommitConformanceTests<InMemoryStorageFixture>;

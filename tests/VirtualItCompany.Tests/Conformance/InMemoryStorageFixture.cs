@@ -11,12 +11,16 @@ public sealed class InMemoryStorageFixture : StorageFixture
 
     public override bool SupportsModelCallJournal => true;
 
+    public override bool SupportsBudgetOperations => true;
+
     public override ValueTask<StorageUnderTest> CreateAsync(FakeTimeProvider timeProvider, CancellationToken cancellationToken)
     {
-        var store = new InMemoryCompanyStore(timeProvider);
+        var budget = new VirtualItCompany.Routing.InMemoryBudgetAccount(null, timeProvider);
+        var store = new InMemoryCompanyStore(timeProvider, budget);
         return ValueTask.FromResult(new StorageUnderTest(store, store, store)
         {
             Journal = store,
+            Budget = budget,
             FailNextCommitMidway = () => store.FaultInjection = stage =>
             {
                 store.FaultInjection = null;

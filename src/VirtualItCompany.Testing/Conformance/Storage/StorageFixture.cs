@@ -17,6 +17,10 @@ public abstract class StorageFixture
     /// <value>The default value is <see langword="false"/>.</value>
     public virtual bool SupportsModelCallJournal => false;
 
+    /// <summary>Gets whether the store applies the budget operations commits carry (<see cref="IBudgetCommitStore"/>; set <see cref="StorageUnderTest.Budget"/>); the budget-operation tests are skipped when it does not.</summary>
+    /// <value>The default value is <see langword="false"/>.</value>
+    public virtual bool SupportsBudgetOperations => false;
+
     /// <summary>Gets whether <see cref="StorageUnderTest.FailNextCommitMidway"/> is set, so that atomicity can be checked with a failure in the middle of a commit.</summary>
     /// <value>The default value is <see langword="false"/>.</value>
     public virtual bool SupportsCommitFaultInjection => false;

@@ -18,6 +18,9 @@ public sealed class StorageUnderTest(IProjectStore store, IWorkQueue queue, IOut
     /// <summary>Gets the model-call journal whose records <see cref="Store"/>'s commits remove, or <see langword="null"/> when the adapter has none.</summary>
     public IModelCallJournal? Journal { get; init; }
 
+    /// <summary>Gets the budget account <see cref="Store"/>'s commits apply their budget operations to (<see cref="IBudgetCommitStore.BudgetAccount"/>), or <see langword="null"/> when the adapter applies none.</summary>
+    public IBudgetAccount? Budget { get; init; }
+
     /// <summary>Gets an action that makes the next commit fail after it wrote part of its changes (events and snapshot) and before the rest (queue, outbox), or <see langword="null"/> when the adapter cannot inject such a failure.</summary>
     /// <remarks>The failed commit must throw (any exception) and leave nothing of itself visible.</remarks>
     public Action? FailNextCommitMidway { get; init; }

@@ -1,6 +1,8 @@
-namespace VirtualItCompany.Storage.Sqlite;
+// One source for the budget's money units, compiled into each package that keeps money as integers (linked by
+// VirtualItCompany.Routing and VirtualItCompany.Storage.Sqlite), so the in-memory and the SQLite account round alike.
+namespace VirtualItCompany;
 
-/// <summary>Money in the file: whole nano-dollars in a 64-bit integer, rounded as the in-memory account rounds, so both agree to the unit.</summary>
+/// <summary>Money in a budget account: whole nano-dollars in a 64-bit integer, so hot paths use integer atomics, never <see langword="decimal"/>, and every account rounds alike.</summary>
 internal static class BudgetUnits
 {
     public const long PerDollar = 1_000_000_000;
