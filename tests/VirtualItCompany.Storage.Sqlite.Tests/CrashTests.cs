@@ -87,7 +87,11 @@ public sealed class CrashTests
                 Assert.All(charges.Where(c => c.Outcome == ModelChargeKind.Replayed), c => Assert.Equal(0m, c.Cost));
 
                 // The delivered workspace is the uninterrupted run's.
-                Assert.Equal(want.Files, got.Files);
+                var differing = want.Files.Keys.Union(got.Files.Keys)
+                    .Where(path => !want.Files.TryGetValue(path, out var a) || !got.Files.TryGetValue(path, out var b) || a != b)
+                    .Select(path => $"{path}: {(want.Files.ContainsKey(path) ? "" : "not in the uninterrupted run")}{(got.Files.ContainsKey(path) ? "" : "missing")}")
+                    .ToList();
+                Assert.True(differing.Count == 0, $"{title}: delivered files differ from the uninterrupted run's: {string.Join("; ", differing)}");
             }
 
             TestContext.Current.TestOutputHelper?.WriteLine($"model calls: {totals.Baseline} uninterrupted; {totals.Completed} charged, {totals.Replayed} answered from the journal, {totals.Abandoned} cut off by a kill and charged at their reservation");

@@ -12,6 +12,16 @@ namespace VirtualItCompany.Workspace;
 /// <remarks>On other systems the operations check the resolved path and then use it, which a concurrent link swap can race; the sandbox (Linux only) is what makes commands safe there too.</remarks>
 internal sealed class ConfinedFiles(WorkspacePaths paths)
 {
+    /// <summary>The start of the name of a file being written (renamed into place when complete).</summary>
+    internal const string TemporaryPrefix = ".vic-write-";
+
+    /// <summary>The end of the name of a file being written.</summary>
+    internal const string TemporarySuffix = ".tmp";
+
+    /// <summary>Gets whether a file name is one of a write in progress (or of a write a killed process left), never a workspace file.</summary>
+    internal static bool IsTemporary(string name) =>
+        name.StartsWith(TemporaryPrefix, StringComparison.Ordinal) && name.EndsWith(TemporarySuffix, StringComparison.Ordinal);
+
     private const int DirectoryMode = 0x1ED; // 0755
     private const int NewFileMode = 0x1A4; // 0644
 
@@ -71,7 +81,7 @@ internal sealed class ConfinedFiles(WorkspacePaths paths)
             throw new WorkspacePathException($"The path '{path}' was refused: it is {Describe(existing.Type)}, not a regular file.");
         }
 
-        var temporary = ".vic-write-" + Guid.NewGuid().ToString("N") + ".tmp";
+        var temporary = TemporaryPrefix + Guid.NewGuid().ToString("N") + TemporarySuffix;
         var fd = OpenBeneath(directory.Fd, temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, NewFileMode, out var errno);
         if (fd < 0)
         {
@@ -267,7 +277,10 @@ internal sealed class ConfinedFiles(WorkspacePaths paths)
                 var child = relative.Length == 0 ? name : relative + "/" + name;
                 if (type == S_IFREG)
                 {
-                    files.Add(child);
+                    if (!IsTemporary(name))
+                    {
+                        files.Add(child);
+                    }
                 }
                 else if (type == S_IFDIR && !LocalProjectWorkspace.SkippedFolders.Contains(name))
                 {
@@ -420,7 +433,10 @@ internal sealed class ConfinedFiles(WorkspacePaths paths)
 
                 if (entry is FileInfo)
                 {
-                    files.Add(paths.ToRelative(entry.FullName));
+                    if (!IsTemporary(entry.Name))
+                    {
+                        files.Add(paths.ToRelative(entry.FullName));
+                    }
                 }
                 else if (!LocalProjectWorkspace.SkippedFolders.Contains(entry.Name))
                 {

@@ -55,6 +55,7 @@ internal sealed partial class LocalProjectWorkspace
             if (!_locksChecked)
             {
                 RemoveStaleLocks();
+                RemoveStaleWrites();
                 await UnstageLeftoversAsync(cancellationToken).ConfigureAwait(false);
                 _locksChecked = true;
             }
@@ -129,6 +130,14 @@ internal sealed partial class LocalProjectWorkspace
             await GitAsync(["init", "-q", "-b", "main", "--template="], cancellationToken).ConfigureAwait(false);
             var info = Directory.CreateDirectory(Path.Combine(RootPath, ".git", "info"));
             await File.AppendAllTextAsync(Path.Combine(info.FullName, "exclude"), "\nbin/\nobj/\n", cancellationToken).ConfigureAwait(false);
+        }
+
+        // A file being written is renamed into place when complete: git never takes the half-written temporary.
+        var exclude = Path.Combine(git.FullName, "info", "exclude");
+        if (!File.Exists(exclude) || !(await File.ReadAllTextAsync(exclude, cancellationToken).ConfigureAwait(false)).Contains(TemporaryPattern, StringComparison.Ordinal))
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(exclude)!);
+            await File.AppendAllTextAsync(exclude, "\n" + TemporaryPattern + "\n", cancellationToken).ConfigureAwait(false);
         }
 
         var config = new FileInfo(Path.Combine(git.FullName, "config"));
@@ -209,6 +218,41 @@ internal sealed partial class LocalProjectWorkspace
             {
                 File.Delete(file);
                 WorkspaceLog.RemovedStaleLock(_logger, Path.GetRelativePath(RootPath, file), ProjectId);
+            }
+        }
+    }
+
+    private const string TemporaryPattern = ConfinedFiles.TemporaryPrefix + "*" + ConfinedFiles.TemporarySuffix;
+
+    /// <summary>
+    /// Deletes the temporaries of writes that a process killed before their rename left behind (older than this process,
+    /// so no write of ours is under way in them): they are never listed or committed, and the delivered tree holds none.
+    /// </summary>
+    private void RemoveStaleWrites()
+    {
+        var processStarted = ProcessStartedAt.Value;
+        var pending = new Stack<DirectoryInfo>([new DirectoryInfo(RootPath)]);
+        while (pending.TryPop(out var folder))
+        {
+            foreach (var entry in folder.EnumerateFileSystemInfos())
+            {
+                if (entry.LinkTarget is not null)
+                {
+                    continue;
+                }
+
+                if (entry is DirectoryInfo child)
+                {
+                    if (!SkippedFolders.Contains(child.Name))
+                    {
+                        pending.Push(child);
+                    }
+                }
+                else if (ConfinedFiles.IsTemporary(entry.Name) && entry.LastWriteTimeUtc < processStarted)
+                {
+                    entry.Delete();
+                    WorkspaceLog.RemovedStaleWrite(_logger, Path.GetRelativePath(RootPath, entry.FullName), ProjectId);
+                }
             }
         }
     }

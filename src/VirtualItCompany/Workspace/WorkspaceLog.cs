@@ -28,4 +28,7 @@ internal static partial class WorkspaceLog
 
     [LoggerMessage(8, LogLevel.Warning, "Could not unstage the index of workspace {ProjectId} after a refused commit: {Reason}")]
     public static partial void UnstageFailed(ILogger logger, ProjectId projectId, string reason);
+
+    [LoggerMessage(9, LogLevel.Warning, "Removed {File} in workspace {ProjectId}: a half-written file left by a process that stopped before this one started")]
+    public static partial void RemovedStaleWrite(ILogger logger, string file, ProjectId projectId);
 }

@@ -103,6 +103,24 @@ public sealed class WorkspaceCommitTests
     }
 
     [Fact]
+    public async Task A_half_written_file_a_killed_process_left_is_not_listed_or_committed_and_is_removed()
+    {
+        await using var scratch = new ScratchWorkspaces();
+        var workspace = await scratch.GetAsync();
+        await workspace.WriteFileAsync("src/App.cs", "class App;", Ct);
+        string leftover = Path.Combine(workspace.RootPath, "src", ".vic-write-0123456789abcdef.tmp");
+        await File.WriteAllTextAsync(leftover, "class Ap", Ct);
+        File.SetLastWriteTimeUtc(leftover, DateTime.UtcNow.AddDays(-1)); // older than this process: a killed process's write
+
+        Assert.Equal(["src/App.cs"], await workspace.ListFilesAsync("", Ct));
+        await workspace.CommitAsync("Add the app", cancellationToken: Ct);
+
+        var files = await workspace.RunAsync(new CommandRequest(["git", "ls-files"]), Ct);
+        Assert.Equal("src/App.cs\n", files.Output);
+        Assert.False(File.Exists(leftover));
+    }
+
+    [Fact]
     public async Task Build_output_is_not_committed()
     {
         await using var scratch = new ScratchWorkspaces();
