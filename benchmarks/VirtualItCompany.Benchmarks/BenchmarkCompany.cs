@@ -31,8 +31,12 @@ internal sealed class BenchmarkCompany : IAsyncDisposable
         services.AddSingleton<IWorkspaceProvider>(new InMemoryWorkspaceProvider());
         if (projectStore is not null)
         {
-            // Registered before AddVirtualItCompany, whose TryAdd then keeps it.
+            // Registered before AddVirtualItCompany, which then registers no storage: the decorated in-memory store's queue
+            // and outbox are registered here too.
+            services.AddSingleton<Storage.InMemoryCompanyStore>();
             services.AddSingleton(projectStore);
+            services.AddSingleton<IWorkQueue>(sp => sp.GetRequiredService<Storage.InMemoryCompanyStore>());
+            services.AddSingleton<IOutbox>(sp => sp.GetRequiredService<Storage.InMemoryCompanyStore>());
         }
 
         var builder = services.AddVirtualItCompany(o => o.Workers = workers);
