@@ -7,7 +7,7 @@ namespace VirtualItCompany.Security;
 /// The chat pipeline's redaction stage, just before routing: secrets leave no request to a model (prompts, briefs, tool results) and
 /// no answer (text, tool-call arguments) that agents turn into files, events and commits.
 /// </summary>
-internal sealed class RedactingChatClient(IChatClient inner, SecretRedactor redactor) : DelegatingChatClient(inner)
+internal sealed partial class RedactingChatClient(IChatClient inner, SecretRedactor redactor) : DelegatingChatClient(inner)
 {
     /// <inheritdoc />
     public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
@@ -22,15 +22,102 @@ internal sealed class RedactingChatClient(IChatClient inner, SecretRedactor reda
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// Streamed text is held back from the last line break of what has arrived (and from a private key block until its end
+    /// line), so a secret split across updates is still seen whole; each update is passed on when the next one arrives, and the
+    /// end of the text goes out with the last one.
+    /// </remarks>
     public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
+        var pending = new System.Text.StringBuilder();
+        ChatResponseUpdate? previous = null;
         await foreach (var update in base.GetStreamingResponseAsync(RedactAll(messages), options, cancellationToken).ConfigureAwait(false))
         {
-            // A secret split across two updates is not seen here; agents read whole responses (GetResponseAsync).
+            if (previous is not null && pending.Length > 0 && update.MessageId is { } id && previous.MessageId is { } before && id != before)
+            {
+                // A new message: the last one's text ends here.
+                Append(previous, redactor.Redact(pending.ToString()));
+                pending.Clear();
+            }
+
+            if (previous is not null)
+            {
+                yield return previous;
+            }
+
+            // Text first (it is redacted once whole, not chunk by chunk), then the rest (tool calls, tool results).
+            HoldBackText(update, pending);
             RedactContents(update.Contents);
-            yield return update;
+            previous = update;
         }
+
+        if (previous is not null)
+        {
+            if (pending.Length > 0)
+            {
+                Append(previous, redactor.Redact(pending.ToString()));
+            }
+
+            yield return previous;
+        }
+    }
+
+    /// <summary>Moves the update's text into <paramref name="pending"/> and gives the update back the part of all pending text that can no longer be the start of a secret, redacted.</summary>
+    private void HoldBackText(ChatResponseUpdate update, System.Text.StringBuilder pending)
+    {
+        int first = -1;
+        var contents = new List<AIContent>(update.Contents.Count);
+        foreach (var content in update.Contents)
+        {
+            if (content is TextContent text)
+            {
+                first = first < 0 ? contents.Count : first;
+                pending.Append(text.Text);
+            }
+            else
+            {
+                contents.Add(content);
+            }
+        }
+
+        if (first < 0)
+        {
+            return;
+        }
+
+        var all = pending.ToString();
+        int end = SafeEnd(all);
+        if (end > 0)
+        {
+            contents.Insert(first, new TextContent(redactor.Redact(all[..end])));
+            pending.Remove(0, end);
+        }
+
+        update.Contents = contents;
+    }
+
+    /// <summary>Where streamed text can be cut without cutting a secret: after its last line break (a key shape, a <c>Bearer</c> token or a <c>key = value</c> is never split over lines), but before a private key block whose end line has not arrived.</summary>
+    internal static int SafeEnd(string text)
+    {
+        int end = text.LastIndexOf('\n') + 1;
+        int begin = text.LastIndexOf("-----BEGIN", end, StringComparison.Ordinal) is var found && found >= 0 && found < end ? found : -1;
+        if (begin >= 0 && !KeyBlockEnd().IsMatch(text.AsSpan(begin, end - begin)))
+        {
+            end = begin;
+        }
+
+        return end;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("-----END [A-Z0-9 ]*PRIVATE KEY-----", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex KeyBlockEnd();
+
+    /// <summary>Adds text at the end of an update's contents.</summary>
+    private static void Append(ChatResponseUpdate update, string text)
+    {
+        var contents = new List<AIContent>(update.Contents) { new TextContent(text) };
+        update.Contents = contents;
     }
 
     private List<ChatMessage> RedactAll(IEnumerable<ChatMessage> messages)
