@@ -4,7 +4,6 @@ using Microsoft.Extensions.Hosting;
 using VirtualItCompany;
 using VirtualItCompany.Providers.Anthropic;
 using VirtualItCompany.Providers.Offline;
-using VirtualItCompany.Routing;
 
 namespace PackageSnippets;
 
