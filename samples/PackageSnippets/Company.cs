@@ -2,8 +2,8 @@ using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using VirtualItCompany;
+using VirtualItCompany.Providers.Anthropic;
 using VirtualItCompany.Providers.Offline;
-using VirtualItCompany.Routing;
 
 namespace PackageSnippets;
 
@@ -38,9 +38,9 @@ internal static class CompanySnippets
     {
         // README:start
         builder.Services.AddVirtualItCompany()
-            .AddModel(ModelCatalog.Default[DefaultModelIds.ClaudeHaiku], sp => haikuClient)     // 1-3
-            .AddModel(ModelCatalog.Default[DefaultModelIds.ClaudeSonnet], sp => sonnetClient)   // 4-7
-            .AddModel(ModelCatalog.Default[DefaultModelIds.ClaudeOpus], sp => opusClient)       // 8-10, or a policy of your own
+            .AddModel(AnthropicModels.ClaudeHaiku, sp => haikuClient)     // 1-3
+            .AddModel(AnthropicModels.ClaudeSonnet, sp => sonnetClient)   // 4-7
+            .AddModel(AnthropicModels.ClaudeOpus, sp => opusClient)       // 8-10, or a policy of your own
             .ConfigureChatPipeline(p => p.UseLogging())   // your middleware: caching, logging, a content filter
             .AddWorker();
         // README:end

@@ -2,6 +2,7 @@ using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using VirtualItCompany;
+using VirtualItCompany.Providers.Anthropic;
 using VirtualItCompany.Providers.Offline;
 using VirtualItCompany.Routing;
 
@@ -22,9 +23,9 @@ internal static class RoutingSnippets
             .BuildServiceProvider();
         RoutedModel[] models =                                   // your clients, each with its profile: price, context, capabilities
         [
-            new(ModelCatalog.Default[DefaultModelIds.ClaudeHaiku], haikuClient),
-            new(ModelCatalog.Default[DefaultModelIds.ClaudeSonnet], sonnetClient),
-            new(ModelCatalog.Default[DefaultModelIds.ClaudeOpus], opusClient),
+            new(AnthropicModels.ClaudeHaiku, haikuClient),
+            new(AnthropicModels.ClaudeSonnet, sonnetClient),
+            new(AnthropicModels.ClaudeOpus, opusClient),
         ];
 
         IChatClient client = CostAwareRouting.CreateBuilder()
@@ -40,7 +41,7 @@ internal static class RoutingSnippets
         var hard = (await client.GetResponseAsync("Design the billing system.", new ChatOptions().WithComplexity(9))).GetRoutingDecision()!;
         client.Dispose();
         await services.DisposeAsync();
-        if (decision.ChosenModelId != DefaultModelIds.ClaudeHaiku || hard.ChosenModelId != DefaultModelIds.ClaudeOpus || decision.ActualCost is not > 0m)
+        if (decision.ChosenModelId != AnthropicModels.ClaudeHaiku.Id || hard.ChosenModelId != AnthropicModels.ClaudeOpus.Id || decision.ActualCost is not > 0m)
         {
             throw new InvalidOperationException($"Complexity 2 went to {decision.ChosenModelId} (${decision.ActualCost}), 9 to {hard.ChosenModelId}.");
         }

@@ -6,11 +6,11 @@ public sealed class RoutingOptions
     /// <summary>The configuration section the options are bound from.</summary>
     public const string SectionName = "VirtualItCompany:Routing";
 
-    /// <summary>Gets the catalog overrides: a profile whose id is in <see cref="ModelCatalog.Default"/> (or registered) replaces it, a new one is added.</summary>
+    /// <summary>Gets the profile overrides: a profile whose id is registered replaces the registered one (prices, limits, capabilities); others are ignored.</summary>
     public IList<ModelProfile> Models { get; init; } = [];
 
     /// <summary>Gets or sets the routing policy.</summary>
-    /// <value>The default value is the platform's matrix (<see cref="RoutingPolicy.CreateDefaultBands"/>).</value>
+    /// <value>The default value is the platform's matrix over the registered models' quality tiers (<see cref="RoutingPolicy.CreateDefaultBands"/>).</value>
     public RoutingPolicy Policy { get; set; } = new();
 
     /// <summary>Gets or sets the share of a budget (project or global) past which calls start one band lower.</summary>
@@ -113,10 +113,9 @@ public sealed class RoutingOptions
     /// <summary>
     /// The options for routing among <paramref name="models"/> when no bands are configured: with exactly one model, a
     /// copy whose policy is a single band 1-10 holding that model (one model serves every call, still budgeted and
-    /// explained); with several models that leave a band of the default matrix without a registered model (such as
-    /// <c>AddOpenAI()</c> with <c>AddGroq()</c>, whose models the matrix does not name for every complexity), a copy whose
-    /// policy is a single band 1-10 holding them all, ranked cheapest first (so several providers at once route by cost);
-    /// otherwise <paramref name="options"/> as given (the default bands apply, or the configured ones).
+    /// explained); otherwise <paramref name="options"/> as given (the configured bands, or the default matrix, which
+    /// the router derives from the registered models' quality tiers and prices, so several providers at once route by
+    /// cost within each tier).
     /// </summary>
     /// <param name="models">The profiles of the models the router will route among.</param>
     /// <param name="options">The configured options, or <see langword="null"/> for the defaults.</param>
@@ -131,14 +130,8 @@ public sealed class RoutingOptions
         }
 
         var ids = models.Select(m => m?.Id).OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-        if (ids.Count == 1)
-        {
-            return options.WithPolicy(new RoutingPolicy { Bands = [new RoutingBand { MinComplexity = 1, MaxComplexity = 10, Models = [ids[0]] }] });
-        }
-
-        bool defaultBandUnserved = ids.Count > 1 && RoutingPolicy.CreateDefaultBands().Any(b => !b.Models.Any(id => ids.Contains(id, StringComparer.OrdinalIgnoreCase)));
-        return defaultBandUnserved
-            ? options.WithPolicy(new RoutingPolicy { Bands = [new RoutingBand { MinComplexity = 1, MaxComplexity = 10, Models = ids, Order = BandOrder.CheapestFirst }] })
+        return ids.Count == 1
+            ? options.WithPolicy(new RoutingPolicy { Bands = [new RoutingBand { MinComplexity = 1, MaxComplexity = 10, Models = [ids[0]] }] })
             : options;
     }
 

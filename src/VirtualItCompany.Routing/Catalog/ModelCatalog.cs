@@ -2,7 +2,7 @@ using System.Collections;
 
 namespace VirtualItCompany.Routing;
 
-/// <summary>The models the router knows of, by catalog id: what each costs, takes and can do. Validated when created.</summary>
+/// <summary>A set of model profiles by catalog id: what each costs, takes and can do. Validated when created. The router ships no vendor's models: each provider package holds its own price list (such as <c>AnthropicModels.All</c>).</summary>
 public sealed class ModelCatalog : IReadOnlyCollection<ModelProfile>
 {
     private readonly Dictionary<string, ModelProfile> _byId;
@@ -37,9 +37,6 @@ public sealed class ModelCatalog : IReadOnlyCollection<ModelProfile>
             throw new RoutingConfigurationException(problems);
         }
     }
-
-    /// <summary>Gets the shipped catalog: Ollama Mistral and Code Llama (local, free), Claude Haiku, Sonnet and Opus, GPT-4o mini and GPT-4o, and Llama 3.3 70B on Groq.</summary>
-    public static ModelCatalog Default { get; } = new(DefaultModelProfiles.All);
 
     /// <summary>Gets how many models the catalog holds.</summary>
     public int Count => _ordered.Count;

@@ -7,21 +7,58 @@ namespace VirtualItCompany.Routing;
 /// </summary>
 public class RoutingPolicy
 {
-    /// <summary>Gets the bands, ordered from the lowest complexity up; empty means <see cref="CreateDefaultBands"/>.</summary>
+    /// <summary>Gets the bands, ordered from the lowest complexity up; empty means the default matrix over the registered models (<see cref="CreateDefaultBands"/>).</summary>
     public IList<RoutingBand> Bands { get; init; } = [];
 
-    /// <summary>Creates the platform's matrix: 1-3 local (Mistral, Code Llama) then Claude Haiku; 4-7 Claude Sonnet then GPT-4o mini; 8-10 Claude Opus then GPT-4o.</summary>
-    /// <returns>New band instances, preference-ordered as written.</returns>
-    public static IReadOnlyList<RoutingBand> CreateDefaultBands() =>
-    [
-        new() { MinComplexity = 1, MaxComplexity = 3, Models = [DefaultModelIds.OllamaMistral, DefaultModelIds.OllamaCodeLlama, DefaultModelIds.ClaudeHaiku] },
-        new() { MinComplexity = 4, MaxComplexity = 7, Models = [DefaultModelIds.ClaudeSonnet, DefaultModelIds.Gpt4oMini] },
-        new() { MinComplexity = 8, MaxComplexity = 10, Models = [DefaultModelIds.ClaudeOpus, DefaultModelIds.Gpt4o] },
-    ];
+    /// <summary>
+    /// Creates the platform's matrix over the given models, from their profiles (no model is named in advance):
+    /// complexity 1-3 prefers the basic tiers (1, then 2), 4-7 the mid tier (3, then 2), 8-10 the premium tier (4, then 3).
+    /// Within a tier, local models come first, then the cheapest. A band none of whose tiers is registered takes the
+    /// models of the nearest tier present (the higher one on a tie), so every band is served.
+    /// </summary>
+    /// <param name="models">The profiles of the registered models.</param>
+    /// <returns>New band instances, lowest complexity first, preference-ordered.</returns>
+    public static IReadOnlyList<RoutingBand> CreateDefaultBands(IEnumerable<ModelProfile> models)
+    {
+        ArgumentNullException.ThrowIfNull(models);
+        var ranked = models.Where(m => m is not null)
+            .Select((m, i) => (Profile: m, Index: i))
+            .OrderBy(m => m.Profile.IsLocal ? 0 : 1)
+            .ThenBy(m => m.Profile.Pricing is { } p ? p.InputPerMillion + p.OutputPerMillion : 0m)
+            .ThenBy(m => m.Index)
+            .Select(m => m.Profile)
+            .ToList();
+        return
+        [
+            Band(1, 3, ranked, [1, 2]),
+            Band(4, 7, ranked, [3, 2]),
+            Band(8, 10, ranked, [4, 3]),
+        ];
+    }
 
-    /// <summary>Gets the bands in effect: <see cref="Bands"/>, or the default matrix when none are set.</summary>
+    private static RoutingBand Band(int min, int max, List<ModelProfile> ranked, int[] tiers)
+    {
+        var ids = new List<string>();
+        foreach (int tier in tiers)
+        {
+            ids.AddRange(ranked.Where(m => m.QualityTier == tier).Select(m => m.Id));
+        }
+
+        if (ids.Count == 0 && ranked.Count > 0)
+        {
+            int low = tiers.Min(), high = tiers.Max();
+            int Distance(int tier) => tier < low ? low - tier : tier > high ? tier - high : 0;
+            int nearest = ranked.Select(m => m.QualityTier).OrderBy(Distance).ThenByDescending(t => t).First();
+            ids.AddRange(ranked.Where(m => m.QualityTier == nearest).Select(m => m.Id));
+        }
+
+        return new RoutingBand { MinComplexity = min, MaxComplexity = max, Models = [.. ids.Distinct(StringComparer.OrdinalIgnoreCase)] };
+    }
+
+    /// <summary>Gets the bands in effect: <see cref="Bands"/>, or the default matrix over <paramref name="models"/> when none are set.</summary>
+    /// <param name="models">The profiles of the registered models.</param>
     /// <returns>The bands, lowest complexity first.</returns>
-    public IReadOnlyList<RoutingBand> GetEffectiveBands() => Bands.Count > 0 ? [.. Bands] : CreateDefaultBands();
+    public IReadOnlyList<RoutingBand> GetEffectiveBands(IEnumerable<ModelProfile> models) => Bands.Count > 0 ? [.. Bands] : CreateDefaultBands(models);
 
     /// <summary>
     /// Chooses the band a call starts in; the router then tries that band's models and, if none can take the call,
@@ -57,12 +94,17 @@ public class RoutingPolicy
         return Math.Clamp(band, 0, bands.Count - 1);
     }
 
-    /// <summary>Lists every problem of the bands in effect: gaps or overlaps in 1-10, empty bands, bad ranges.</summary>
+    /// <summary>Lists every problem of the configured bands: gaps or overlaps in 1-10, empty bands, bad ranges (none when no bands are set: the default matrix is made to fit).</summary>
     /// <returns>The problems, as sentences; empty when valid.</returns>
     public virtual IReadOnlyList<string> GetProblems()
     {
         var problems = new List<string>();
-        var bands = GetEffectiveBands();
+        if (Bands.Count == 0)
+        {
+            return problems;
+        }
+
+        var bands = Bands;
         var owner = new RoutingBand?[11];
         foreach (var band in bands)
         {
@@ -80,7 +122,7 @@ public class RoutingPolicy
 
             if (band.Models.Count == 0 || band.Models.Any(string.IsNullOrWhiteSpace))
             {
-                problems.Add($"Routing band {band.Range} names no model (or a blank one); list catalog ids such as '{DefaultModelIds.ClaudeHaiku}'.");
+                problems.Add($"Routing band {band.Range} names no model (or a blank one); list registered catalog ids such as 'anthropic/claude-haiku'.");
             }
 
             for (int c = band.MinComplexity; c <= band.MaxComplexity; c++)

@@ -42,7 +42,7 @@ internal sealed class RouteTable
     /// <summary>The reasons built so far, by decision key; per table, because a key holds a model's index and the text its id.</summary>
     public ConcurrentDictionary<ulong, string> Reasons { get; } = new();
 
-    /// <summary>Validates the registrations against the catalog and policy, listing every problem at once.</summary>
+    /// <summary>Validates the registrations against the policy, listing every problem at once.</summary>
     public static RouteTable Create(IEnumerable<RoutedModel> registered, RoutingOptions options, TimeProvider timeProvider)
     {
         ArgumentNullException.ThrowIfNull(registered);
@@ -98,10 +98,7 @@ internal sealed class RouteTable
             throw new RoutingConfigurationException(problems);
         }
 
-        var catalogIds = new HashSet<string>(ModelCatalog.Default.Select(p => p.Id), StringComparer.OrdinalIgnoreCase);
-        catalogIds.UnionWith(overrides.Keys);
-        catalogIds.UnionWith(ids);
-        var bands = options.Policy.GetEffectiveBands().OrderBy(b => b.MinComplexity).ToArray();
+        var bands = options.Policy.GetEffectiveBands(entries.Select(e => e.Profile)).OrderBy(b => b.MinComplexity).ToArray();
         var bandModels = new int[bands.Length][];
         for (int b = 0; b < bands.Length; b++)
         {
@@ -109,12 +106,7 @@ internal sealed class RouteTable
             var members = new List<int>();
             foreach (var id in band.Models)
             {
-                if (!catalogIds.Contains(id))
-                {
-                    problems.Add($"Routing band {band.Range} names '{id}', which is neither in the catalog nor registered; check the spelling or add its profile to VirtualItCompany:Routing:Models.");
-                    continue;
-                }
-
+                // A band may name models that are not registered (a provider the app did not add); they are skipped.
                 int index = entries.FindIndex(e => string.Equals(e.Profile.Id, id, StringComparison.OrdinalIgnoreCase));
                 if (index >= 0 && !members.Contains(index))
                 {
@@ -124,7 +116,7 @@ internal sealed class RouteTable
 
             if (members.Count == 0)
             {
-                problems.Add($"No registered model can serve complexity {band.Range}: its band names {string.Join(", ", band.Models)}, and none of them is registered (registered: {string.Join(", ", ids)}). Register one of them, or give the router a policy whose bands name the models you registered (RoutingOptions.Policy).");
+                problems.Add($"No registered model can serve complexity {band.Range}: its band names {string.Join(", ", band.Models)}, and none of them is registered (registered: {string.Join(", ", ids)}). Check their spelling, register one of them, or give the router a policy whose bands name the models you registered (RoutingOptions.Policy).");
             }
 
             if (members.Count > 256)

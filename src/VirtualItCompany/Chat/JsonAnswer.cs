@@ -39,19 +39,7 @@ internal static class JsonAnswer
             return false;
         }
 
-        // A fenced block is where a chatty model puts its answer; look outside fences only when no fence holds a value.
-        var values = new List<string>();
-        foreach (var block in FencedBlocks(text))
-        {
-            Collect(block, expected, values);
-        }
-
-        if (values.Count == 0)
-        {
-            Collect(text, expected, values);
-        }
-
-        var distinct = values.Distinct(StringComparer.Ordinal).ToList();
+        var distinct = ReadAll(text, expected);
         if (distinct.Count == 1)
         {
             json = distinct[0];
@@ -69,6 +57,27 @@ internal static class JsonAnswer
             ? $"the answer holds no complete {kind}"
             : $"the answer holds {distinct.Count} different {kind}s, so which one is the answer cannot be told";
         return false;
+    }
+
+    /// <summary>Finds every distinct complete JSON value of the expected kind in the answer, as compact JSON: those in fenced blocks, or when no fence holds one, those anywhere in the text.</summary>
+    /// <param name="text">The model's answer.</param>
+    /// <param name="expected">The kind of value looked for, or <see cref="JsonValueKind.Undefined"/> for objects and arrays.</param>
+    /// <returns>The values in the order they appear.</returns>
+    public static List<string> ReadAll(string text, JsonValueKind expected)
+    {
+        // A fenced block is where a chatty model puts its answer; look outside fences only when no fence holds a value.
+        var values = new List<string>();
+        foreach (var block in FencedBlocks(text))
+        {
+            Collect(block, expected, values);
+        }
+
+        if (values.Count == 0)
+        {
+            Collect(text, expected, values);
+        }
+
+        return values.Distinct(StringComparer.Ordinal).ToList();
     }
 
     /// <summary>Gets the kind of value a JSON schema asks for.</summary>

@@ -59,13 +59,29 @@ internal sealed class CompanyChatPipeline
 
     /// <summary>
     /// The model as the router is given it. A model whose profile lacks <see cref="ModelCapabilities.JsonSchema"/> is served
-    /// through <see cref="PromptedJsonChatClient"/> (schema in the prompt, tolerant reading), so the router may choose it for
-    /// structured calls; the choice is per model, from its profile, whichever model a call is routed to.
+    /// through <see cref="PromptedJsonChatClient"/> (schema in the prompt, tolerant reading), and one whose profile lacks
+    /// <see cref="ModelCapabilities.Tools"/> through <see cref="PromptedToolsChatClient"/> (tools in the prompt, its calls read
+    /// from its text), so the router may choose it for such calls; the choice is per model, from its profile, whichever
+    /// model a call is routed to.
     /// </summary>
-    internal static RoutedModel Served(ModelProfile profile, IChatClient client) =>
-        (profile.Capabilities & ModelCapabilities.JsonSchema) != 0
-            ? new RoutedModel(profile, client)
-            : new RoutedModel(profile with { Capabilities = profile.Capabilities | ModelCapabilities.JsonSchema }, new PromptedJsonChatClient(client));
+    internal static RoutedModel Served(ModelProfile profile, IChatClient client)
+    {
+        var capabilities = profile.Capabilities;
+        if ((capabilities & ModelCapabilities.JsonSchema) == 0)
+        {
+            client = new PromptedJsonChatClient(client);
+            capabilities |= ModelCapabilities.JsonSchema;
+        }
+
+        if ((capabilities & ModelCapabilities.Tools) == 0)
+        {
+            // Outside the JSON adapter: a tool call is read from the text the model wrote, before any answer format applies.
+            client = new PromptedToolsChatClient(client);
+            capabilities |= ModelCapabilities.Tools;
+        }
+
+        return new RoutedModel(capabilities == profile.Capabilities ? profile : profile with { Capabilities = capabilities }, client);
+    }
 
     private static ModelProfile ProfileOf(IChatClient client)
     {

@@ -15,7 +15,7 @@ public sealed class SetUpTests
     public async Task One_model_serves_every_call_and_answers_for_its_price()
     {
         var fake = new FakeModel("solo");
-        var profile = ModelCatalog.Default[DefaultModelIds.Gpt4oMini];
+        var profile = TestCatalog.Profiles[TestIds.Gpt4oMini];
 
         var client = Build(null, [new RoutedModel(profile, fake)]);
 
@@ -40,7 +40,7 @@ public sealed class SetUpTests
         var account = new InMemoryBudgetAccount();
         await using var services = new ServiceCollection().AddSingleton<IBudgetAccount>(account).BuildServiceProvider();
         var fake = new FakeModel("solo");
-        var client = Build(services, [new RoutedModel(ModelCatalog.Default[DefaultModelIds.ClaudeOpus], fake)]);
+        var client = Build(services, [new RoutedModel(TestCatalog.Profiles[TestIds.ClaudeOpus], fake)]);
 
         var error = await Assert.ThrowsAsync<BudgetExhaustedException>(() => client.GetResponseAsync(Models.Ask("hi"), new ChatOptions().WithBudget(account, "tiny", 0.0001m), Ct));
 
@@ -52,42 +52,41 @@ public sealed class SetUpTests
     [Fact]
     public void One_model_with_bands_configured_uses_them_as_given()
     {
-        var options = Models.OneBand(BandOrder.Preference, DefaultModelIds.ClaudeSonnet);
+        var options = Models.OneBand(BandOrder.Preference, TestIds.ClaudeSonnet);
 
-        var error = Assert.Throws<RoutingConfigurationException>(() => Build(null, [new RoutedModel(ModelCatalog.Default[DefaultModelIds.Gpt4oMini], new FakeModel("solo"))], options));
+        var error = Assert.Throws<RoutingConfigurationException>(() => Build(null, [new RoutedModel(TestCatalog.Profiles[TestIds.Gpt4oMini], new FakeModel("solo"))], options));
 
         Assert.Contains("No registered model can serve complexity 1-10", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void ForModels_gives_one_model_a_single_band_and_leaves_models_that_serve_the_default_bands_to_them()
+    public void ForModels_gives_one_model_a_single_band_and_leaves_several_to_the_default_matrix()
     {
-        var one = RoutingOptions.ForModels([ModelCatalog.Default[DefaultModelIds.Gpt4oMini]]);
-        var covering = new RoutingOptions();
+        var one = RoutingOptions.ForModels([TestCatalog.Profiles[TestIds.Gpt4oMini]]);
+        var several = new RoutingOptions();
 
-        Assert.Equal(DefaultModelIds.Gpt4oMini, Assert.Single(Assert.Single(one.Policy.Bands).Models));
-        Assert.Same(covering, RoutingOptions.ForModels([.. new[] { DefaultModelIds.ClaudeHaiku, DefaultModelIds.ClaudeSonnet, DefaultModelIds.ClaudeOpus }.Select(id => ModelCatalog.Default[id])], covering));
+        Assert.Equal(TestIds.Gpt4oMini, Assert.Single(Assert.Single(one.Policy.Bands).Models));
+        Assert.Same(several, RoutingOptions.ForModels([.. new[] { TestIds.Gpt4o, TestIds.Gpt4oMini }.Select(id => TestCatalog.Profiles[id])], several));
     }
 
     [Fact]
-    public void Models_that_leave_a_default_band_empty_are_routed_cheapest_first_across_every_complexity()
+    public async Task Two_providers_whose_models_no_matrix_names_serve_every_complexity_by_tier_then_cost()
     {
-        var models = new[] { DefaultModelIds.Gpt4o, DefaultModelIds.Gpt4oMini }.Select(id => new RoutedModel(ModelCatalog.Default[id], new FakeModel(id))).ToList();
+        var models = new[] { TestIds.Gpt4o, TestIds.Gpt4oMini, TestIds.GroqLlama }.Select(id => new RoutedModel(TestCatalog.Profiles[id], new FakeModel(id))).ToList();
 
-        var options = RoutingOptions.ForModels(models.Select(m => m.Profile));
-        var client = Build(null, models);
+        using var client = Build(null, models);
+        var easy = await client.GetResponseAsync(Models.Ask("hi"), new ChatOptions().WithComplexity(1), Ct);
+        var hard = await client.GetResponseAsync(Models.Ask("hi"), new ChatOptions().WithComplexity(10), Ct);
 
-        var band = Assert.Single(options.Policy.Bands);
-        Assert.Equal((1, 10, BandOrder.CheapestFirst), (band.MinComplexity, band.MaxComplexity, band.Order));
-        Assert.Equal([DefaultModelIds.Gpt4o, DefaultModelIds.Gpt4oMini], band.Models);
-        Assert.NotNull(client);
+        Assert.Equal(TestIds.Gpt4oMini, Models.DecisionOf(easy).ChosenModelId);
+        Assert.Equal(TestIds.Gpt4o, Models.DecisionOf(hard).ChosenModelId);
     }
 
     [Fact]
     public void Configured_bands_without_a_registered_model_are_still_refused()
     {
-        var models = new[] { DefaultModelIds.ClaudeHaiku, DefaultModelIds.ClaudeSonnet }.Select(id => new RoutedModel(ModelCatalog.Default[id], new FakeModel(id)));
-        var options = new RoutingOptions { Policy = new RoutingPolicy { Bands = [.. RoutingPolicy.CreateDefaultBands()] } };
+        var models = new[] { TestIds.ClaudeHaiku, TestIds.ClaudeSonnet }.Select(id => new RoutedModel(TestCatalog.Profiles[id], new FakeModel(id)));
+        var options = new RoutingOptions { Policy = new RoutingPolicy { Bands = [.. TestCatalog.Matrix()] } };
 
         var error = Assert.Throws<RoutingConfigurationException>(() => Build(null, models, options));
 
@@ -97,7 +96,7 @@ public sealed class SetUpTests
     [Fact]
     public void A_router_over_given_models_refuses_an_inner_client_it_would_never_call()
     {
-        var models = ModelCatalog.Default.Select(p => new RoutedModel(p, new FakeModel(p.ModelId))).ToList();
+        var models = TestCatalog.Profiles.Select(p => new RoutedModel(p, new FakeModel(p.ModelId))).ToList();
 
         var real = Assert.Throws<InvalidOperationException>(() => new ChatClientBuilder(new FakeModel("inner")).UseCostAwareRouting(models).Build());
         var after = Assert.Throws<InvalidOperationException>(() => CostAwareRouting.CreateBuilder().UseCostAwareRouting(models).UseFunctionInvocation().Build());
@@ -114,12 +113,12 @@ public sealed class SetUpTests
 
         using var client = CostAwareRouting.CreateBuilder()
             .Use((messages, options, next, ct) => { Interlocked.Increment(ref seen); return next(messages, options, ct); })
-            .UseCostAwareRouting(ModelCatalog.Default.Select(p => new RoutedModel(p, fakes[p.Id])))
+            .UseCostAwareRouting(TestCatalog.Profiles.Select(p => new RoutedModel(p, fakes[p.Id])))
             .Build();
         var response = await client.GetResponseAsync(Models.Ask("hi"), new ChatOptions().WithComplexity(2), Ct);
 
         Assert.Equal(1, seen);
-        Assert.Equal(DefaultModelIds.OllamaMistral, Models.DecisionOf(response).ChosenModelId);
+        Assert.Equal(TestIds.OllamaMistral, Models.DecisionOf(response).ChosenModelId);
         Assert.IsType<CostAwareRoutingChatClient>(client.GetService(typeof(CostAwareRoutingChatClient)));
     }
 
@@ -129,11 +128,12 @@ public sealed class SetUpTests
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["VirtualItCompany:Routing:GlobalBudget"] = "3",
-            ["VirtualItCompany:Routing:Models:0:Id"] = DefaultModelIds.ClaudeSonnet,
+            ["VirtualItCompany:Routing:Models:0:Id"] = TestIds.ClaudeSonnet,
             ["VirtualItCompany:Routing:Models:0:Provider"] = "anthropic",
             ["VirtualItCompany:Routing:Models:0:ModelId"] = "claude-sonnet-next",
             ["VirtualItCompany:Routing:Models:0:Pricing:InputPerMillion"] = "2",
             ["VirtualItCompany:Routing:Models:0:Pricing:OutputPerMillion"] = "10",
+            ["VirtualItCompany:Routing:Models:0:QualityTier"] = "3",
         }).Build();
         var services = new ServiceCollection().AddSingleton<IConfiguration>(configuration);
         var fakes = Models.DefaultFakes();
@@ -141,15 +141,18 @@ public sealed class SetUpTests
         await using var provider = services.BuildServiceProvider();
         var options = provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<RoutingOptions>>().Value;
 
-        var client = Build(provider, ModelCatalog.Default.Select(p => new RoutedModel(p, fakes[p.Id])), options);
+        var client = Build(provider, TestCatalog.Profiles.Select(p => new RoutedModel(p, fakes[p.Id])), options);
 
         var router = Assert.IsType<CostAwareRoutingChatClient>(client);
         Assert.Same(provider.GetRequiredService<IBudgetAccount>(), router.Budget);
         Assert.Equal(0.9, options.TierDownThreshold);
         Assert.Equal(3m, router.Company().Limit);
         Assert.Equal(2m, Assert.IsType<ModelPricing>(router.GetService(typeof(ModelPricing), "claude-sonnet-next")).InputPerMillion);
-        await router.GetResponseAsync(Models.Ask("hi"), new ChatOptions().WithComplexity(5), Ct);
-        Assert.Equal("claude-sonnet-next", Assert.Single(fakes[DefaultModelIds.ClaudeSonnet].SeenOptions)!.ModelId);
+        var response = await router.GetResponseAsync(Models.Ask("hi"), new ChatOptions().WithComplexity(5), Ct);
+
+        // The override's price ($12 per million in and out) now ranks it before GPT-4o ($12.50) in the mid tier.
+        Assert.Equal(TestIds.ClaudeSonnet, Models.DecisionOf(response).ChosenModelId);
+        Assert.Equal("claude-sonnet-next", Assert.Single(fakes[TestIds.ClaudeSonnet].SeenOptions)!.ModelId);
     }
 
     [Fact]
@@ -233,14 +236,14 @@ public sealed class SetUpTests
     public async Task UseCostAwareRouting_on_a_chat_client_builder_routes_among_the_inner_client_and_the_others()
     {
         var fakes = Models.DefaultFakes();
-        var haiku = ModelCatalog.Default[DefaultModelIds.ClaudeHaiku];
-        var others = ModelCatalog.Default.Where(p => p.Id != haiku.Id).Select(p => new RoutedModel(p, fakes[p.Id]));
+        var haiku = TestCatalog.Profiles[TestIds.ClaudeHaiku];
+        var others = TestCatalog.Profiles.Where(p => p.Id != haiku.Id).Select(p => new RoutedModel(p, fakes[p.Id]));
 
         using var client = new ChatClientBuilder(fakes[haiku.Id]).UseCostAwareRouting(haiku, others).Build();
         var response = await client.GetResponseAsync(Models.Ask("Summarise this."), new ChatOptions().WithComplexity(2), TestContext.Current.CancellationToken);
 
         var decision = Models.DecisionOf(response);
-        Assert.Equal(DefaultModelIds.OllamaMistral, decision.ChosenModelId);
+        Assert.Equal(TestIds.OllamaMistral, decision.ChosenModelId);
         Assert.IsType<CostAwareRoutingChatClient>(client.GetService(typeof(CostAwareRoutingChatClient)));
     }
 }

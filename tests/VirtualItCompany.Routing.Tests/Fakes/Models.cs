@@ -26,11 +26,20 @@ internal static class Models
             MaxOutputTokens = maxOutput,
         };
 
-    /// <summary>Every model of the shipped catalog, each with a fake client.</summary>
-    public static Dictionary<string, FakeModel> DefaultFakes() => ModelCatalog.Default.ToDictionary(p => p.Id, p => new FakeModel(p.ModelId));
+    /// <summary>Every model of the test catalog, each with a fake client.</summary>
+    public static Dictionary<string, FakeModel> DefaultFakes() => TestCatalog.Profiles.ToDictionary(p => p.Id, p => new FakeModel(p.ModelId));
 
-    public static CostAwareRoutingChatClient DefaultRouter(Dictionary<string, FakeModel> fakes, RoutingOptions? options = null, IBudgetAccount? budget = null, TimeProvider? time = null) =>
-        new(ModelCatalog.Default.Where(p => fakes.ContainsKey(p.Id)).Select(p => new RoutedModel(p, fakes[p.Id])), options, budget, time);
+    /// <summary>A router over the faked test models; options without bands (and the plain policy) route through <see cref="TestCatalog.Matrix"/>.</summary>
+    public static CostAwareRoutingChatClient DefaultRouter(Dictionary<string, FakeModel> fakes, RoutingOptions? options = null, IBudgetAccount? budget = null, TimeProvider? time = null)
+    {
+        options ??= new RoutingOptions();
+        if (options.Policy is { Bands.Count: 0 } policy && policy.GetType() == typeof(RoutingPolicy))
+        {
+            options = options.WithPolicy(new RoutingPolicy { Bands = [.. TestCatalog.Matrix()] });
+        }
+
+        return new(TestCatalog.Profiles.Where(p => fakes.ContainsKey(p.Id)).Select(p => new RoutedModel(p, fakes[p.Id])), options, budget, time);
+    }
 
     public static ChatMessage[] Ask(string text) => [new ChatMessage(ChatRole.User, text)];
 

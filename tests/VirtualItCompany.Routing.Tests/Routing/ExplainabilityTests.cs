@@ -16,8 +16,8 @@ public sealed class ExplainabilityTests
 
         var decision = Models.DecisionOf(await router.GetResponseAsync(Models.Ask("fix the bug"), options, Ct));
 
-        Assert.Equal(DefaultModelIds.ClaudeHaiku, decision.ChosenModelId);
-        Assert.Equal([DefaultModelIds.OllamaCodeLlama, DefaultModelIds.ClaudeHaiku], decision.Candidates.Select(c => c.ModelId));
+        Assert.Equal(TestIds.ClaudeHaiku, decision.ChosenModelId);
+        Assert.Equal([TestIds.OllamaCodeLlama, TestIds.ClaudeHaiku], decision.Candidates.Select(c => c.ModelId));
         Assert.NotNull(decision.Candidates[0].Rejection);
         Assert.Null(decision.Candidates[1].Rejection);
         Assert.True(decision.EstimatedCost > 0m);
@@ -29,13 +29,13 @@ public sealed class ExplainabilityTests
     public async Task Pricing_profile_and_metadata_answer_for_provider_ids_catalog_ids_and_reported_ids()
     {
         var fakes = Models.DefaultFakes();
-        fakes[DefaultModelIds.Gpt4oMini].ReportedModelId = "gpt-4o-mini-2024-07-18";
-        var router = Models.DefaultRouter(fakes, Models.OneBand(BandOrder.Preference, DefaultModelIds.Gpt4oMini, DefaultModelIds.Gpt4o));
+        fakes[TestIds.Gpt4oMini].ReportedModelId = "gpt-4o-mini-2024-07-18";
+        var router = Models.DefaultRouter(fakes, Models.OneBand(BandOrder.Preference, TestIds.Gpt4oMini, TestIds.Gpt4o));
         var response = await router.GetResponseAsync(Models.Ask("hi"), null, Ct);
 
         Assert.Equal(0.15m, Assert.IsType<ModelPricing>(router.GetService(typeof(ModelPricing), response.ModelId)).InputPerMillion);
         Assert.Equal(2.50m, Assert.IsType<ModelPricing>(router.GetService(typeof(ModelPricing), "gpt-4o")).InputPerMillion);
-        Assert.Equal(DefaultModelIds.Gpt4o, Assert.IsType<ModelProfile>(router.GetService(typeof(ModelProfile), DefaultModelIds.Gpt4o)).Id);
+        Assert.Equal(TestIds.Gpt4o, Assert.IsType<ModelProfile>(router.GetService(typeof(ModelProfile), TestIds.Gpt4o)).Id);
         Assert.Equal("openai", Assert.IsType<ChatClientMetadata>(router.GetService(typeof(ChatClientMetadata), "gpt-4o")).ProviderName);
         Assert.Null(router.GetService(typeof(ModelPricing)));
         Assert.Equal(CostAwareRoutingChatClient.ProviderName, router.GetService<ChatClientMetadata>()!.ProviderName);
@@ -84,7 +84,7 @@ public sealed class ExplainabilityTests
 
         var decision = await router.PreviewAsync(Models.Ask("hi"), new ChatOptions().WithComplexity(9), TestContext.Current.CancellationToken);
 
-        Assert.Equal(DefaultModelIds.ClaudeOpus, decision.ChosenModelId);
+        Assert.Equal(TestIds.ClaudeOpus, decision.ChosenModelId);
         Assert.All(fakes.Values, f => Assert.Equal(0, f.Calls));
         Assert.Equal(0m, router.Company().Reserved);
     }

@@ -20,12 +20,12 @@ public sealed class SignalTests
     }
 
     [Theory]
-    [InlineData(1, DefaultModelIds.OllamaMistral)]
-    [InlineData(3, DefaultModelIds.OllamaMistral)]
-    [InlineData(4, DefaultModelIds.ClaudeSonnet)]
-    [InlineData(7, DefaultModelIds.ClaudeSonnet)]
-    [InlineData(8, DefaultModelIds.ClaudeOpus)]
-    [InlineData(10, DefaultModelIds.ClaudeOpus)]
+    [InlineData(1, TestIds.OllamaMistral)]
+    [InlineData(3, TestIds.OllamaMistral)]
+    [InlineData(4, TestIds.ClaudeSonnet)]
+    [InlineData(7, TestIds.ClaudeSonnet)]
+    [InlineData(8, TestIds.ClaudeOpus)]
+    [InlineData(10, TestIds.ClaudeOpus)]
     public async Task Given_complexity_picks_the_first_model_of_its_band(int complexity, string expected)
     {
         var decision = await RouteAsync(new ChatOptions().WithComplexity(complexity));
@@ -48,11 +48,11 @@ public sealed class SignalTests
     [Fact]
     public async Task A_replaced_estimator_is_used()
     {
-        var router = new CostAwareRoutingChatClient(ModelCatalog.Default.Select(p => new RoutedModel(p, _fakes[p.Id])), complexityEstimator: new Fixed(9));
+        var router = new CostAwareRoutingChatClient(TestCatalog.Profiles.Select(p => new RoutedModel(p, _fakes[p.Id])), complexityEstimator: new Fixed(9));
 
         var response = await router.GetResponseAsync(Models.Ask("hi"), null, Ct);
 
-        Assert.Equal(DefaultModelIds.ClaudeOpus, Models.DecisionOf(response).ChosenModelId);
+        Assert.Equal(TestIds.ClaudeOpus, Models.DecisionOf(response).ChosenModelId);
     }
 
     [Theory]
@@ -75,17 +75,17 @@ public sealed class SignalTests
     {
         var decision = await RouteAsync(new ChatOptions().WithComplexity(2).WithSpecialization(Specializations.Code));
 
-        Assert.Equal(DefaultModelIds.OllamaCodeLlama, decision.ChosenModelId);
+        Assert.Equal(TestIds.OllamaCodeLlama, decision.ChosenModelId);
     }
 
     [Fact]
     public async Task Analysis_prefers_strong_reasoners()
     {
-        var options = new RoutingOptions { Policy = new RoutingPolicy { Bands = [new RoutingBand { Models = [DefaultModelIds.Gpt4oMini, DefaultModelIds.Gpt4o] }] } };
+        var options = new RoutingOptions { Policy = new RoutingPolicy { Bands = [new RoutingBand { Models = [TestIds.Gpt4oMini, TestIds.Gpt4o] }] } };
 
         var decision = await RouteAsync(new ChatOptions().WithComplexity(5).WithSpecialization(Specializations.Analysis), routing: options);
 
-        Assert.Equal(DefaultModelIds.Gpt4o, decision.ChosenModelId);
+        Assert.Equal(TestIds.Gpt4o, decision.ChosenModelId);
     }
 
     [Fact]
@@ -93,7 +93,7 @@ public sealed class SignalTests
     {
         var decision = await RouteAsync(new ChatOptions().WithComplexity(2), "Refactor this function:\n```csharp\nint F() => 1;\n```");
 
-        Assert.Equal(DefaultModelIds.OllamaCodeLlama, decision.ChosenModelId);
+        Assert.Equal(TestIds.OllamaCodeLlama, decision.ChosenModelId);
     }
 
     [Fact]
@@ -101,7 +101,7 @@ public sealed class SignalTests
     {
         var decision = await RouteAsync(new ChatOptions().WithComplexity(2).WithLatencyCritical());
 
-        Assert.Equal(DefaultModelIds.ClaudeHaiku, decision.ChosenModelId);
+        Assert.Equal(TestIds.ClaudeHaiku, decision.ChosenModelId);
         Assert.Contains("fastest", decision.Reason, StringComparison.Ordinal);
     }
 
@@ -112,9 +112,9 @@ public sealed class SignalTests
 
         var decision = await RouteAsync(options);
 
-        var codeLlama = Assert.Single(decision.Candidates, c => c.ModelId == DefaultModelIds.OllamaCodeLlama);
+        var codeLlama = Assert.Single(decision.Candidates, c => c.ModelId == TestIds.OllamaCodeLlama);
         Assert.Contains("Tools", codeLlama.Rejection, StringComparison.Ordinal);
-        Assert.NotEqual(DefaultModelIds.OllamaCodeLlama, decision.ChosenModelId);
+        Assert.NotEqual(TestIds.OllamaCodeLlama, decision.ChosenModelId);
     }
 
     [Fact]
@@ -125,7 +125,7 @@ public sealed class SignalTests
 
         var decision = await RouteAsync(options);
 
-        Assert.Equal(DefaultModelIds.ClaudeHaiku, decision.ChosenModelId);
+        Assert.Equal(TestIds.ClaudeHaiku, decision.ChosenModelId);
         Assert.Contains("JsonSchema", decision.Candidates[0].Rejection, StringComparison.Ordinal);
     }
 
@@ -136,7 +136,7 @@ public sealed class SignalTests
 
         var decision = await RouteAsync(new ChatOptions().WithComplexity(2), messages: messages);
 
-        Assert.Equal(DefaultModelIds.ClaudeHaiku, decision.ChosenModelId);
+        Assert.Equal(TestIds.ClaudeHaiku, decision.ChosenModelId);
     }
 
     [Fact]
@@ -146,8 +146,8 @@ public sealed class SignalTests
 
         var decision = await RouteAsync(new ChatOptions().WithComplexity(1), big);
 
-        Assert.Contains("context too small", decision.Candidates.Single(c => c.ModelId == DefaultModelIds.OllamaMistral).Rejection, StringComparison.Ordinal);
-        Assert.Equal(DefaultModelIds.ClaudeHaiku, decision.ChosenModelId);
+        Assert.Contains("context too small", decision.Candidates.Single(c => c.ModelId == TestIds.OllamaMistral).Rejection, StringComparison.Ordinal);
+        Assert.Equal(TestIds.ClaudeHaiku, decision.ChosenModelId);
     }
 
     [Fact]
@@ -180,7 +180,7 @@ public sealed class SignalTests
     {
         var decision = await RouteAsync(new ChatOptions().WithComplexity(2).WithAttempt(1));
 
-        Assert.Equal(DefaultModelIds.ClaudeSonnet, decision.ChosenModelId);
+        Assert.Equal(TestIds.ClaudeSonnet, decision.ChosenModelId);
         Assert.Contains("one band up", decision.Reason, StringComparison.Ordinal);
     }
 
@@ -189,7 +189,7 @@ public sealed class SignalTests
     {
         var decision = await RouteAsync(new ChatOptions().WithComplexity(9).WithBudget(_budget, "p1", limit: 10m, spent: 8.5m));
 
-        Assert.Equal(DefaultModelIds.ClaudeSonnet, decision.ChosenModelId);
+        Assert.Equal(TestIds.ClaudeSonnet, decision.ChosenModelId);
         Assert.Contains("one band down", decision.Reason, StringComparison.Ordinal);
     }
 
@@ -214,7 +214,7 @@ public sealed class SignalTests
 
         var decision = await RouteAsync(options.WithComplexity(5));
 
-        Assert.Equal(DefaultModelIds.ClaudeSonnet, decision.ChosenModelId);
+        Assert.Equal(TestIds.ClaudeSonnet, decision.ChosenModelId);
         Assert.Equal(new BudgetBalance(BudgetScope.ForProject(new ProjectId("p")), null, 0m, 0m), _budget.Project("p"));
     }
 
@@ -223,7 +223,7 @@ public sealed class SignalTests
     {
         var decision = await RouteAsync(TestBudgets.Context(previousAttempts: 1).AttachTo(new ChatOptions().WithComplexity(2)));
 
-        Assert.Equal(DefaultModelIds.ClaudeSonnet, decision.ChosenModelId);
+        Assert.Equal(TestIds.ClaudeSonnet, decision.ChosenModelId);
         Assert.Contains("one band up", decision.Reason, StringComparison.Ordinal);
     }
 
@@ -232,7 +232,7 @@ public sealed class SignalTests
     {
         await RouteAsync(new ChatOptions { MaxOutputTokens = 100_000 }.WithComplexity(5));
 
-        var seen = Assert.Single(_fakes[DefaultModelIds.ClaudeSonnet].SeenOptions);
+        var seen = Assert.Single(_fakes[TestIds.ClaudeSonnet].SeenOptions);
         Assert.Equal(64_000, seen!.MaxOutputTokens);
         Assert.Equal("claude-sonnet-4-5", seen.ModelId);
     }

@@ -11,6 +11,22 @@ public sealed class RoutedCompanyTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
+    /// <summary>Test models across the tiers: two local and free, a cheap, a mid and a premium paid one (the router ships no vendor's models).</summary>
+    private static readonly ModelCatalog Models = new(
+    [
+        Profile("local/small", "small", ModelPricing.Free, tier: 1, local: true),
+        Profile("local/coder", "coder", ModelPricing.Free, tier: 1, local: true, ModelCapabilities.Code),
+        Profile("paid/cheap", "cheap-1", new(0.15m, 0.60m), tier: 2),
+        Profile("paid/mid", "mid-1", new(3m, 15m), tier: 3),
+        Profile("paid/premium", "premium-1", new(15m, 75m), tier: 4),
+    ]);
+
+    private static ModelProfile Profile(string id, string modelId, ModelPricing pricing, int tier, bool local = false, ModelCapabilities extra = ModelCapabilities.None) => new()
+    {
+        Id = id, Provider = id.Split('/')[0], ModelId = modelId, Pricing = pricing, QualityTier = tier, IsLocal = local,
+        ContextWindow = 128_000, MaxOutputTokens = 8_192, Capabilities = ModelCapabilities.Tools | ModelCapabilities.JsonSchema | extra,
+    };
+
     private static ServiceProvider Company(out Dictionary<string, FakeChatClient> models, bool paidOnly = false)
     {
         var services = new ServiceCollection();
@@ -21,7 +37,7 @@ public sealed class RoutedCompanyTests
         });
         services.AddSingleton<IWorkspaceProvider>(new InMemoryWorkspaceProvider());
         models = [];
-        foreach (var profile in ModelCatalog.Default.Where(p => !paidOnly || !p.IsLocal))
+        foreach (var profile in Models.Where(p => !paidOnly || !p.IsLocal))
         {
             var fake = new FakeChatClient(profile.ModelId, profile.Pricing);
             models[profile.Id] = fake;
@@ -53,7 +69,7 @@ public sealed class RoutedCompanyTests
         Assert.All(calls, c => Assert.False(string.IsNullOrWhiteSpace(c.Routing!.Reason)));
         foreach (var call in calls)
         {
-            var profile = ModelCatalog.Default[call.Routing!.ChosenModelId];
+            var profile = Models[call.Routing!.ChosenModelId];
             Assert.Equal(profile.ModelId, call.ModelId);
             Assert.Equal(profile.Pricing.CostOf(new UsageDetails { InputTokenCount = call.InputTokens, OutputTokenCount = call.OutputTokens }), call.Cost);
         }
