@@ -19,6 +19,8 @@ if (builder.Configuration.GetValue("WebHost:RunWorkers", true))
 // The API: JWT bearer (VirtualItCompany:Jwt), roles, ownership, rate limits (VirtualItCompany:Api), problem details.
 builder.Services.AddVirtualItCompanyApi();
 builder.Services.AddVirtualItCompanyJwtBearer();
+// Webhooks for workflow tools: signed deliveries from a durable outbox (VirtualItCompany:Webhooks).
+builder.Services.AddVirtualItCompanyWebhooks();
 // README:end
 builder.Services.AddOpenApi();
 builder.Services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage", tags: ["ready"]);

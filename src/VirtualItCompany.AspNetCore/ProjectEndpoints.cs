@@ -267,7 +267,7 @@ internal static class ProjectEndpoints
         return char.ToLowerInvariant(name[0]) + name[1..];
     }
 
-    private static string EventJson(ProjectEvent e)
+    internal static string EventJson(ProjectEvent e)
     {
         try
         {

@@ -147,6 +147,44 @@ public static class VirtualItCompanyApiServiceCollectionExtensions
         return services;
     }
 
+    /// <summary>
+    /// Adds webhooks for workflow tools: per-client subscriptions (<c>{prefix}/webhooks</c>), signed deliveries of stage
+    /// changes, questions, completion and cancellation from a durable outbox, retried with backoff by a hosted service that
+    /// stops with the host, an inbound endpoint to answer or approve, and the admin view of deliveries. Options come from
+    /// <c>VirtualItCompany:Webhooks</c> (validated at start); with <see cref="VirtualItCompanyWebhookOptions.SqliteConnectionString"/>
+    /// subscriptions and deliveries survive a restart, otherwise they are kept in memory.
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <param name="configure">Sets options in code, after configuration is bound.</param>
+    /// <returns>The services.</returns>
+    public static IServiceCollection AddVirtualItCompanyWebhooks(this IServiceCollection services, Action<VirtualItCompanyWebhookOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var options = services.AddOptions<VirtualItCompanyWebhookOptions>();
+        options.Configure<IServiceProvider>((o, sp) =>
+        {
+            if (sp.GetService<IConfiguration>()?.GetSection(VirtualItCompanyWebhookOptions.SectionName) is { } section && section.Exists())
+            {
+                section.Bind(o);
+            }
+        });
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<VirtualItCompanyWebhookOptions>, ProblemsValidator<VirtualItCompanyWebhookOptions>>());
+        options.ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IWebhookStore>(sp => sp.GetRequiredService<IOptions<VirtualItCompanyWebhookOptions>>().Value.SqliteConnectionString is { } connection
+            ? new SqliteWebhookStore(connection)
+            : new InMemoryWebhookStore());
+        services.AddHttpClient(WebhookDispatcher.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false }); // a redirect would send the signed body elsewhere
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, WebhookDispatcher>());
+        return services;
+    }
+
     // Signed-in users by id; others (the token endpoint) by address.
     private static string PartitionKey(HttpContext http) =>
         Ownership.UserId(http.User) is { } user ? "user:" + user : "ip:" + (http.Connection.RemoteIpAddress?.ToString() ?? "unknown");
@@ -159,6 +197,7 @@ public static class VirtualItCompanyApiServiceCollectionExtensions
             {
                 VirtualItCompanyApiOptions api => api.GetProblems(),
                 VirtualItCompanyJwtOptions jwt => jwt.GetProblems(),
+                VirtualItCompanyWebhookOptions webhooks => webhooks.GetProblems(),
                 _ => [],
             }) is { Count: > 0 } problems ? ValidateOptionsResult.Fail(problems) : ValidateOptionsResult.Success;
     }
