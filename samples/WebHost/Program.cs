@@ -37,6 +37,7 @@ app.UseStaticFiles();       // the portal (index.html) and the dashboard (admin.
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseRateLimiter();
+app.UseWebSockets();        // the events over a WebSocket (/api/projects/{id}/events/ws)
 
 app.MapOpenApi();           // /openapi/v1.json
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });

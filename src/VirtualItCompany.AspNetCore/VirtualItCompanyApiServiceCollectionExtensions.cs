@@ -78,9 +78,10 @@ public static class VirtualItCompanyApiServiceCollectionExtensions
     /// Adds JWT bearer authentication as the default scheme, checked against <see cref="VirtualItCompanyJwtOptions"/>
     /// (<c>VirtualItCompany:Jwt</c>, validated at start): the issuer, the audience, the lifetime (<c>exp</c> required,
     /// <c>nbf</c> honoured), the signature with the configured key, and the algorithm (HS256 only; unsigned tokens are refused).
-    /// Roles are read from the <c>role</c> claim and the user id from <c>sub</c>. On the project events stream only, a
-    /// browser's <c>EventSource</c> (which cannot send headers) may pass the token as the <c>access_token</c> query parameter
-    /// (a GET asking for <c>text/event-stream</c> whose path ends in <c>/events</c>, without an Authorization header).
+    /// Roles are read from the <c>role</c> claim and the user id from <c>sub</c>. On the project event streams only, a
+    /// browser's <c>EventSource</c> or <c>WebSocket</c> (which cannot send headers) may pass the token as the
+    /// <c>access_token</c> query parameter (a GET asking for <c>text/event-stream</c> whose path ends in <c>/events</c>, or a
+    /// WebSocket upgrade whose path ends in <c>/events/ws</c>, without an Authorization header).
     /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="configure">Sets options in code, after configuration is bound.</param>
@@ -131,10 +132,12 @@ public static class VirtualItCompanyApiServiceCollectionExtensions
                 OnMessageReceived = context =>
                 {
                     var request = context.Request;
+                    bool eventSource = request.Path.Value?.EndsWith("/events", StringComparison.Ordinal) == true
+                        && request.Headers.Accept.ToString().Contains("text/event-stream", StringComparison.OrdinalIgnoreCase);
+                    bool webSocket = request.Path.Value?.EndsWith("/events/ws", StringComparison.Ordinal) == true && context.HttpContext.WebSockets.IsWebSocketRequest;
                     if (HttpMethods.IsGet(request.Method)
-                        && request.Path.Value?.EndsWith("/events", StringComparison.Ordinal) == true
+                        && (eventSource || webSocket)
                         && request.Headers.Authorization.Count == 0
-                        && request.Headers.Accept.ToString().Contains("text/event-stream", StringComparison.OrdinalIgnoreCase)
                         && request.Query["access_token"] is { Count: 1 } token)
                     {
                         context.Token = token.ToString();
