@@ -141,4 +141,5 @@ public sealed record DevelopmentTokenResponse(string AccessToken, DateTimeOffset
 [JsonSerializable(typeof(WebhookDeliveryView))]
 [JsonSerializable(typeof(IReadOnlyList<WebhookDeliveryView>))]
 [JsonSerializable(typeof(WebhookInboundRequest))]
+[JsonSerializable(typeof(CostEstimateView))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -24,6 +24,10 @@ internal static class ProjectEndpoints
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status413PayloadTooLarge);
 
         var read = projects.MapGroup("").RequireRateLimiting(VirtualItCompanyRoles.RequestRateLimitPolicy);
+        read.MapPost("/estimate", CostEstimator.Endpoint)
+            .WithName("VirtualItCompany.EstimateCost")
+            .WithSummary("Estimates (not quotes) what a brief would cost in model calls, from the lifecycle's stages and the registered model profiles; submits nothing.")
+            .Accepts<BriefRequest>(Json).Produces<CostEstimateView>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status413PayloadTooLarge);
         read.MapGet("", List)
             .WithName("VirtualItCompany.ListProjects").WithSummary("Lists the user's projects (an admin's: all), newest first, by page; filter by status and stage.")
             .Produces<ProjectPage>().ProducesProblem(StatusCodes.Status400BadRequest);

@@ -17,6 +17,7 @@ public sealed class OwnershipTests : IAsyncLifetime
         ["GET /api/admin/costs"] = "admin only",
         ["GET /api/admin/queue"] = "admin only",
         ["POST /api/dev/token"] = "anonymous, Development only",
+        ["POST /api/projects/estimate"] = "estimates the caller's own brief; reads no project",
         ["POST /api/webhooks"] = "creates the caller's own subscription",
         ["GET /api/webhooks"] = "lists the caller's own subscriptions (checked below)",
         ["POST /api/webhooks/inbound"] = "names the project in the body (checked below)",
