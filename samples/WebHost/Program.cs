@@ -19,6 +19,8 @@ if (builder.Configuration.GetValue("WebHost:RunWorkers", true))
 // The API: JWT bearer (VirtualItCompany:Jwt), roles, ownership, rate limits (VirtualItCompany:Api), problem details.
 builder.Services.AddVirtualItCompanyApi();
 builder.Services.AddVirtualItCompanyJwtBearer();
+// Webhooks for workflow tools: signed deliveries from a durable outbox (VirtualItCompany:Webhooks).
+builder.Services.AddVirtualItCompanyWebhooks();
 // README:end
 builder.Services.AddOpenApi();
 builder.Services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage", tags: ["ready"]);
@@ -35,6 +37,7 @@ app.UseStaticFiles();       // the portal (index.html) and the dashboard (admin.
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseRateLimiter();
+app.UseWebSockets();        // the events over a WebSocket (/api/projects/{id}/events/ws)
 
 app.MapOpenApi();           // /openapi/v1.json
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });

@@ -135,4 +135,11 @@ public sealed record DevelopmentTokenResponse(string AccessToken, DateTimeOffset
 [JsonSerializable(typeof(DevelopmentTokenRequest))]
 [JsonSerializable(typeof(DevelopmentTokenResponse))]
 [JsonSerializable(typeof(Dictionary<string, string>))]
+[JsonSerializable(typeof(WebhookSubscriptionRequest))]
+[JsonSerializable(typeof(WebhookSubscriptionView))]
+[JsonSerializable(typeof(IReadOnlyList<WebhookSubscriptionView>))]
+[JsonSerializable(typeof(WebhookDeliveryView))]
+[JsonSerializable(typeof(IReadOnlyList<WebhookDeliveryView>))]
+[JsonSerializable(typeof(WebhookInboundRequest))]
+[JsonSerializable(typeof(CostEstimateView))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -16,6 +16,9 @@ internal static class Problems
     public static IResult Conflict(string detail) =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status409Conflict, title: "The project cannot do that now");
 
+    public static IResult ForbiddenOrigin(string origin) =>
+        TypedResults.Problem($"Pages from the origin '{origin}' may not open this stream; add it to VirtualItCompany:Api:AllowedOrigins if it is yours.", statusCode: StatusCodes.Status403Forbidden, title: "Origin not allowed");
+
     public static IResult TooLarge(long limit) =>
         TypedResults.Problem($"The request body is larger than {limit} bytes; nothing was stored.", statusCode: StatusCodes.Status413PayloadTooLarge, title: "Request body too large");
 

@@ -24,6 +24,10 @@ internal static class ProjectEndpoints
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status413PayloadTooLarge);
 
         var read = projects.MapGroup("").RequireRateLimiting(VirtualItCompanyRoles.RequestRateLimitPolicy);
+        read.MapPost("/estimate", CostEstimator.Endpoint)
+            .WithName("VirtualItCompany.EstimateCost")
+            .WithSummary("Estimates (not quotes) what a brief would cost in model calls, from the lifecycle's stages and the registered model profiles; submits nothing.")
+            .Accepts<BriefRequest>(Json).Produces<CostEstimateView>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status413PayloadTooLarge);
         read.MapGet("", List)
             .WithName("VirtualItCompany.ListProjects").WithSummary("Lists the user's projects (an admin's: all), newest first, by page; filter by status and stage.")
             .Produces<ProjectPage>().ProducesProblem(StatusCodes.Status400BadRequest);
@@ -33,6 +37,11 @@ internal static class ProjectEndpoints
             .WithName("VirtualItCompany.ProjectEvents")
             .WithSummary("The project's events as Server-Sent Events (id = event version): the history after Last-Event-ID (header, or the lastEventId query parameter), then live ones, until the project ends.")
             .Produces(StatusCodes.Status200OK, contentType: "text/event-stream").ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status400BadRequest);
+
+        read.MapGet("/{id}/events/ws", EventsWebSocket)
+            .WithName("VirtualItCompany.ProjectEventsWebSocket")
+            .WithSummary("The project's events over a WebSocket: one JSON text message per event ({ id, type, data }), the history after ?lastEventId=, then live ones; closed normally when the project ends.")
+            .Produces(StatusCodes.Status101SwitchingProtocols).ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
 
         Action(read, "answer", "Answers the team's question.", (c, id, body, ct) => c.AnswerAsync(id, body!.Text, ct), ApiJsonContext.Default.TextRequest, optional: false);
         Action(read, "approve", "Approves what the client was asked to review.", (c, id, body, ct) => c.ApproveAsync(id, body?.Text, ct), ApiJsonContext.Default.OptionalTextRequest, optional: true);
@@ -209,7 +218,7 @@ internal static class ProjectEndpoints
     private static async Task<IResult> Get(HttpContext http, string id, IDeliveryCompany company, CancellationToken cancellationToken) =>
         await FindAsync(company, http.User, id, cancellationToken).ConfigureAwait(false) is { } project ? TypedResults.Ok(ProjectView.Of(project)) : Problems.NotFound();
 
-    private static async Task<IResult> Events(HttpContext http, string id, IDeliveryCompany company, CancellationToken cancellationToken)
+    private static async Task<IResult> Events(HttpContext http, string id, IDeliveryCompany company, IOptions<VirtualItCompanyApiOptions> options, TimeProvider time, CancellationToken cancellationToken)
     {
         var project = await FindAsync(company, http.User, id, cancellationToken).ConfigureAwait(false);
         if (project is null)
@@ -217,22 +226,46 @@ internal static class ProjectEndpoints
             return Problems.NotFound();
         }
 
+        if (!OriginAllowed(http, options.Value))
+        {
+            return Problems.ForbiddenOrigin(http.Request.Headers.Origin.ToString());
+        }
+
         // A reconnecting EventSource sends the last id it received in the header; a first connection may pass it in the query.
         string? last = http.Request.Headers["Last-Event-ID"] is { Count: > 0 } header ? header.ToString() : http.Request.Query["lastEventId"] is { Count: > 0 } q ? q.ToString() : null;
-        long after = 0;
-        if (last is not null && (!long.TryParse(last, NumberStyles.None, CultureInfo.InvariantCulture, out after) || after < 0))
+        if (!TryAfter(last, out long after))
         {
             return Problems.BadRequest($"Last-Event-ID is '{last}'; it must be an event version (a whole number, 0 or more) this stream sent.");
         }
 
         http.Response.Headers.CacheControl = "no-cache";
         http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpResponseBodyFeature>()?.DisableBuffering();
-        return TypedResults.ServerSentEvents(Stream(company, project.Id, after, cancellationToken));
+        return TypedResults.ServerSentEvents(Stream(company, project.Id, after, http.Response.Body, options.Value.HeartbeatInterval, time, cancellationToken));
     }
 
-    private static async IAsyncEnumerable<SseItem<string>> Stream(IDeliveryCompany company, ProjectId projectId, long after, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private static bool TryAfter(string? last, out long after)
+    {
+        after = 0;
+        return last is null || (long.TryParse(last, NumberStyles.None, CultureInfo.InvariantCulture, out after) && after >= 0);
+    }
+
+    /// <summary>Whether the request's <c>Origin</c> (sent by browsers) is the app's own or an allowed one; a request without one passes.</summary>
+    internal static bool OriginAllowed(HttpContext http, VirtualItCompanyApiOptions options)
+    {
+        if (http.Request.Headers.Origin is not { Count: > 0 } origin)
+        {
+            return true;
+        }
+
+        string value = origin.ToString().TrimEnd('/');
+        return string.Equals(value, $"{http.Request.Scheme}://{http.Request.Host.Value}", StringComparison.OrdinalIgnoreCase)
+            || options.AllowedOrigins.Any(o => string.Equals(o.TrimEnd('/'), value, StringComparison.OrdinalIgnoreCase));
+    }
+
+    private static async IAsyncEnumerable<SseItem<string>> Stream(IDeliveryCompany company, ProjectId projectId, long after, Stream body, TimeSpan heartbeat, TimeProvider time, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var events = company.WatchAsync(projectId, after, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        Task<bool>? move = null;
         try
         {
             while (true)
@@ -240,14 +273,23 @@ internal static class ProjectEndpoints
                 ProjectEvent next;
                 try
                 {
-                    if (!await events.MoveNextAsync().ConfigureAwait(false))
+                    move = events.MoveNextAsync().AsTask();
+                    while (!await WaitOrTimeAsync(move, heartbeat, time, cancellationToken).ConfigureAwait(false))
+                    {
+                        // Idle: a comment line, which EventSource ignores. The SSE result writes and flushes each item whole and
+                        // is waiting for the next one now, so writing between items cannot interleave with it.
+                        await body.WriteAsync(": heartbeat\n\n"u8.ToArray(), cancellationToken).ConfigureAwait(false);
+                        await body.FlushAsync(cancellationToken).ConfigureAwait(false);
+                    }
+
+                    if (!await move.ConfigureAwait(false))
                     {
                         yield break; // the project ended
                     }
 
                     next = events.Current;
                 }
-                catch (OperationCanceledException)
+                catch (Exception e) when (e is OperationCanceledException or IOException)
                 {
                     yield break; // the client went away, or the company stops
                 }
@@ -257,8 +299,138 @@ internal static class ProjectEndpoints
         }
         finally
         {
-            await events.DisposeAsync().ConfigureAwait(false);
+            await DisposeAfterAsync(events, move).ConfigureAwait(false);
         }
+    }
+
+    // Whether the task completed (true) or the interval passed first (false).
+    private static async Task<bool> WaitOrTimeAsync(Task task, TimeSpan interval, TimeProvider time, CancellationToken cancellationToken)
+    {
+        using var tick = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var delay = Task.Delay(interval, time, tick.Token);
+        var first = await Task.WhenAny(task, delay).ConfigureAwait(false);
+        await tick.CancelAsync().ConfigureAwait(false);
+        return first == task || cancellationToken.IsCancellationRequested;
+    }
+
+    private static async ValueTask DisposeAfterAsync(IAsyncEnumerator<ProjectEvent> events, Task<bool>? pending)
+    {
+        if (pending is { IsCompleted: false })
+        {
+            try
+            {
+                await pending.ConfigureAwait(false); // the request's token is cancelled: it ends soon
+            }
+            catch (Exception e) when (e is OperationCanceledException or IOException)
+            {
+                // the client went away
+            }
+        }
+
+        await events.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private static async Task<IResult> EventsWebSocket(HttpContext http, string id, IDeliveryCompany company, IOptions<VirtualItCompanyApiOptions> options, CancellationToken cancellationToken)
+    {
+        var project = await FindAsync(company, http.User, id, cancellationToken).ConfigureAwait(false);
+        if (project is null)
+        {
+            return Problems.NotFound();
+        }
+
+        if (!OriginAllowed(http, options.Value))
+        {
+            return Problems.ForbiddenOrigin(http.Request.Headers.Origin.ToString());
+        }
+
+        string? last = http.Request.Query["lastEventId"] is { Count: > 0 } q ? q.ToString() : null;
+        if (!TryAfter(last, out long after))
+        {
+            return Problems.BadRequest($"lastEventId is '{last}'; it must be an event version (a whole number, 0 or more) this stream sent.");
+        }
+
+        if (!http.WebSockets.IsWebSocketRequest)
+        {
+            return Problems.BadRequest("This endpoint speaks WebSocket: connect with an upgrade request (ws:// or wss://), or use /events for Server-Sent Events.");
+        }
+
+        using var socket = await http.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var receiving = ReceiveUntilClosedAsync(socket, stop);
+        try
+        {
+            await foreach (var e in company.WatchAsync(project.Id, after, stop.Token).ConfigureAwait(false))
+            {
+                await socket.SendAsync(WebSocketMessage(e), System.Net.WebSockets.WebSocketMessageType.Text, endOfMessage: true, stop.Token).ConfigureAwait(false);
+            }
+
+            if (socket.State == System.Net.WebSockets.WebSocketState.Open)
+            {
+                await socket.CloseOutputAsync(System.Net.WebSockets.WebSocketCloseStatus.NormalClosure, "The project ended.", cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or System.Net.WebSockets.WebSocketException or IOException)
+        {
+            // the client closed or went away, or the company stops
+        }
+        finally
+        {
+            await stop.CancelAsync().ConfigureAwait(false);
+            await receiving.ConfigureAwait(false);
+        }
+
+        if (socket.State == System.Net.WebSockets.WebSocketState.CloseReceived)
+        {
+            try
+            {
+                await socket.CloseOutputAsync(System.Net.WebSockets.WebSocketCloseStatus.NormalClosure, "Bye.", cancellationToken).ConfigureAwait(false); // complete the client's close handshake
+            }
+            catch (Exception e) when (e is OperationCanceledException or System.Net.WebSockets.WebSocketException or IOException)
+            {
+                // it went away meanwhile
+            }
+        }
+
+        return Results.Empty;
+    }
+
+    // Reads (and drops) what the client sends until it closes, then stops the sending loop.
+    private static async Task ReceiveUntilClosedAsync(System.Net.WebSockets.WebSocket socket, CancellationTokenSource stop)
+    {
+        byte[] buffer = new byte[1024];
+        try
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                var result = await socket.ReceiveAsync(buffer, stop.Token).ConfigureAwait(false);
+                if (result.MessageType == System.Net.WebSockets.WebSocketMessageType.Close)
+                {
+                    break;
+                }
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or System.Net.WebSockets.WebSocketException or IOException)
+        {
+            // cancelled by the sender's end, or the connection dropped
+        }
+
+        await stop.CancelAsync().ConfigureAwait(false);
+    }
+
+    private static byte[] WebSocketMessage(ProjectEvent e)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new System.Text.Json.Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteNumber("id", e.Version);
+            json.WriteString("type", EventType(e));
+            json.WritePropertyName("data");
+            json.WriteRawValue(EventJson(e));
+            json.WriteEndObject();
+        }
+
+        return buffer.ToArray();
     }
 
     internal static string EventType(ProjectEvent e)
@@ -267,7 +439,7 @@ internal static class ProjectEndpoints
         return char.ToLowerInvariant(name[0]) + name[1..];
     }
 
-    private static string EventJson(ProjectEvent e)
+    internal static string EventJson(ProjectEvent e)
     {
         try
         {

@@ -24,6 +24,16 @@ public sealed class VirtualItCompanyApiOptions
     /// <summary>Gets or sets the largest page of a project listing.</summary>
     public int MaxPageSize { get; set; } = 100;
 
+    /// <summary>Gets or sets how often an idle Server-Sent Events stream sends a comment (<c>: heartbeat</c>), so that proxies and clients see the connection alive.</summary>
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// Gets or sets the origins (such as <c>https://portal.example</c>), besides the app's own, whose pages may open the
+    /// event streams (SSE and WebSocket); a request with another <c>Origin</c> header gets 403. Requests without an
+    /// <c>Origin</c> header (not from a browser) are not refused by this check.
+    /// </summary>
+    public IList<string> AllowedOrigins { get; set; } = [];
+
     /// <summary>Lists every problem of these options.</summary>
     /// <returns>The problems, each a sentence a user can act on; empty when valid.</returns>
     public IReadOnlyList<string> GetProblems()
@@ -42,6 +52,16 @@ public sealed class VirtualItCompanyApiOptions
         if (SubmitWindow <= TimeSpan.Zero || RequestWindow <= TimeSpan.Zero)
         {
             problems.Add($"SubmitWindow ({SubmitWindow}) and RequestWindow ({RequestWindow}) must be longer than zero.");
+        }
+
+        if (HeartbeatInterval <= TimeSpan.Zero)
+        {
+            problems.Add($"HeartbeatInterval is {HeartbeatInterval}; it must be longer than zero.");
+        }
+
+        if (AllowedOrigins is null || AllowedOrigins.Any(o => !Uri.TryCreate(o, UriKind.Absolute, out var uri) || uri.GetLeftPart(UriPartial.Authority) != o.TrimEnd('/')))
+        {
+            problems.Add($"AllowedOrigins must be origins such as 'https://portal.example' (scheme, host and port only), not '{string.Join("', '", AllowedOrigins ?? [])}'.");
         }
 
         if (MaxPageSize < 1)

@@ -78,9 +78,10 @@ public static class VirtualItCompanyApiServiceCollectionExtensions
     /// Adds JWT bearer authentication as the default scheme, checked against <see cref="VirtualItCompanyJwtOptions"/>
     /// (<c>VirtualItCompany:Jwt</c>, validated at start): the issuer, the audience, the lifetime (<c>exp</c> required,
     /// <c>nbf</c> honoured), the signature with the configured key, and the algorithm (HS256 only; unsigned tokens are refused).
-    /// Roles are read from the <c>role</c> claim and the user id from <c>sub</c>. On the project events stream only, a
-    /// browser's <c>EventSource</c> (which cannot send headers) may pass the token as the <c>access_token</c> query parameter
-    /// (a GET asking for <c>text/event-stream</c> whose path ends in <c>/events</c>, without an Authorization header).
+    /// Roles are read from the <c>role</c> claim and the user id from <c>sub</c>. On the project event streams only, a
+    /// browser's <c>EventSource</c> or <c>WebSocket</c> (which cannot send headers) may pass the token as the
+    /// <c>access_token</c> query parameter (a GET asking for <c>text/event-stream</c> whose path ends in <c>/events</c>, or a
+    /// WebSocket upgrade whose path ends in <c>/events/ws</c>, without an Authorization header).
     /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="configure">Sets options in code, after configuration is bound.</param>
@@ -131,10 +132,12 @@ public static class VirtualItCompanyApiServiceCollectionExtensions
                 OnMessageReceived = context =>
                 {
                     var request = context.Request;
+                    bool eventSource = request.Path.Value?.EndsWith("/events", StringComparison.Ordinal) == true
+                        && request.Headers.Accept.ToString().Contains("text/event-stream", StringComparison.OrdinalIgnoreCase);
+                    bool webSocket = request.Path.Value?.EndsWith("/events/ws", StringComparison.Ordinal) == true && context.HttpContext.WebSockets.IsWebSocketRequest;
                     if (HttpMethods.IsGet(request.Method)
-                        && request.Path.Value?.EndsWith("/events", StringComparison.Ordinal) == true
+                        && (eventSource || webSocket)
                         && request.Headers.Authorization.Count == 0
-                        && request.Headers.Accept.ToString().Contains("text/event-stream", StringComparison.OrdinalIgnoreCase)
                         && request.Query["access_token"] is { Count: 1 } token)
                     {
                         context.Token = token.ToString();
@@ -144,6 +147,44 @@ public static class VirtualItCompanyApiServiceCollectionExtensions
                 },
             };
         });
+        return services;
+    }
+
+    /// <summary>
+    /// Adds webhooks for workflow tools: per-client subscriptions (<c>{prefix}/webhooks</c>), signed deliveries of stage
+    /// changes, questions, completion and cancellation from a durable outbox, retried with backoff by a hosted service that
+    /// stops with the host, an inbound endpoint to answer or approve, and the admin view of deliveries. Options come from
+    /// <c>VirtualItCompany:Webhooks</c> (validated at start); with <see cref="VirtualItCompanyWebhookOptions.SqliteConnectionString"/>
+    /// subscriptions and deliveries survive a restart, otherwise they are kept in memory.
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <param name="configure">Sets options in code, after configuration is bound.</param>
+    /// <returns>The services.</returns>
+    public static IServiceCollection AddVirtualItCompanyWebhooks(this IServiceCollection services, Action<VirtualItCompanyWebhookOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var options = services.AddOptions<VirtualItCompanyWebhookOptions>();
+        options.Configure<IServiceProvider>((o, sp) =>
+        {
+            if (sp.GetService<IConfiguration>()?.GetSection(VirtualItCompanyWebhookOptions.SectionName) is { } section && section.Exists())
+            {
+                section.Bind(o);
+            }
+        });
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<VirtualItCompanyWebhookOptions>, ProblemsValidator<VirtualItCompanyWebhookOptions>>());
+        options.ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IWebhookStore>(sp => sp.GetRequiredService<IOptions<VirtualItCompanyWebhookOptions>>().Value.SqliteConnectionString is { } connection
+            ? new SqliteWebhookStore(connection)
+            : new InMemoryWebhookStore());
+        services.AddHttpClient(WebhookDispatcher.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false }); // a redirect would send the signed body elsewhere
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, WebhookDispatcher>());
         return services;
     }
 
@@ -159,6 +200,7 @@ public static class VirtualItCompanyApiServiceCollectionExtensions
             {
                 VirtualItCompanyApiOptions api => api.GetProblems(),
                 VirtualItCompanyJwtOptions jwt => jwt.GetProblems(),
+                VirtualItCompanyWebhookOptions webhooks => webhooks.GetProblems(),
                 _ => [],
             }) is { Count: > 0 } problems ? ValidateOptionsResult.Fail(problems) : ValidateOptionsResult.Success;
     }

@@ -12,7 +12,9 @@ public static class VirtualItCompanyEndpointRouteBuilderExtensions
     /// <summary>
     /// Maps the API under <paramref name="prefix"/>: <c>projects</c> (submit, list, get, events as Server-Sent Events,
     /// client actions, artifacts) for the <c>client</c> and <c>admin</c> roles, a client seeing only its own projects
-    /// (another's is 404); <c>admin/*</c> views for the <c>admin</c> role; and, in the Development environment only,
+    /// (another's is 404); <c>admin/*</c> views for the <c>admin</c> role;
+    /// with <see cref="VirtualItCompanyApiServiceCollectionExtensions.AddVirtualItCompanyWebhooks"/>, <c>webhooks</c>
+    /// (subscriptions, each client its own; <c>webhooks/inbound</c>) and <c>admin/webhooks/deliveries</c>; and, in the Development environment only,
     /// <c>dev/token</c>, which signs a token for any user and role (needs <see cref="VirtualItCompanyApiServiceCollectionExtensions.AddVirtualItCompanyJwtBearer"/>).
     /// Every endpoint is rate limited per user; errors are problem details.
     /// </summary>
@@ -43,6 +45,17 @@ public static class VirtualItCompanyEndpointRouteBuilderExtensions
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden);
         AdminEndpoints.Map(admin);
+
+        if (endpoints.ServiceProvider.GetService<IWebhookStore>() is not null)
+        {
+            var webhooks = api.MapGroup("/webhooks")
+                .RequireAuthorization(VirtualItCompanyRoles.ClientPolicy)
+                .RequireRateLimiting(VirtualItCompanyRoles.RequestRateLimitPolicy)
+                .ProducesProblem(StatusCodes.Status401Unauthorized)
+                .ProducesProblem(StatusCodes.Status429TooManyRequests);
+            WebhookEndpoints.Map(webhooks);
+            WebhookEndpoints.MapAdmin(admin);
+        }
 
         if (endpoints.ServiceProvider.GetService<IHostEnvironment>()?.IsDevelopment() == true)
         {

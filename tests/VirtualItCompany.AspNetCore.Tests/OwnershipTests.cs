@@ -17,6 +17,11 @@ public sealed class OwnershipTests : IAsyncLifetime
         ["GET /api/admin/costs"] = "admin only",
         ["GET /api/admin/queue"] = "admin only",
         ["POST /api/dev/token"] = "anonymous, Development only",
+        ["POST /api/projects/estimate"] = "estimates the caller's own brief; reads no project",
+        ["POST /api/webhooks"] = "creates the caller's own subscription",
+        ["GET /api/webhooks"] = "lists the caller's own subscriptions (checked below)",
+        ["POST /api/webhooks/inbound"] = "names the project in the body (checked below)",
+        ["GET /api/admin/webhooks/deliveries"] = "admin only",
     };
 
     private readonly WebHostFactory _host = new();
@@ -35,7 +40,8 @@ public sealed class OwnershipTests : IAsyncLifetime
         await SaveArtifactAsync(project.Id, "src/app.txt", "alice's code");
 
         var endpoints = ApiEndpoints().ToList();
-        var unclassified = endpoints.Where(e => !e.Pattern.Contains("{id}", StringComparison.Ordinal) && !WithoutProjectId.ContainsKey($"{e.Method} {e.Pattern}")).ToList();
+        var subscription = await WebhookTests.SubscribeAsync(alice, new Uri("http://127.0.0.1:9/alice-secret-hook"));
+        var unclassified = endpoints.Where(e => !e.Pattern.Contains("{id}", StringComparison.Ordinal) && !e.Pattern.Contains("{subscriptionId}", StringComparison.Ordinal) && !WithoutProjectId.ContainsKey($"{e.Method} {e.Pattern}")).ToList();
         Assert.True(unclassified.Count == 0, "Endpoints with no ownership rule in this test (take {id}, or add them to WithoutProjectId with a test): " + string.Join(", ", unclassified));
 
         var withId = endpoints.Where(e => e.Pattern.Contains("{id}", StringComparison.Ordinal)).ToList();
@@ -51,9 +57,29 @@ public sealed class OwnershipTests : IAsyncLifetime
             Assert.DoesNotContain("alice", body, StringComparison.OrdinalIgnoreCase);
         }
 
+        // Another client's subscription is 404 wherever it is named, as an unknown one.
+        var withSubscription = endpoints.Where(e => e.Pattern.Contains("{subscriptionId}", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(withSubscription);
+        foreach (var (method, pattern) in withSubscription)
+        {
+            using var request = new HttpRequestMessage(new HttpMethod(method), pattern.Replace("{subscriptionId}", subscription.Id, StringComparison.Ordinal));
+            var response = await mallory.SendAsync(request, ct);
+            string body = await response.Content.ReadAsStringAsync(ct);
+            Assert.True(response.StatusCode == HttpStatusCode.NotFound, $"{method} {pattern}: {response.StatusCode} {body}");
+            Assert.DoesNotContain("alice", body, StringComparison.OrdinalIgnoreCase);
+        }
+
+        // The endpoints without an id in the path: the list shows none of Alice's, the inbound endpoint refuses her project.
+        Assert.Equal("[]", await mallory.GetStringAsync("/api/webhooks", ct));
+        var inbound = await mallory.PostAsJsonAsync("/api/webhooks/inbound", new { projectId = project.Id, action = "answer", text = "please" }, ct);
+        Assert.Equal(HttpStatusCode.NotFound, inbound.StatusCode);
+        Assert.DoesNotContain("secret", await inbound.Content.ReadAsStringAsync(ct), StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(HttpStatusCode.Forbidden, (await mallory.GetAsync("/api/admin/webhooks/deliveries", ct)).StatusCode);
+
         var after = await alice.GetFromJsonAsync<ProjectView>($"/api/projects/{project.Id}", ct);
         Assert.Equal(project.Version, after!.Version);
         Assert.Equal("Active", after.Status);
+        Assert.Equal([subscription.Id], (await alice.GetFromJsonAsync<List<WebhookSubscriptionView>>("/api/webhooks", ct))!.Select(s => s.Id));
     }
 
     [Fact]

@@ -18,13 +18,17 @@ public sealed class WebHostFactory : WebApplicationFactory<Program>
     public const string Audience = "test-audience";
     public const string SigningKey = "test-signing-key-of-more-than-sixty-four-bytes-for-hs256-and-hs512-alike";
 
-    private readonly string _folder = Directory.CreateTempSubdirectory("vic-webhost-").FullName;
+    private readonly string _folder;
+    private readonly bool _ownsFolder;
     private readonly string _environment;
     private readonly Dictionary<string, string?> _settings;
     private readonly bool _kestrel;
 
-    public WebHostFactory(string environment = "Development", IReadOnlyDictionary<string, string?>? settings = null, bool kestrel = false)
+    /// <param name="folder">The folder of the SQLite files; a new temporary one (deleted with the factory) by default. Pass one to restart a host on the same files.</param>
+    public WebHostFactory(string environment = "Development", IReadOnlyDictionary<string, string?>? settings = null, bool kestrel = false, string? folder = null)
     {
+        _ownsFolder = folder is null;
+        _folder = folder ?? Directory.CreateTempSubdirectory("vic-webhost-").FullName;
         _environment = environment;
         _kestrel = kestrel;
         _settings = new(StringComparer.Ordinal)
@@ -34,6 +38,10 @@ public sealed class WebHostFactory : WebApplicationFactory<Program>
             ["VirtualItCompany:Jwt:Audience"] = Audience,
             ["VirtualItCompany:Jwt:SigningKey"] = SigningKey,
             ["WebHost:RunWorkers"] = "false",
+            ["VirtualItCompany:Webhooks:SqliteConnectionString"] = $"Data Source={Path.Combine(_folder, "webhooks.db")}",
+            ["VirtualItCompany:Webhooks:AllowHttp"] = "true",
+            ["VirtualItCompany:Webhooks:PollInterval"] = "00:00:00.100",
+            ["VirtualItCompany:Webhooks:FirstRetryDelay"] = "00:00:00.200",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
@@ -85,6 +93,11 @@ public sealed class WebHostFactory : WebApplicationFactory<Program>
         await base.DisposeAsync();
 
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (!_ownsFolder)
+        {
+            return;
+        }
+
         try
         {
             Directory.Delete(_folder, recursive: true);
