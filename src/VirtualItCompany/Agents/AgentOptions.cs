@@ -50,7 +50,7 @@ public sealed class AgentOptions
 
     /// <summary>Gets or sets how many times a model may make the same tool call (same tool, same arguments) and get the same result before the conversation is stopped with a failed outcome naming the tool.</summary>
     /// <value>The default value is 3; from 2 to 20.</value>
-    /// <remarks>A call whose result changed (a test run after a fix) is not a repeat.</remarks>
+    /// <remarks>A call whose result changed (a test run after a fix) is not a repeat; failed calls are bounded by <see cref="ToolCallRepairs"/>.</remarks>
     public int MaxRepeatedToolCalls { get; set; } = 3;
 
     /// <summary>Gets or sets how many rounds in a row the model's tool calls may fail (wrong argument types, malformed arguments, a refused path or command) and be shown the error, before the work item fails with the last error.</summary>

@@ -7,7 +7,8 @@ namespace VirtualItCompany.Agents.Tools;
 /// <summary>
 /// Watches one tool-using conversation: wraps each tool so that a failed call becomes a <see cref="ToolCallException"/> the model
 /// is shown, and stops the conversation (Microsoft.Extensions.AI's <see cref="FunctionInvocationContext.Terminate"/>) when the model
-/// makes the same call with the same arguments and gets the same result <see cref="AgentOptions.MaxRepeatedToolCalls"/> times.
+/// makes the same call with the same arguments and gets the same result <see cref="AgentOptions.MaxRepeatedToolCalls"/> times
+/// (failed calls are bounded by <see cref="AgentOptions.ToolCallRepairs"/> instead).
 /// </summary>
 internal sealed class ToolLoopGuard(int maxRepeats)
 {
@@ -17,8 +18,6 @@ internal sealed class ToolLoopGuard(int maxRepeats)
     /// <summary>Gets why the conversation was stopped, or <see langword="null"/> while it was not.</summary>
     public string? StopReason { get; private set; }
 
-    /// <summary>Gets how many tool calls were made.</summary>
-    public int CallCount { get; private set; }
 
     /// <summary>Wraps the tools; tools that are not functions pass as they are.</summary>
     public IList<AITool> Guard(IEnumerable<AITool> tools) =>
@@ -28,7 +27,6 @@ internal sealed class ToolLoopGuard(int maxRepeats)
     {
         lock (_lock)
         {
-            CallCount++;
             int count = _calls[key] = _calls.GetValueOrDefault(key) + 1;
             if (count >= maxRepeats && StopReason is null)
             {
@@ -68,7 +66,7 @@ internal sealed class ToolLoopGuard(int maxRepeats)
             if (call?.CallContent.Exception is { } unreadable)
             {
                 // The provider could not read the call's arguments (cut off, not JSON): nothing is run with what is left.
-                guard.Record(Name, Key(Name, arguments, "unreadable"), call);
+                // Failed calls are bounded by the failing-round limit (AgentOptions.ToolCallRepairs), not counted as repeats.
                 throw new ToolCallException(Name, $"The arguments of {Name} could not be read ({unreadable.Message}); nothing was done. Call it again with one complete JSON object of arguments.", unreadable);
             }
 
@@ -79,7 +77,6 @@ internal sealed class ToolLoopGuard(int maxRepeats)
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
-                guard.Record(Name, Key(Name, arguments, ex.Message), call);
                 throw new ToolCallException(Name, $"{Name} failed: {ex.Message}", ex);
             }
 
