@@ -27,12 +27,14 @@ internal static class CommandTool
                     throw new ArgumentException("Give the program and its arguments as a non-empty array of non-empty strings.", nameof(arguments));
                 }
 
-                if (Interlocked.Increment(ref runs) > maxRuns)
+                // A refused command (not allow-listed, outside the workspace) did not run, so it uses no run; the refusal is a failed call.
+                if (Volatile.Read(ref runs) >= maxRuns)
                 {
                     return $"Not run: all {maxRuns} command runs of this task are used. Hand over now with a summary that says what passes and what does not.";
                 }
 
                 var result = await workspace.RunAsync(new CommandRequest(arguments) { Timeout = timeout, MaxOutputChars = MaxOutputChars }, cancellationToken).ConfigureAwait(false);
+                Interlocked.Increment(ref runs);
                 onRun?.Invoke(arguments, result);
                 string status = result.TimedOut ? $"killed after {timeout} (time limit)" : $"exit code {result.ExitCode}";
                 return $"{string.Join(' ', arguments)}: {status}\n{result.Output}";
