@@ -79,7 +79,8 @@ internal sealed class OfflineChatClient : IChatClient
 
         if (request.WriteFile is { } writeFile)
         {
-            if (request.HasToolResults)
+            // Done once a write went through; a conversation whose calls all failed (or went to other tools) is written again.
+            if (request.HasToolResults && request.ToolCalls.Any(c => c.Name == writeFile.Name && request.SucceededCalls.Contains(c.CallId)))
             {
                 var paths = request.ToolCalls.Where(c => c.Name == writeFile.Name).Select(c => c.Arguments is { } a && a.TryGetValue(PathParameter(writeFile), out var p) ? p?.ToString() ?? "" : "").ToList();
                 return (new ChatMessage(ChatRole.Assistant, TextAnswers.FilesWritten(paths, request.ToolFailures)), ChatFinishReason.Stop);

@@ -33,6 +33,9 @@ internal sealed class OfflineRequest
     /// <summary>Gets the tool calls already made in the conversation.</summary>
     public List<FunctionCallContent> ToolCalls { get; private init; }
 
+    /// <summary>Gets the ids of the tool calls whose results carry no error.</summary>
+    public HashSet<string> SucceededCalls { get; private init; } = new(StringComparer.Ordinal);
+
     /// <summary>Gets how many tool results carry an error.</summary>
     public int ToolFailures { get; private init; }
 
@@ -47,6 +50,7 @@ internal sealed class OfflineRequest
         bool hasResults = false;
         var calls = new List<FunctionCallContent>();
         int failures = 0;
+        var succeeded = new HashSet<string>(StringComparer.Ordinal);
         foreach (var message in messages)
         {
             if (message.Role == ChatRole.User || message.Role == ChatRole.System)
@@ -68,6 +72,11 @@ internal sealed class OfflineRequest
                     case FunctionResultContent result:
                         hasResults = true;
                         failures += result.Exception is null ? 0 : 1;
+                        if (result.Exception is null)
+                        {
+                            succeeded.Add(result.CallId);
+                        }
+
                         all.Append(result.Result?.ToString()).Append('\n');
                         break;
                 }
@@ -84,6 +93,7 @@ internal sealed class OfflineRequest
         {
             ToolCalls = calls,
             ToolFailures = failures,
+            SucceededCalls = succeeded,
         };
     }
 }

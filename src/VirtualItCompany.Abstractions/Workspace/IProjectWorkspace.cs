@@ -49,7 +49,7 @@ public interface IProjectWorkspace
     /// </remarks>
     Task<string?> CommitAsync(string message, IReadOnlyCollection<string>? paths = null, CancellationToken cancellationToken = default);
 
-    /// <summary>Builds and starts the project as a local process on 127.0.0.1, replacing an earlier deployment of the same environment.</summary>
+    /// <summary>Builds and starts the project as a local process on 127.0.0.1, replacing an earlier deployment of the same environment once the new one is healthy; when the new one fails, the earlier one keeps running (a rollback the error says).</summary>
     /// <param name="environment">The environment name, such as <c>staging</c>.</param>
     /// <param name="spec">How to build and start it.</param>
     /// <param name="cancellationToken">Cancels the deployment.</param>

@@ -13,6 +13,7 @@ namespace VirtualItCompany.Agents;
 [JsonSerializable(typeof(TestCommand))]
 [JsonSerializable(typeof(DeploymentPlan))]
 [JsonSerializable(typeof(string))]
+[JsonSerializable(typeof(string[]))]
 internal sealed partial class AgentJsonContext : JsonSerializerContext
 {
     private static JsonSerializerOptions? s_modelOptions;

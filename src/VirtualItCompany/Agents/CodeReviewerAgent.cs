@@ -48,7 +48,7 @@ public sealed class CodeReviewerAgent : BuiltInAgent
             prompt.Raw($"\n(Not shown, over the review size limit: {string.Join(", ", notShown)}.)\n");
         }
 
-        var answer = await ModelCalls.AskAsync<ReviewVerdict>(context, CodeReviewerPrompts.System, prompt.ToString(), complexity: 6, Options.StructuredAnswerRepairs, cancellationToken).ConfigureAwait(false);
+        var answer = await ModelCalls.AskAsync<ReviewVerdict>(context, Options.SystemPrompt(AgentPromptKeys.CodeReviewer, CodeReviewerPrompts.System), prompt.ToString(), complexity: 6, Options.StructuredAnswerRepairs, cancellationToken).ConfigureAwait(false);
         if (answer.Value is not { } verdict)
         {
             return AgentStages.InvalidAnswer("The review verdict could not be read", answer.Problem!);

@@ -26,7 +26,7 @@ public sealed class DesignerAgent : BuiltInAgent
             .List("Acceptance criteria", project.AcceptanceCriteria)
             .Features(project.Features)
             .ToString();
-        var answer = await ModelCalls.AskAsync<DesignNotes>(context, DesignerPrompts.System, prompt, complexity: 5, Options.StructuredAnswerRepairs, cancellationToken).ConfigureAwait(false);
+        var answer = await ModelCalls.AskAsync<DesignNotes>(context, Options.SystemPrompt(AgentPromptKeys.Designer, DesignerPrompts.System), prompt, complexity: 5, Options.StructuredAnswerRepairs, cancellationToken).ConfigureAwait(false);
         if (answer.Value is not { } notes)
         {
             return AgentStages.InvalidAnswer("The design notes could not be read", answer.Problem!);

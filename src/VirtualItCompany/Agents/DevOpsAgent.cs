@@ -28,7 +28,7 @@ public sealed class DevOpsAgent : BuiltInAgent
             : MonitorAsync(context, cancellationToken);
     }
 
-    private static async Task<AgentOutcome> ScaffoldAsync(AgentContext context, CancellationToken cancellationToken)
+    private async Task<AgentOutcome> ScaffoldAsync(AgentContext context, CancellationToken cancellationToken)
     {
         var project = context.Project;
         var existing = await context.Workspace.ListFilesAsync("", cancellationToken).ConfigureAwait(false);
@@ -38,9 +38,10 @@ public sealed class DevOpsAgent : BuiltInAgent
             .Features(project.Features)
             .List("Existing files", existing)
             .ToString();
-        var (written, summary) = await ModelCalls.WorkWithFilesAsync(context, DevOpsPrompts.SetupSystem, prompt, complexity: 4, cancellationToken).ConfigureAwait(false);
-        return written.Count == 0
-            ? AgentStages.InvalidAnswer("The repository was not scaffolded", $"the model wrote no file (it said: \"{ModelCalls.Excerpt(summary)}\")")
+        var (written, result) = await ModelCalls.WorkWithFilesAsync(
+            context, Options, Options.SystemPrompt(AgentPromptKeys.DevOpsSetup, DevOpsPrompts.SetupSystem), prompt, complexity: 4, requireFiles: true, moreTools: null, cancellationToken).ConfigureAwait(false);
+        return result.Failure is { } failure
+            ? AgentStages.InvalidAnswer("The repository was not scaffolded", failure)
             : AgentOutcome.Completed($"Scaffolded the repository: {written.Count} file(s) written.", LifecycleTrigger.SetupComplete);
     }
 
@@ -53,7 +54,7 @@ public sealed class DevOpsAgent : BuiltInAgent
             .Section("Environment", environment)
             .List("Files", files)
             .ToString();
-        var answer = await ModelCalls.AskAsync<DeploymentPlan>(context, DevOpsPrompts.DeploymentSystem, prompt, complexity: 3, Options.StructuredAnswerRepairs, cancellationToken).ConfigureAwait(false);
+        var answer = await ModelCalls.AskAsync<DeploymentPlan>(context, Options.SystemPrompt(AgentPromptKeys.DevOpsDeployment, DevOpsPrompts.DeploymentSystem), prompt, complexity: 3, Options.StructuredAnswerRepairs, cancellationToken).ConfigureAwait(false);
         if (answer.Value is not { } plan)
         {
             return AgentStages.InvalidAnswer("The deployment plan could not be read", answer.Problem!);

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using VirtualItCompany.Agents.Tools;
 
 namespace VirtualItCompany.Agents;
 
@@ -38,9 +39,24 @@ public sealed class DeveloperAgent : BuiltInAgent
             .Features(project.Features)
             .List("Existing files", files)
             .ToString();
-        var (written, summary) = await ModelCalls.WorkWithFilesAsync(context, DeveloperPrompts.System, prompt, complexity: 6, cancellationToken).ConfigureAwait(false);
-        return written.Count == 0
-            ? AgentStages.InvalidAnswer($"The feature \"{feature.Name}\" was not written", $"the model wrote no file (it said: \"{ModelCalls.Excerpt(summary)}\")")
-            : AgentOutcome.Completed($"Implemented \"{feature.Name}\": {string.Join(", ", written)}.", LifecycleTrigger.FeaturesComplete);
+        CommandRun? lastRun = null;
+        var moreTools = Options.DeveloperCommandRuns == 0
+            ? null
+            : new[] { CommandTool.Create(context.Workspace, Options.DeveloperCommandRuns, Options.BuildTimeout, (arguments, result) => lastRun = new CommandRun(arguments, result)) };
+        string system = Options.SystemPrompt(AgentPromptKeys.Developer, DeveloperPrompts.System)
+            + (moreTools is null ? "" : "\n" + string.Format(System.Globalization.CultureInfo.InvariantCulture, DeveloperPrompts.CheckWithCommands, Options.DeveloperCommandRuns));
+        var (written, result) = await ModelCalls.WorkWithFilesAsync(context, Options, system, prompt, complexity: 6, requireFiles: true, moreTools, cancellationToken).ConfigureAwait(false);
+        if (result.Failure is { } failure)
+        {
+            return AgentStages.InvalidAnswer($"The feature \"{feature.Name}\" was not written", failure);
+        }
+
+        string check = lastRun is { } run
+            ? $" Last check: {string.Join(' ', run.Arguments)} {(run.Result.Succeeded ? "passed" : run.Result.TimedOut ? "timed out" : $"failed with exit code {run.Result.ExitCode}")}."
+            : "";
+        return AgentOutcome.Completed($"Implemented \"{feature.Name}\": {string.Join(", ", written)}.{check}", LifecycleTrigger.FeaturesComplete);
     }
 }
+
+/// <summary>A command the developer ran to check its work.</summary>
+internal sealed record CommandRun(IReadOnlyList<string> Arguments, CommandResult Result);

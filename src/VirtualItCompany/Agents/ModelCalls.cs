@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using VirtualItCompany.Agents.Tools;
 using VirtualItCompany.Chat;
 using Microsoft.Extensions.AI;
 
@@ -76,16 +77,27 @@ internal static class ModelCalls
         return response.Text.Trim();
     }
 
-    /// <summary>Lets the model work with the workspace's file tools; the client in the context invokes them.</summary>
-    /// <returns>The paths written (distinct, sorted) and the model's closing summary.</returns>
-    public static async Task<(IReadOnlyList<string> Written, string Summary)> WorkWithFilesAsync(AgentContext context, string system, string user, int complexity, CancellationToken cancellationToken)
+    /// <summary>Lets the model work with the workspace's file tools (and any further tools) in a bounded tool loop (<see cref="ToolLoop"/>).</summary>
+    /// <param name="context">The work item's context.</param>
+    /// <param name="options">The agents' options: the loop's bounds.</param>
+    /// <param name="system">The system prompt.</param>
+    /// <param name="user">The task.</param>
+    /// <param name="complexity">The call's complexity (1-10).</param>
+    /// <param name="requireFiles">Whether an answer that wrote no file is shown back as unfinished.</param>
+    /// <param name="moreTools">Tools offered beside the file tools.</param>
+    /// <param name="cancellationToken">Cancels the work.</param>
+    /// <returns>The paths written (distinct, sorted), and how the conversation ended.</returns>
+    public static async Task<(IReadOnlyList<string> Written, ToolLoopResult Result)> WorkWithFilesAsync(
+        AgentContext context, AgentOptions options, string system, string user, int complexity, bool requireFiles, IEnumerable<AITool>? moreTools, CancellationToken cancellationToken)
     {
         // Tools may be invoked concurrently.
         var written = new ConcurrentQueue<string>();
-        var options = Options(complexity);
-        options.Tools = context.Workspace.CreateFileTools(written.Enqueue);
-        var response = await context.ChatClient.GetResponseAsync(Messages(system, user), options, cancellationToken).ConfigureAwait(false);
-        return ([.. written.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)], response.Text.Trim());
+        IList<AITool> tools = [.. context.Workspace.CreateFileTools(written.Enqueue), .. moreTools ?? []];
+        var result = await ToolLoop.RunAsync(
+            context, options, system, user, tools, complexity,
+            () => requireFiles && written.IsEmpty ? "the model wrote no file (call write_file with the complete content of each file)" : null,
+            cancellationToken).ConfigureAwait(false);
+        return ([.. written.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)], result);
     }
 
     /// <summary>Gets the start of a text for an error message.</summary>

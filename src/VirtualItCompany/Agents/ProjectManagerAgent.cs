@@ -33,7 +33,7 @@ public sealed class ProjectManagerAgent : BuiltInAgent
             .List("Acceptance criteria", project.Brief.AcceptanceCriteria)
             .List("Client answers", project.ClientAnswers)
             .ToString();
-        var answer = await ModelCalls.AskAsync<Requirements>(context, ProjectManagerPrompts.RequirementsSystem, prompt, complexity: 4, Options.StructuredAnswerRepairs, cancellationToken).ConfigureAwait(false);
+        var answer = await ModelCalls.AskAsync<Requirements>(context, Options.SystemPrompt(AgentPromptKeys.ProjectManagerRequirements, ProjectManagerPrompts.RequirementsSystem), prompt, complexity: 4, Options.StructuredAnswerRepairs, cancellationToken).ConfigureAwait(false);
         if (answer.Value is not { } requirements)
         {
             return AgentStages.InvalidAnswer("The requirements could not be read", answer.Problem!);
@@ -80,7 +80,7 @@ public sealed class ProjectManagerAgent : BuiltInAgent
             .Section("Requirements", project.Requirements)
             .List("Acceptance criteria", project.AcceptanceCriteria)
             .ToString();
-        var answer = await ModelCalls.AskAsync<ProjectPlan>(context, ProjectManagerPrompts.PlanningSystem, prompt, complexity: 5, Options.StructuredAnswerRepairs, cancellationToken).ConfigureAwait(false);
+        var answer = await ModelCalls.AskAsync<ProjectPlan>(context, Options.SystemPrompt(AgentPromptKeys.ProjectManagerPlanning, ProjectManagerPrompts.PlanningSystem), prompt, complexity: 5, Options.StructuredAnswerRepairs, cancellationToken).ConfigureAwait(false);
         if (answer.Value is not { } plan)
         {
             return AgentStages.InvalidAnswer("The plan could not be read", answer.Problem!);
@@ -113,7 +113,7 @@ public sealed class ProjectManagerAgent : BuiltInAgent
             [new PlanCreated(features)]);
     }
 
-    private static async Task<AgentOutcome> AskForReviewAsync(AgentContext context, CancellationToken cancellationToken)
+    private async Task<AgentOutcome> AskForReviewAsync(AgentContext context, CancellationToken cancellationToken)
     {
         var project = context.Project;
         if (!project.Deployments.TryGetValue("staging", out var staging))
@@ -127,7 +127,7 @@ public sealed class ProjectManagerAgent : BuiltInAgent
             .Features(project.Features)
             .Section("Deployment", staging.ToString())
             .ToString();
-        string note = await ModelCalls.AskTextAsync(context, ProjectManagerPrompts.ClientNoteSystem, prompt, complexity: 3, cancellationToken).ConfigureAwait(false);
+        string note = await ModelCalls.AskTextAsync(context, Options.SystemPrompt(AgentPromptKeys.ProjectManagerClientNote, ProjectManagerPrompts.ClientNoteSystem), prompt, complexity: 3, cancellationToken).ConfigureAwait(false);
         return string.IsNullOrWhiteSpace(note)
             ? AgentStages.InvalidAnswer("The note to the client could not be written", "the model's answer was empty")
             : AgentOutcome.NeedsClientInput(note, ClientInputKind.Review);

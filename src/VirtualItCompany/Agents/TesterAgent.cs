@@ -28,14 +28,20 @@ public sealed partial class TesterAgent : BuiltInAgent
             .List("Existing files", files)
             .ToString();
         // Tests written in an earlier round may still be right, so writing none is not a failure.
-        await ModelCalls.WorkWithFilesAsync(context, TesterPrompts.WriteSystem, writePrompt, complexity: 5, cancellationToken).ConfigureAwait(false);
+        var (_, writing) = await ModelCalls.WorkWithFilesAsync(
+            context, Options, Options.SystemPrompt(AgentPromptKeys.TesterWriteTests, TesterPrompts.WriteSystem), writePrompt, complexity: 5, requireFiles: false, moreTools: null, cancellationToken).ConfigureAwait(false);
+        if (writing.Failure is { } failure)
+        {
+            return AgentStages.InvalidAnswer("The tests were not written", failure);
+        }
+
 
         files = await context.Workspace.ListFilesAsync("", cancellationToken).ConfigureAwait(false);
         string commandPrompt = new PromptDocument(TesterPrompts.CommandTask)
             .Section("Brief title", PromptDocument.OneLine(project.Brief.Title))
             .List("Files", files)
             .ToString();
-        var answer = await ModelCalls.AskAsync<TestCommand>(context, TesterPrompts.CommandSystem, commandPrompt, complexity: 3, Options.StructuredAnswerRepairs, cancellationToken).ConfigureAwait(false);
+        var answer = await ModelCalls.AskAsync<TestCommand>(context, Options.SystemPrompt(AgentPromptKeys.TesterTestCommand, TesterPrompts.CommandSystem), commandPrompt, complexity: 3, Options.StructuredAnswerRepairs, cancellationToken).ConfigureAwait(false);
         if (answer.Value is not { } command)
         {
             return AgentStages.InvalidAnswer("The test command could not be read", answer.Problem!);

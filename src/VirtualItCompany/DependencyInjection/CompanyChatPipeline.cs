@@ -2,6 +2,8 @@ using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using VirtualItCompany.Agents;
+using VirtualItCompany.Agents.Tools;
 using VirtualItCompany.Chat;
 using VirtualItCompany.Chat.Recording;
 using VirtualItCompany.Diagnostics;
@@ -10,7 +12,7 @@ using VirtualItCompany.Routing;
 namespace VirtualItCompany.DependencyInjection;
 
 /// <summary>
-/// The company's one chat pipeline, built once with <see cref="ChatClientBuilder"/>: function invocation, Microsoft.Extensions.AI's
+/// The company's one chat pipeline, built once with <see cref="ChatClientBuilder"/>: function invocation (bounded by <see cref="AgentOptions"/>), Microsoft.Extensions.AI's
 /// OpenTelemetry, the middleware the app adds (<c>ConfigureChatPipeline</c>), then the cost-aware router over every registered model.
 /// </summary>
 internal sealed class CompanyChatPipeline
@@ -34,8 +36,10 @@ internal sealed class CompanyChatPipeline
         }
 
         var loggerFactory = services.GetService<ILoggerFactory>();
+        var agentOptions = services.GetService<IOptions<AgentOptions>>()?.Value ?? new AgentOptions();
         var builder = CostAwareRouting.CreateBuilder()
-            .UseFunctionInvocation(loggerFactory)
+            // Microsoft.Extensions.AI's function invocation, bounded by the agents' options (rounds, failing rounds, unknown tools).
+            .Use((inner, sp) => new AgentFunctionInvokingChatClient(inner, agentOptions, loggerFactory, sp))
             .UseOpenTelemetry(loggerFactory, CompanyTelemetry.ChatSourceName);
         foreach (var configuration in services.GetServices<ChatPipelineConfiguration>())
         {

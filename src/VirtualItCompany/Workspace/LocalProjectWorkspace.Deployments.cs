@@ -46,34 +46,34 @@ internal sealed partial class LocalProjectWorkspace
                 return running.BaseUrl;
             }
 
-            await StopCoreAsync(environment).ConfigureAwait(false);
-            if (spec.BuildCommand is { Count: > 0 })
+            // The running release serves until the new one is healthy (health check before the switch); when the new one fails to
+            // build or to become healthy, the running one stays: an automatic rollback, said in the error.
+            if (_deployments.TryGetValue(environment, out var previous) && previous.Command.Process.HasExited)
             {
-                var build = await RunAsync(new CommandRequest(spec.BuildCommand) { Timeout = _options.DefaultCommandTimeout, MaxOutputChars = _options.MaxOutputChars }, cancellationToken).ConfigureAwait(false);
-                if (!build.Succeeded)
-                {
-                    throw Failed(environment, $"the build command failed (exit code {build.ExitCode}{(build.TimedOut ? ", timed out" : "")}). Build output:\n{Tail(build.Output)}");
-                }
+                await StopCoreAsync(environment).ConfigureAwait(false);
+                previous = null;
             }
 
-            var port = FindFreePort();
-            var baseUrl = new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}/");
-            var healthUrl = new Uri(baseUrl, string.IsNullOrWhiteSpace(spec.HealthPath) ? "/" : "/" + spec.HealthPath.TrimStart('/'));
-            startInfo.Environment["PORT"] = port.ToString(CultureInfo.InvariantCulture);
-            startInfo.Environment["ASPNETCORE_URLS"] = baseUrl.GetLeftPart(UriPartial.Authority);
-
-            var command = RunningCommand.Start(startInfo, _options.MaxOutputChars, _timeProvider);
+            RunningCommand command;
+            Uri baseUrl;
+            Uri healthUrl;
             try
             {
-                await WaitUntilHealthyAsync(environment, command, healthUrl, cancellationToken).ConfigureAwait(false);
+                (command, baseUrl, healthUrl) = await BuildAndStartAsync(environment, spec, startInfo, cancellationToken).ConfigureAwait(false);
             }
-            catch
+            catch (InvalidOperationException ex) when (previous is not null && !previous.Command.Process.HasExited)
             {
-                await command.DisposeAsync().ConfigureAwait(false);
-                throw;
+                string previousRelease = previous.ReleaseId ?? "(unnamed)";
+                WorkspaceLog.RolledBack(_logger, environment, ProjectId, previousRelease, previous.BaseUrl);
+                throw new InvalidOperationException($"{ex.Message}\nRolled back: the previous release {previousRelease} keeps running at {previous.BaseUrl}.", ex);
             }
 
             _deployments[environment] = new LocalDeployment(command, baseUrl, healthUrl, spec.ReleaseId);
+            if (previous is not null)
+            {
+                await previous.Command.DisposeAsync().ConfigureAwait(false);
+            }
+
             WorkspaceLog.Deployed(_logger, environment, ProjectId, baseUrl);
             return baseUrl;
         }
@@ -137,6 +137,37 @@ internal sealed partial class LocalProjectWorkspace
             await deployment.Command.DisposeAsync().ConfigureAwait(false);
             WorkspaceLog.Stopped(_logger, environment, ProjectId);
         }
+    }
+
+    private async Task<(RunningCommand Command, Uri BaseUrl, Uri HealthUrl)> BuildAndStartAsync(string environment, DeploymentSpec spec, System.Diagnostics.ProcessStartInfo startInfo, CancellationToken cancellationToken)
+    {
+        if (spec.BuildCommand is { Count: > 0 })
+        {
+            var build = await RunAsync(new CommandRequest(spec.BuildCommand) { Timeout = _options.DefaultCommandTimeout, MaxOutputChars = _options.MaxOutputChars }, cancellationToken).ConfigureAwait(false);
+            if (!build.Succeeded)
+            {
+                throw Failed(environment, $"the build command failed (exit code {build.ExitCode}{(build.TimedOut ? ", timed out" : "")}). Build output:\n{Tail(build.Output)}");
+            }
+        }
+
+        var port = FindFreePort();
+        var baseUrl = new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}/");
+        var healthUrl = new Uri(baseUrl, string.IsNullOrWhiteSpace(spec.HealthPath) ? "/" : "/" + spec.HealthPath.TrimStart('/'));
+        startInfo.Environment["PORT"] = port.ToString(CultureInfo.InvariantCulture);
+        startInfo.Environment["ASPNETCORE_URLS"] = baseUrl.GetLeftPart(UriPartial.Authority);
+
+        var command = RunningCommand.Start(startInfo, _options.MaxOutputChars, _timeProvider);
+        try
+        {
+            await WaitUntilHealthyAsync(environment, command, healthUrl, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await command.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        return (command, baseUrl, healthUrl);
     }
 
     private async Task WaitUntilHealthyAsync(string environment, RunningCommand command, Uri healthUrl, CancellationToken cancellationToken)

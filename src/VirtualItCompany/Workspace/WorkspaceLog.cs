@@ -31,4 +31,7 @@ internal static partial class WorkspaceLog
 
     [LoggerMessage(9, LogLevel.Warning, "Removed {File} in workspace {ProjectId}: a half-written file left by a process that stopped before this one started")]
     public static partial void RemovedStaleWrite(ILogger logger, string file, ProjectId projectId);
+
+    [LoggerMessage(10, LogLevel.Warning, "The new release of {Environment} for {ProjectId} failed; rolled back: the previous release {ReleaseId} keeps running at {Url}")]
+    public static partial void RolledBack(ILogger logger, string environment, ProjectId projectId, string releaseId, Uri url);
 }

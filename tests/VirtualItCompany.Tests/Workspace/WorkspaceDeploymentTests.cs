@@ -183,6 +183,48 @@ public sealed class WorkspaceDeploymentTests(HealthServerFixture server) : IClas
         Assert.True(await ProcessProbe.NoneWithArgumentWithinAsync(sleep, TimeSpan.FromSeconds(5)));
     }
 
+    [Fact]
+    public async Task A_release_that_fails_its_health_check_is_rolled_back_and_the_previous_release_keeps_serving()
+    {
+        await using var scratch = new ScratchWorkspaces(o => { ScratchWorkspaces.AllowShell(o); o.DeploymentStartTimeout = TimeSpan.FromSeconds(2); });
+        var workspace = await scratch.GetAsync();
+        server.CopyInto(workspace);
+        var first = await workspace.DeployAsync("production", HealthServer with { ReleaseId = "wi_good" }, Ct);
+
+        // The new release starts but its health path never answers 200 (it serves nothing).
+        var broken = new DeploymentSpec([], ["sh", "-c", "echo new release up; sleep 30"], "/health") { ReleaseId = "wi_broken" };
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => workspace.DeployAsync("production", broken, Ct));
+
+        Assert.Contains("did not answer 200", ex.Message, StringComparison.Ordinal);
+        Assert.Contains($"Rolled back: the previous release wi_good keeps running at {first}", ex.Message, StringComparison.Ordinal);
+        Assert.True(await AnswersAsync(first));
+        var health = await workspace.CheckHealthAsync("production", Ct);
+        Assert.True(health.Healthy);
+        Assert.Equal(new Uri(first, "/health"), health.Url);
+
+        // The next good release replaces it as usual.
+        var next = await workspace.DeployAsync("production", HealthServer with { ReleaseId = "wi_fixed" }, Ct);
+        Assert.NotEqual(first, next);
+        Assert.False(await AnswersAsync(first));
+        Assert.True(await AnswersAsync(next));
+    }
+
+    [Fact]
+    public async Task A_release_whose_build_fails_leaves_the_running_release_serving()
+    {
+        await using var scratch = new ScratchWorkspaces(ScratchWorkspaces.AllowShell);
+        var workspace = await scratch.GetAsync();
+        server.CopyInto(workspace);
+        var first = await workspace.DeployAsync("staging", HealthServer with { ReleaseId = "wi_1" }, Ct);
+
+        var spec = HealthServer with { BuildCommand = ["sh", "-c", "echo 'error CS1002: ; expected'; exit 1"], ReleaseId = "wi_2" };
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => workspace.DeployAsync("staging", spec, Ct));
+
+        Assert.Contains("CS1002", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("previous release wi_1 keeps running", ex.Message, StringComparison.Ordinal);
+        Assert.True(await AnswersAsync(first));
+    }
+
     private static async Task<bool> AnswersAsync(Uri url)
     {
         try

@@ -13,5 +13,13 @@ internal static class DeveloperPrompts
         short summary of the files you wrote.
         """;
 
+    /// <summary>Added to the system prompt when the developer has run_command; {0} is the most runs.</summary>
+    public const string CheckWithCommands = """
+        Before you hand over, check your work with run_command (at most {0} runs): build the project (for .NET,
+        dotnet build on the project file), and run its tests when the repository has any. When a run fails, read the
+        errors, fix the files and run it again. Hand over when the build passes or your runs are used up, and say in
+        your summary what passed and what did not.
+        """;
+
     public const string Task = "implement one planned feature";
 }
