@@ -56,7 +56,7 @@ public sealed class BrowserHost : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("WebHost:RunWorkers", "true");
     }
 
-    /// <summary>A new browser page (its own context: storage, downloads) at <paramref name="path"/>; console errors and CSP violations are collected.</summary>
+    /// <summary>A new browser page (its own context: storage, downloads) at <paramref name="path"/>; script errors, console errors (CSP violations among them) and failed responses are collected.</summary>
     public async Task<(IPage Page, List<string> Errors)> OpenAsync(string path)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions { AcceptDownloads = true, ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
@@ -77,6 +77,16 @@ public sealed class BrowserHost : WebApplicationFactory<Program>, IAsyncLifetime
             lock (errors)
             {
                 errors.Add(error);
+            }
+        };
+        page.Response += (_, response) =>
+        {
+            if (response.Status >= 400)
+            {
+                lock (errors)
+                {
+                    errors.Add($"{response.Status} {response.Request.Method} {response.Url}");
+                }
             }
         };
         await page.GotoAsync(new Uri(Address, path).ToString());

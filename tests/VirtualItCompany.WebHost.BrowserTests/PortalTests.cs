@@ -31,7 +31,7 @@ public sealed class PortalTests(BrowserHost host)
         await Assertions.Expect(project).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("#project-title")).ToHaveTextAsync("Cafe recipes");
         string projectId = (await project.GetAttributeAsync("data-project-id"))!;
-        Assert.Matches("^[0-9a-z-]+$", projectId);
+        Assert.Matches("^[0-9A-Za-z_-]+$", projectId);
 
         // The question arrives live (over the event stream: the page is not reloaded).
         await Assertions.Expect(page.Locator("#question")).ToContainTextAsync("The team asks", new() { Timeout = Ms(Step) });

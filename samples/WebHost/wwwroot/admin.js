@@ -15,7 +15,7 @@
       const row = document.createElement('tr');
       row.dataset.key = line.key;
       cell(row, label ? label(line.key) : line.key);
-      cell(row, line.calls + ' calls');
+      cell(row, line.calls + (line.calls === 1 ? ' call' : ' calls'));
       cell(row, line.inputTokens + '+' + line.outputTokens);
       cell(row, '$' + money(line.cost));
       body.appendChild(row);

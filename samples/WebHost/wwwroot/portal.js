@@ -60,7 +60,23 @@
     $('#project-status').textContent = p.status;
     $('#project-stage').textContent = p.stage;
     $('#project-spent').textContent = '$' + money(p.spent) + (p.budget !== null && p.budget !== undefined ? ' of $' + money(p.budget) : '');
-    $('#project-deployments').textContent = Object.entries(p.deployments || {}).map(([k, v]) => k + ': ' + v).join(' · ') || '—';
+    const deployed = $('#project-deployments');
+    deployed.replaceChildren();
+    for (const [environment, url] of Object.entries(p.deployments || {})) {
+      const link = document.createElement('a');
+      link.href = url;
+      link.rel = 'noopener';
+      link.target = '_blank';
+      link.textContent = url;
+      deployed.append(deployed.childNodes.length ? ' · ' : '', environment + ': ', link);
+    }
+    if (!deployed.childNodes.length) deployed.textContent = '—';
+    const row = document.querySelector('#projects tr[data-key="' + CSS.escape(p.id) + '"]');
+    if (row) {
+      row.children[1].textContent = p.status + (p.waitingFor ? ' (' + p.waitingFor + ')' : '');
+      row.children[2].textContent = p.stage;
+      row.children[3].textContent = '$' + money(p.spent);
+    }
     $('#question').textContent = p.question ? 'The team asks (' + p.waitingFor + '): ' + p.question : '';
     $('#ask').classList.toggle('waiting', !!p.question);
     const list = $('#stages');
