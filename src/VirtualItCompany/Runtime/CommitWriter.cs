@@ -10,12 +10,12 @@ internal sealed class CommitWriter
     private readonly RunningWork _running;
     private readonly IBudgetAccount? _budget;
 
-    private readonly VirtualItCompany.Security.SecretRedactor _redactor;
+    private readonly VirtualItCompany.Security.EventRedactor _redactor;
 
     public CommitWriter(IProjectStore store, ProjectEventFeed feed, TimeProvider timeProvider, RunningWork running, IBudgetAccount? budget = null, VirtualItCompany.Security.SecretRedactor? redactor = null)
     {
         _running = running;
-        _redactor = redactor ?? VirtualItCompany.Security.SecretRedactor.PatternsOnly;
+        _redactor = new VirtualItCompany.Security.EventRedactor(redactor ?? VirtualItCompany.Security.SecretRedactor.PatternsOnly);
         _store = store;
         _feed = feed;
         _timeProvider = timeProvider;
@@ -74,7 +74,7 @@ internal sealed class CommitWriter
         var events = new ProjectEvent[plan.Events.Count];
         for (int i = 0; i < events.Length; i++)
         {
-            events[i] = Redact(plan.Events[i] with { ProjectId = projectId, Version = expectedVersion + i + 1, Timestamp = now });
+            events[i] = _redactor.Redact(plan.Events[i] with { ProjectId = projectId, Version = expectedVersion + i + 1, Timestamp = now });
         }
 
         // The runtime folds; the store keeps the snapshot as given.
@@ -106,23 +106,6 @@ internal sealed class CommitWriter
         }
 
         return snapshot;
-    }
-
-    /// <summary>Replaces the secrets in an event (the one place events pass before the store and the feed), through its JSON form.</summary>
-    private ProjectEvent Redact(ProjectEvent projectEvent)
-    {
-        string json;
-        try
-        {
-            json = ProjectEventSerializer.Serialize(projectEvent);
-        }
-        catch (Exception ex) when (ex is NotSupportedException or InvalidOperationException or ArgumentException)
-        {
-            return projectEvent; // an app's own event type the built-in serializer does not know
-        }
-
-        var redacted = _redactor.Redact(json);
-        return ReferenceEquals(redacted, json) ? projectEvent : ProjectEventSerializer.Deserialize(redacted);
     }
 
     /// <summary>Makes a committed plan's budget operations through the account, when the store cannot apply them in the commit.</summary>

@@ -46,7 +46,13 @@ internal sealed class RecordingWorkspace : IProjectWorkspace
 
     public Task<IReadOnlyList<string>> ListFilesAsync(string path = "", CancellationToken cancellationToken = default) => _inner.ListFilesAsync(path, cancellationToken);
 
-    public Task<CommandResult> RunAsync(CommandRequest request, CancellationToken cancellationToken = default) => _inner.RunAsync(request, cancellationToken);
+    /// <remarks>Secrets a command prints (a key in a file it reads, a token a tool echoes) are replaced in its output, which the agent and its events see.</remarks>
+    public async Task<CommandResult> RunAsync(CommandRequest request, CancellationToken cancellationToken = default)
+    {
+        var result = await _inner.RunAsync(request, cancellationToken).ConfigureAwait(false);
+        var output = _redactor.Redact(result.Output);
+        return ReferenceEquals(output, result.Output) ? result : result with { Output = output };
+    }
 
     public Task<string?> CommitAsync(string message, IReadOnlyCollection<string>? paths = null, CancellationToken cancellationToken = default) =>
         _inner.CommitAsync(_redactor.Redact(message ?? throw new ArgumentNullException(nameof(message))), paths, cancellationToken);
