@@ -22,7 +22,7 @@ public sealed class DashboardTests(BrowserHost host)
         // The dashboard opens while the project runs: its log and costs follow it live.
         var (page, errors) = await host.OpenAsync("/admin.html");
         await Assertions.Expect(page.Locator("#whoami")).ToHaveTextAsync("Signed in as operator (admin).");
-        await Assertions.Expect(page.Locator($"#event-log li[data-project='{projectId}'][data-type=stageChanged]").First).ToBeVisibleAsync(new() { Timeout = PortalTests.Ms(TimeSpan.FromMinutes(4)) });
+        await Assertions.Expect(page.Locator($"#event-log li[data-project='{projectId}'][data-type=stageChanged]").First).ToBeVisibleAsync(new() { Timeout = PortalTests.Ms(TimeSpan.FromMinutes(6)) });
 
         // The project stops at the client review: no more model calls, so the costs stand still and can be compared.
         await WaitForStageAsync(bob, projectId, "ClientReview", ct);
@@ -69,7 +69,7 @@ public sealed class DashboardTests(BrowserHost host)
     private static async Task WaitForStageAsync(HttpClient http, string projectId, string stage, CancellationToken ct)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(TimeSpan.FromMinutes(5));
+        timeout.CancelAfter(TimeSpan.FromMinutes(8));
         while (true)
         {
             var project = await http.GetFromJsonAsync<JsonElement>($"/api/projects/{projectId}", timeout.Token);
