@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the tests need on a fresh Debian machine: the .NET SDK is expected; git runs the
-# agents' workspaces; clang and zlib1g-dev link the native AOT sample. (PostgreSQL, Redis and
-# Chromium join here when their tests arrive.)
+# agents' workspaces; clang and zlib1g-dev link the native AOT sample; Chromium runs the web host's browser tests.
+# (PostgreSQL and Redis join here when their tests arrive.)
 set -euo pipefail
 need=()
 command -v git >/dev/null 2>&1 || need+=(git)
@@ -15,6 +15,9 @@ command -v bwrap >/dev/null 2>&1 || need+=(bubblewrap)
 # prlimit (util-linux) sets the sandbox's resource limits.
 command -v prlimit >/dev/null 2>&1 || need+=(util-linux)
 [ -f /usr/include/zlib.h ] || need+=(zlib1g-dev)
+# chromium: Debian's headless browser that tests/VirtualItCompany.WebHost.BrowserTests drives with Playwright at
+# /usr/bin/chromium (Playwright's own browser download is never used; the tests fail, not skip, without it).
+[ -x /usr/bin/chromium ] || need+=(chromium)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then apt-get update -qq && apt-get install -y -qq "${need[@]}"; else sudo apt-get update -qq && sudo apt-get install -y -qq "${need[@]}"; fi
 fi
@@ -22,3 +25,4 @@ command -v dotnet >/dev/null 2>&1 || { echo "The .NET 10 SDK is needed: https://
 dotnet --version
 git --version
 bwrap --version
+/usr/bin/chromium --version

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using VirtualItCompany;
 using VirtualItCompany.AspNetCore;
+using VirtualItCompany.Lifecycle;
 using WebHost;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -44,6 +45,9 @@ app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => fa
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
 app.MapVirtualItCompany("/api");
 // README:end
+// The lifecycle as Mermaid text, drawn by the dashboard (any signed-in user: it is the same for every project).
+app.MapGet("/lifecycle.mmd", (LifecycleEngine lifecycle) => Results.Text(lifecycle.ToMermaid(), "text/plain; charset=utf-8"))
+    .RequireAuthorization(VirtualItCompanyRoles.ClientPolicy);
 
 await app.RunAsync();       // stops on Ctrl+C and SIGTERM: requests drain, workers and deployments stop
 

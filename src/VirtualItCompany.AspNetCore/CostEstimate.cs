@@ -60,7 +60,7 @@ internal static class CostEstimator
             profiles = [.. routing.Models];
         }
 
-        var bands = routing.Policy.GetEffectiveBands();
+        var bands = routing.Policy.GetEffectiveBands(profiles);
         int features = Math.Clamp(brief.AcceptanceCriteria.Count, 1, 10);
         long briefTokens = (brief.Title.Length + brief.Description.Length + brief.AcceptanceCriteria.Sum(c => c.Length)) / 4;
         var stages = new List<StageCostEstimate>();

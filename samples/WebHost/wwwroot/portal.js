@@ -1,148 +1,164 @@
-// The portal and the dashboard: plain JavaScript, no framework, no CDN. Tokens live in sessionStorage; the live events
-// come from EventSource, which resumes from Last-Event-ID by itself after a dropped connection.
+// The client portal: sign in, submit a brief, follow a project live (its event stream), act on it, download the code.
 'use strict';
 (function () {
-  const page = document.body.dataset.page;
-  const $ = (selector) => document.querySelector(selector);
-  let token = sessionStorage.getItem('vic-token');
+  const { $, api, signIn, restore, events, eventTypes, endings, describe, money, cell, throttle, run, name } = window.vic;
   let current = null;
   let source = null;
+  let stages = [];
 
-  function showError(text) { $('#error').textContent = text || ''; }
-
-  async function api(method, path, body) {
-    const headers = { 'Authorization': 'Bearer ' + token };
-    if (body !== undefined) headers['Content-Type'] = 'application/json';
-    const response = await fetch('/api' + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-    if (!response.ok) {
-      let detail = response.status + ' ' + response.statusText;
-      try { const problem = await response.json(); detail = problem.title + ': ' + (problem.detail || JSON.stringify(problem.errors || {})); } catch (e) { /* no body */ }
-      throw new Error(detail);
-    }
-    return response.status === 204 ? null : response.json();
+  async function loadLifecycle() {
+    try { stages = window.vicLifecycle.parse(await api('GET', '/lifecycle.mmd')).stages; } catch (e) { stages = []; }
   }
 
-  async function signIn(subject, role) {
-    const response = await fetch('/api/dev/token', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ subject, role }) });
-    if (!response.ok) throw new Error('Sign-in failed (' + response.status + '): the token endpoint exists in Development only.');
-    token = (await response.json()).accessToken;
-    sessionStorage.setItem('vic-token', token);
+  function signedIn(user, role) {
+    $('#whoami').textContent = 'Signed in as ' + user + ' (' + role + ').';
+    $('#signed-in').hidden = false;
   }
-
-  function cell(row, text) { const td = document.createElement('td'); td.textContent = text; row.appendChild(td); return td; }
 
   async function listProjects() {
-    const result = await api('GET', page === 'admin' ? '/admin/projects?pageSize=100' : '/projects?pageSize=100');
+    const result = await api('GET', '/projects?pageSize=100');
     const body = $('#projects tbody');
     body.replaceChildren();
     for (const p of result.items) {
       const row = document.createElement('tr');
+      row.dataset.key = p.id;
       cell(row, p.title);
-      if (document.body.dataset.page === 'admin') cell(row, p.owner);
       cell(row, p.status + (p.waitingFor ? ' (' + p.waitingFor + ')' : ''));
       cell(row, p.stage);
-      cell(row, '$' + p.spent);
-      if (document.body.dataset.page === 'portal') {
-        const open = document.createElement('button');
-        open.type = 'button';
-        open.textContent = 'Open';
-        open.addEventListener('click', () => openProject(p).catch((e) => showError(e.message)));
-        cell(row, '').appendChild(open);
-      }
+      cell(row, '$' + money(p.spent));
+      const open = document.createElement('button');
+      open.type = 'button';
+      open.className = 'small';
+      open.textContent = 'Open';
+      open.addEventListener('click', run(() => openProject(p)));
+      cell(row, '').appendChild(open);
       body.appendChild(row);
     }
   }
 
+  // Which actions make sense now: the others are disabled, so a click cannot be wasted on a 409.
+  function enable(p) {
+    const ended = p.status === 'Completed' || p.status === 'Cancelled';
+    const allowed = {
+      answer: p.waitingFor === 'Clarification',
+      approve: p.waitingFor === 'Review',
+      'request-changes': p.waitingFor === 'Review',
+      budget: !ended,
+      pause: !ended && p.status !== 'Paused',
+      resume: p.status === 'Paused',
+      cancel: !ended,
+    };
+    for (const button of document.querySelectorAll('[data-action]')) button.disabled = !allowed[button.dataset.action];
+  }
+
   function showProject(p) {
-    current = p;
+    if (!current || current.id !== p.id || p.version >= current.version) current = p;
+    p = current;
     $('#project').hidden = false;
+    $('#project').dataset.projectId = p.id;
     $('#project-title').textContent = p.title;
-    $('#project-state').textContent = p.status + ' · ' + p.stage + ' · spent $' + p.spent + ' of $' + (p.budget ?? '?');
+    $('#project-status').textContent = p.status;
+    $('#project-stage').textContent = p.stage;
+    $('#project-spent').textContent = '$' + money(p.spent) + (p.budget !== null && p.budget !== undefined ? ' of $' + money(p.budget) : '');
+    const deployed = $('#project-deployments');
+    deployed.replaceChildren();
+    for (const [environment, url] of Object.entries(p.deployments || {})) {
+      const link = document.createElement('a');
+      link.href = url;
+      link.rel = 'noopener';
+      link.target = '_blank';
+      link.textContent = url;
+      deployed.append(deployed.childNodes.length ? ' · ' : '', environment + ': ', link);
+    }
+    if (!deployed.childNodes.length) deployed.textContent = '—';
+    const row = document.querySelector('#projects tr[data-key="' + CSS.escape(p.id) + '"]');
+    if (row) {
+      row.children[1].textContent = p.status + (p.waitingFor ? ' (' + p.waitingFor + ')' : '');
+      row.children[2].textContent = p.stage;
+      row.children[3].textContent = '$' + money(p.spent);
+    }
     $('#question').textContent = p.question ? 'The team asks (' + p.waitingFor + '): ' + p.question : '';
+    $('#ask').classList.toggle('waiting', !!p.question);
+    const list = $('#stages');
+    list.replaceChildren();
+    const at = stages.indexOf(p.stage);
+    stages.forEach((stage, i) => {
+      const item = document.createElement('li');
+      item.textContent = stage;
+      item.className = i < at || p.status === 'Completed' ? 'done' : i === at ? 'current' : '';
+      list.appendChild(item);
+    });
+    enable(p);
   }
 
   async function openProject(p) {
     showProject(p);
     $('#events').replaceChildren();
     if (source) source.close();
-    // EventSource cannot send headers: the token goes in the query, accepted on this stream only.
-    source = new EventSource('/api/projects/' + encodeURIComponent(p.id) + '/events?access_token=' + encodeURIComponent(token));
-    const onEvent = async (message) => {
-      const data = JSON.parse(message.data);
-      const item = document.createElement('li');
-      item.textContent = '#' + message.lastEventId + ' ' + message.type + (data.to ? ' → ' + data.to : '') + (data.question ? ': ' + data.question : '');
-      $('#events').appendChild(item);
-      if (message.type === 'projectCompleted' || message.type === 'projectCancelled') source.close();
-      showProject(await api('GET', '/projects/' + encodeURIComponent(p.id)));
-    };
-    for (const type of ['projectCreated', 'stageChanged', 'workItemScheduled', 'workItemCompleted', 'workItemFailed', 'workItemParked', 'modelCallCompleted',
-      'requirementsCaptured', 'planCreated', 'designNotesWritten', 'filesChanged', 'codeReviewed', 'testsRun', 'deployed', 'healthChecked',
-      'clientInputRequested', 'clientAnswered', 'clientApproved', 'clientRequestedChanges', 'projectPaused', 'projectResumed', 'projectCancelled',
-      'projectCompleted', 'budgetIncreased']) {
-      source.addEventListener(type, (m) => onEvent(m).catch((e) => showError(e.message)));
+    source = events(p.id);
+    const refresh = throttle(() => api('GET', '/projects/' + encodeURIComponent(p.id)).then(showProject).catch((e) => window.vic.showError(e.message)), 400);
+    for (const type of eventTypes) {
+      source.addEventListener(type, (message) => {
+        const data = JSON.parse(message.data);
+        const item = document.createElement('li');
+        item.dataset.type = type;
+        item.textContent = '#' + message.lastEventId + ' ' + type + (describe(type, data) ? ' · ' + describe(type, data) : '');
+        $('#events').prepend(item);
+        if (endings.includes(type)) { source.close(); listProjects().catch(() => {}); }
+        refresh();
+      });
     }
   }
 
   async function act(action) {
     const text = $('#action-form [name=text]').value.trim();
-    const body = action === 'budget' ? { amount: Number(text) } : action === 'resume' ? undefined : (text || action === 'answer' || action === 'request-changes' ? { text } : undefined);
+    let body;
+    if (action === 'budget') body = { amount: Number(text) };
+    else if (action === 'answer' || action === 'request-changes') body = { text };
+    else if (action !== 'resume' && text) body = { text };
     showProject(await api('POST', '/projects/' + encodeURIComponent(current.id) + '/' + action, body));
+    $('#action-form [name=text]').value = '';
   }
 
   async function download() {
-    const response = await fetch('/api/projects/' + encodeURIComponent(current.id) + '/artifacts.zip', { headers: { 'Authorization': 'Bearer ' + token } });
-    if (!response.ok) throw new Error('Download failed: ' + response.status);
+    const response = await fetch('/api/projects/' + encodeURIComponent(current.id) + '/artifacts.zip', { headers: window.vic.authorization() });
+    if (!response.ok) throw new Error('Download failed: ' + response.status + ' ' + response.statusText);
     const link = document.createElement('a');
     link.href = URL.createObjectURL(await response.blob());
     link.download = current.id + '.zip';
+    document.body.appendChild(link);
     link.click();
-    URL.revokeObjectURL(link.href);
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(link.href), 10000);
   }
 
-  function costs(selector, lines) {
-    const body = $(selector + ' tbody');
-    body.replaceChildren();
-    for (const line of lines) {
-      const row = document.createElement('tr');
-      cell(row, line.key); cell(row, line.calls + ' calls'); cell(row, line.inputTokens + '+' + line.outputTokens + ' tokens'); cell(row, '$' + line.cost);
-      body.appendChild(row);
-    }
-  }
-
-  async function refreshAdmin() {
-    const queue = await api('GET', '/admin/queue');
-    $('#queue').textContent = 'Depth ' + queue.depth + ' · ' + Object.entries(queue.projectsByStatus).map(([k, v]) => k + ' ' + v).join(', ');
-    const report = await api('GET', '/admin/costs');
-    costs('#by-model', report.byModel); costs('#by-role', report.byRole); costs('#by-project', report.byProject); costs('#by-day', report.byDay);
-    await listProjects();
-  }
-
-  const run = (f) => (...args) => { showError(''); f(...args).catch((e) => showError(e.message)); };
-
-  if (page === 'admin') {
-    $('#refresh').addEventListener('click', run(refreshAdmin));
-    run(async () => { await signIn('operator', 'admin'); await refreshAdmin(); })();
-    return;
-  }
-
-  $('#signin-form').addEventListener('submit', run(async (e) => {
+  $('#signin-form').addEventListener('submit', (e) => {
     e.preventDefault();
     const form = new FormData(e.target);
-    await signIn(form.get('subject'), form.get('role'));
-    $('#whoami').textContent = 'Signed in as ' + form.get('subject') + ' (' + form.get('role') + ').';
-    await listProjects();
-  }));
-  $('#brief-form').addEventListener('submit', run(async (e) => {
+    run(async () => {
+      await signIn(form.get('subject'), form.get('role'));
+      sessionStorage.setItem('vic-role', form.get('role'));
+      signedIn(form.get('subject'), form.get('role'));
+      await loadLifecycle();
+      await listProjects();
+    })();
+  });
+  $('#brief-form').addEventListener('submit', (e) => {
     e.preventDefault();
     const form = new FormData(e.target);
-    const criteria = String(form.get('criteria')).split('\n').map((s) => s.trim()).filter((s) => s.length > 0);
-    const budget = form.get('budget') === '' ? null : Number(form.get('budget'));
-    const project = await api('POST', '/projects', { title: form.get('title'), description: form.get('description'), acceptanceCriteria: criteria, budget });
-    await listProjects();
-    await openProject(project);
-  }));
+    run(async () => {
+      const criteria = String(form.get('criteria')).split('\n').map((s) => s.trim()).filter((s) => s.length > 0);
+      const budget = form.get('budget') === '' ? null : Number(form.get('budget'));
+      const project = await api('POST', '/projects', { title: form.get('title'), description: form.get('description'), acceptanceCriteria: criteria, budget });
+      await openProject(project);
+      await listProjects();
+    })();
+  });
   $('#refresh').addEventListener('click', run(listProjects));
   for (const button of document.querySelectorAll('[data-action]')) button.addEventListener('click', run(() => act(button.dataset.action)));
   $('#download').addEventListener('click', run(download));
-  if (token) run(listProjects)();
+
+  const role = sessionStorage.getItem('vic-role') || 'client';
+  const user = restore(role);
+  if (user) run(async () => { signedIn(user, role); await loadLifecycle(); await listProjects(); })();
 })();
