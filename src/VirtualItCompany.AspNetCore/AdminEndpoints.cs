@@ -21,6 +21,73 @@ internal static class AdminEndpoints
         admin.MapGet("/queue", Queue)
             .WithName("VirtualItCompany.Admin.Queue").WithSummary("The work queue's depth and the projects by status.")
             .Produces<QueueView>();
+        admin.MapGet("/routing", Routing)
+            .WithName("VirtualItCompany.Admin.Routing").WithSummary("The router's decisions: the latest model calls (model, complexity, reason, estimated and charged cost, fallbacks) and every call by complexity and model.")
+            .Produces<RoutingReport>().ProducesProblem(StatusCodes.Status400BadRequest);
+        admin.MapGet("/workers", Workers)
+            .WithName("VirtualItCompany.Admin.Workers").WithSummary("This process's workers (running, busy, finished, failing to lease) and the queue's depth.")
+            .Produces<WorkersView>();
+    }
+
+    private const int MaxRecentDecisions = 500;
+
+    // Reads every project's events, as the cost view does.
+    private static async Task<IResult> Routing(IDeliveryCompany company, IProjectStore store, int? limit, CancellationToken cancellationToken)
+    {
+        int take = limit ?? 50;
+        if (take is < 1 or > MaxRecentDecisions)
+        {
+            return Problems.BadRequest($"limit must be between 1 and {MaxRecentDecisions}.");
+        }
+
+        var recent = new PriorityQueue<RoutingDecisionView, DateTimeOffset>();
+        var mix = new SortedDictionary<(int Complexity, string Model), (long Calls, decimal Cost)>();
+        await foreach (var project in company.ListAsync(cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            await foreach (var e in store.ReadEventsAsync(project.Id, 0, cancellationToken).ConfigureAwait(false))
+            {
+                if (e is not ModelCallCompleted call)
+                {
+                    continue;
+                }
+
+                var routing = call.Routing;
+                var key = (routing?.Complexity ?? 0, call.ModelId);
+                mix[key] = mix.TryGetValue(key, out var line) ? (line.Calls + 1, line.Cost + call.Cost) : (1, call.Cost);
+                recent.Enqueue(
+                    new RoutingDecisionView(
+                        project.Id.Value, call.Timestamp, call.Role.ToString(), call.Stage.ToString(), call.Provider, call.ModelId, routing?.Complexity,
+                        routing?.ComplexityEstimated ?? false, routing?.Reason, routing?.EstimatedCost, call.Cost, routing?.FailedOver ?? [], routing?.Candidates.Count ?? 0),
+                    call.Timestamp);
+                if (recent.Count > take)
+                {
+                    recent.Dequeue(); // the oldest
+                }
+            }
+        }
+
+        var newestFirst = new List<RoutingDecisionView>(recent.Count);
+        while (recent.TryDequeue(out var view, out _))
+        {
+            newestFirst.Add(view);
+        }
+
+        newestFirst.Reverse();
+        return TypedResults.Ok(new RoutingReport(newestFirst, [.. mix.Select(m => new RoutingMixLine(m.Key.Complexity, m.Key.Model, m.Value.Calls, m.Value.Cost))]));
+    }
+
+    private static async Task<IResult> Workers(IServiceProvider services, IWorkQueue queue, CancellationToken cancellationToken)
+    {
+        long depth = await queue.CountAsync(cancellationToken).ConfigureAwait(false);
+        var health = (services.GetService(typeof(VirtualItCompany.Runtime.WorkDispatcher)) as VirtualItCompany.Runtime.WorkDispatcher)?.GetHealth();
+        string status = health switch
+        {
+            null => "absent",
+            { Running: false } => "stopped",
+            { LeaseFailures: > 0 } => "degraded",
+            _ => "healthy",
+        };
+        return TypedResults.Ok(new WorkersView(status, depth, health));
     }
 
     // Reads every project's events: fine for the projects one company keeps; a large fleet would keep a cost projection instead.

@@ -1,3 +1,4 @@
+using VirtualItCompany.Runtime;
 using System.Collections.Immutable;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -111,6 +112,43 @@ public sealed record CostReport(CostLine Total, IReadOnlyList<CostLine> ByProjec
 /// <param name="ProjectsByStatus">How many projects have each status.</param>
 public sealed record QueueView(long Depth, IReadOnlyDictionary<string, int> ProjectsByStatus);
 
+/// <summary>One model call's routing decision as the admin view shows it.</summary>
+/// <param name="ProjectId">The project.</param>
+/// <param name="At">When the call was committed.</param>
+/// <param name="Role">The agent role that made the call.</param>
+/// <param name="Stage">The stage it was made in.</param>
+/// <param name="Provider">The provider that served it.</param>
+/// <param name="ModelId">The model that served it.</param>
+/// <param name="Complexity">The complexity (1-10) the call was routed by; <see langword="null"/> when the call carries no decision (a model without the router).</param>
+/// <param name="ComplexityEstimated">Whether the router estimated the complexity (the agent stated none).</param>
+/// <param name="Reason">Why the router chose the model.</param>
+/// <param name="EstimatedCost">What the router expected the call to cost, in US dollars.</param>
+/// <param name="Cost">What it was charged, in US dollars.</param>
+/// <param name="FailedOver">Models tried and failed before this one answered.</param>
+/// <param name="Candidates">How many models qualified.</param>
+public sealed record RoutingDecisionView(
+    string ProjectId, DateTimeOffset At, string Role, string Stage, string Provider, string ModelId, int? Complexity, bool ComplexityEstimated,
+    string? Reason, decimal? EstimatedCost, decimal Cost, IReadOnlyList<string> FailedOver, int Candidates);
+
+/// <summary>How many calls of one complexity went to one model.</summary>
+/// <param name="Complexity">The complexity (1-10); 0 for calls without a routing decision.</param>
+/// <param name="ModelId">The model.</param>
+/// <param name="Calls">How many calls.</param>
+/// <param name="Cost">What they cost, in US dollars.</param>
+public sealed record RoutingMixLine(int Complexity, string ModelId, long Calls, decimal Cost);
+
+/// <summary>The router's decisions: the latest calls and the mix of models by complexity.</summary>
+/// <param name="Recent">The latest decisions, newest first.</param>
+/// <param name="Mix">Every call counted by complexity and model.</param>
+public sealed record RoutingReport(IReadOnlyList<RoutingDecisionView> Recent, IReadOnlyList<RoutingMixLine> Mix);
+
+/// <summary>The health of this process's workers and the queue they serve.</summary>
+/// <param name="Status"><c>healthy</c> (running, the queue answers), <c>degraded</c> (running, leasing from the queue failing),
+/// <c>stopped</c> (the dispatcher is not running: no <c>AddWorker()</c>, or the host is stopping) or <c>absent</c> (no runtime in this host).</param>
+/// <param name="QueueDepth">Items on the queue: waiting or leased, by any process.</param>
+/// <param name="Process">This process's workers; <see langword="null"/> when absent. Other processes' workers report in their own hosts.</param>
+public sealed record WorkersView(string Status, long QueueDepth, WorkerHealth? Process);
+
 /// <summary>Asks the development token endpoint for a token.</summary>
 /// <param name="Subject">The user id (<c>sub</c>): the owner of the projects the user submits.</param>
 /// <param name="Role"><c>client</c> or <c>admin</c>.</param>
@@ -132,6 +170,8 @@ public sealed record DevelopmentTokenResponse(string AccessToken, DateTimeOffset
 [JsonSerializable(typeof(IReadOnlyList<ArtifactView>))]
 [JsonSerializable(typeof(CostReport))]
 [JsonSerializable(typeof(QueueView))]
+[JsonSerializable(typeof(RoutingReport))]
+[JsonSerializable(typeof(WorkersView))]
 [JsonSerializable(typeof(DevelopmentTokenRequest))]
 [JsonSerializable(typeof(DevelopmentTokenResponse))]
 [JsonSerializable(typeof(Dictionary<string, string>))]

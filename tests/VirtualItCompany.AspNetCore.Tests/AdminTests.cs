@@ -1,4 +1,6 @@
+using System.Net;
 using System.Net.Http.Json;
+using VirtualItCompany.Runtime;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace VirtualItCompany.AspNetCore.Tests;
@@ -42,5 +44,35 @@ public sealed class AdminTests : IAsyncLifetime
         Assert.Contains(report.ByRole, l => l.Key == "ProjectManager" && l.Calls >= 1);
         Assert.Equal(calls[0].Timestamp.UtcDateTime.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), Assert.Single(report.ByDay).Key);
         Assert.Equal(1, queue!.ProjectsByStatus["Cancelled"]);
+
+        // The same calls, as the router decided them.
+        var routing = await admin.GetFromJsonAsync<RoutingReport>("/api/admin/routing?limit=1", ct);
+        var newest = calls.MaxBy(c => c.Version)!;
+        var decision = Assert.Single(routing!.Recent);
+        Assert.Equal((project.Id, newest.ModelId, newest.Cost), (decision.ProjectId, decision.ModelId, decision.Cost));
+        Assert.Equal(newest.Routing?.Complexity, decision.Complexity);
+        Assert.Equal(newest.Routing?.Reason, decision.Reason);
+        Assert.Equal(calls.Count, routing.Mix.Sum(m => m.Calls));
+        Assert.Equal(calls.Sum(c => c.Cost), routing.Mix.Sum(m => m.Cost));
+        Assert.Equal(HttpStatusCode.BadRequest, (await admin.GetAsync("/api/admin/routing?limit=0", ct)).StatusCode);
+
+        // This host runs workers: they are up, and they finished the items that ran.
+        var workers = await admin.GetFromJsonAsync<WorkersView>("/api/admin/workers", ct);
+        Assert.Equal("healthy", workers!.Status);
+        Assert.True(workers.Process!.Running);
+        Assert.True(workers.Process.Workers > 0);
+        Assert.True(workers.Process.ItemsFinished >= 1);
+        Assert.NotNull(workers.Process.LastLeasedAt);
+    }
+
+    [Fact]
+    public async Task Without_workers_the_workers_view_says_stopped()
+    {
+        await using var apiOnly = new WebHostFactory(settings: new Dictionary<string, string?> { ["WebHost:RunWorkers"] = "false" });
+        var workers = await apiOnly.ClientFor("root", "admin").GetFromJsonAsync<WorkersView>("/api/admin/workers", TestContext.Current.CancellationToken);
+
+        Assert.Equal("stopped", workers!.Status);
+        Assert.False(workers.Process!.Running);
+        Assert.Equal(0, workers.Process.Busy);
     }
 }

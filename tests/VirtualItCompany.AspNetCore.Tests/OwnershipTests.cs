@@ -16,6 +16,8 @@ public sealed class OwnershipTests : IAsyncLifetime
         ["GET /api/admin/projects"] = "admin only",
         ["GET /api/admin/costs"] = "admin only",
         ["GET /api/admin/queue"] = "admin only",
+        ["GET /api/admin/routing"] = "admin only",
+        ["GET /api/admin/workers"] = "admin only",
         ["POST /api/dev/token"] = "anonymous, Development only",
         ["POST /api/projects/estimate"] = "estimates the caller's own brief; reads no project",
         ["POST /api/webhooks"] = "creates the caller's own subscription",

@@ -70,6 +70,8 @@ public sealed class SecurityTests : IAsyncLifetime
     [InlineData("/api/admin/projects")]
     [InlineData("/api/admin/costs")]
     [InlineData("/api/admin/queue")]
+    [InlineData("/api/admin/routing")]
+    [InlineData("/api/admin/workers")]
     public async Task Role_matrix_of_the_admin_views(string path)
     {
         var ct = TestContext.Current.CancellationToken;

@@ -41,6 +41,14 @@ public sealed class DashboardTests(BrowserHost host)
         await Assertions.Expect(page.Locator("#by-stage [data-stage=ClientReview]")).ToContainTextAsync("1");
         await Assertions.Expect(page.Locator($"#projects tr[data-key='{projectId}']")).ToContainTextAsync("bob");
 
+        // Worker health and the router's decisions, as the admin API reports them.
+        await Assertions.Expect(page.Locator("#workers")).ToHaveAttributeAsync("data-status", "healthy");
+        await Assertions.Expect(page.Locator("#workers")).ToContainTextAsync("items finished");
+        var routing = await admin.GetFromJsonAsync<JsonElement>("/api/admin/routing?limit=1", ct);
+        string newestModel = routing.GetProperty("recent")[0].GetProperty("modelId").GetString()!;
+        await Assertions.Expect(page.Locator("#routing tbody tr").First).ToContainTextAsync(newestModel, new() { Timeout = 30_000 });
+        await Assertions.Expect(page.Locator("#routing-mix tbody tr").First).ToContainTextAsync(newestModel);
+
         // The lifecycle, drawn from its Mermaid text: every stage a node, every transition an edge.
         string mermaid = await admin.GetStringAsync("/lifecycle.mmd", ct);
         var transitions = mermaid.Split('\n').Select(l => l.Trim()).Where(l => l.Contains("-->", StringComparison.Ordinal) && !l.StartsWith("[*]", StringComparison.Ordinal)).ToList();

@@ -34,11 +34,46 @@
     window.vicCharts.bars($(selector), items, 'Cost by ' + what + (free && lines.length > 0 ? ' (all calls free: bars show tokens)' : ''));
   }
 
+  function routingRows(routing) {
+    const body = $('#routing tbody');
+    body.replaceChildren();
+    for (const d of routing.recent) {
+      const row = document.createElement('tr');
+      row.dataset.key = d.projectId;
+      cell(row, new Date(d.at).toLocaleTimeString());
+      cell(row, titles.get(d.projectId) || d.projectId);
+      cell(row, d.role + ' · ' + d.stage);
+      cell(row, d.provider + '/' + d.modelId + (d.failedOver.length ? ' (after ' + d.failedOver.join(', ') + ')' : ''));
+      cell(row, d.complexity === null ? '-' : d.complexity + (d.complexityEstimated ? ' (estimated)' : ''));
+      cell(row, d.reason || '-');
+      cell(row, (d.estimatedCost === null ? '-' : '$' + money(d.estimatedCost)) + ' · $' + money(d.cost));
+      body.appendChild(row);
+    }
+    const mix = $('#routing-mix tbody');
+    mix.replaceChildren();
+    for (const m of routing.mix) {
+      const row = document.createElement('tr');
+      cell(row, m.complexity === 0 ? '-' : String(m.complexity));
+      cell(row, m.modelId);
+      cell(row, String(m.calls));
+      cell(row, '$' + money(m.cost));
+      mix.appendChild(row);
+    }
+  }
+
   const titled = (id) => titles.has(id) ? titles.get(id) + ' (' + id + ')' : id;
 
   async function refresh() {
-    const [queue, report, page] = await Promise.all([api('GET', '/admin/queue'), api('GET', '/admin/costs'), api('GET', '/admin/projects?pageSize=100')]);
+    const [queue, report, page, workers, routing] = await Promise.all([
+      api('GET', '/admin/queue'), api('GET', '/admin/costs'), api('GET', '/admin/projects?pageSize=100'),
+      api('GET', '/admin/workers'), api('GET', '/admin/routing?limit=20')]);
     $('#queue').textContent = 'Queue depth ' + queue.depth + ' · ' + Object.entries(queue.projectsByStatus).filter(([, v]) => v > 0).map(([k, v]) => k + ' ' + v).join(', ');
+    const w = workers.process;
+    $('#workers').textContent = 'Workers: ' + workers.status + (w ? ' · ' + w.busy + ' of ' + w.workers + ' busy · ' + w.itemsFinished + ' items finished'
+      + (w.itemsFailed ? ' (' + w.itemsFailed + ' failed)' : '') + (w.leaseFailures ? ' · leasing failed ' + w.leaseFailures + ' times in a row' : '')
+      + (w.lastLeasedAt ? ' · last lease ' + new Date(w.lastLeasedAt).toLocaleTimeString() : '') : '');
+    $('#workers').dataset.status = workers.status;
+    routingRows(routing);
 
     const byStage = {};
     const body = $('#projects tbody');

@@ -15,6 +15,12 @@ public sealed class WorkDispatcher
     private readonly ILogger _logger;
     private readonly TimeProvider _timeProvider;
     private int _running;
+    private int _busy;
+    private long _finished;
+    private long _failed;
+    private int _leaseFailures;
+    private long _lastLeasedAt = long.MinValue;
+    private long _lastFinishedAt = long.MinValue;
 
     /// <summary>Creates the dispatcher.</summary>
     /// <param name="queue">The work queue.</param>
@@ -36,6 +42,21 @@ public sealed class WorkDispatcher
 
     /// <summary>Gets a name that identifies this process's workers on leases.</summary>
     public string WorkerId { get; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
+
+    /// <summary>Gets a snapshot of this process's workers: running or not, how many are busy, what they finished, whether the queue answers.</summary>
+    /// <returns>The snapshot; reading it takes no lock and does not touch the store.</returns>
+    public WorkerHealth GetHealth() => new(
+        WorkerId,
+        Volatile.Read(ref _running) == 1,
+        _options.Workers,
+        Volatile.Read(ref _busy),
+        Interlocked.Read(ref _finished),
+        Interlocked.Read(ref _failed),
+        Volatile.Read(ref _leaseFailures),
+        Time(Interlocked.Read(ref _lastLeasedAt)),
+        Time(Interlocked.Read(ref _lastFinishedAt)));
+
+    private static DateTimeOffset? Time(long ticks) => ticks == long.MinValue ? null : new DateTimeOffset(ticks, TimeSpan.Zero);
 
     /// <summary>Runs the workers until cancelled; items in progress are then released for another worker.</summary>
     /// <param name="cancellationToken">Stops the workers.</param>
@@ -125,12 +146,14 @@ public sealed class WorkDispatcher
             {
                 lease = await _queue.TryLeaseAsync(new LeaseRequest(WorkerId, _options.LeaseDuration, fullRoles.Count == 0 ? null : fullRoles), cancellationToken).ConfigureAwait(false);
                 failures = 0;
+                Volatile.Write(ref _leaseFailures, 0);
             }
             catch (Exception ex) when (ex is not OperationCanceledException && ex is not OutOfMemoryException)
             {
                 // A storage outage must not stop the workers: wait, then try again.
                 slots.Unreserve();
                 failures++;
+                Volatile.Write(ref _leaseFailures, failures);
                 _logger.LogError(ex, "Leasing work failed ({Failures} time(s) in a row); trying again.", failures);
                 await Task.Delay(_options.PollInterval * Math.Min(failures, 10), _timeProvider, cancellationToken).ConfigureAwait(false);
                 continue;
@@ -146,6 +169,7 @@ public sealed class WorkDispatcher
             }
 
             slots.Commit(lease.Item.Role);
+            Interlocked.Exchange(ref _lastLeasedAt, _timeProvider.GetUtcNow().UtcTicks);
             try
             {
                 await writer.WriteAsync(lease, cancellationToken).ConfigureAwait(false);
@@ -189,7 +213,17 @@ public sealed class WorkDispatcher
                     continue;
                 }
 
-                await _orchestrator.ProcessAsync(lease, cancellationToken).ConfigureAwait(false);
+                Interlocked.Increment(ref _busy);
+                try
+                {
+                    await _orchestrator.ProcessAsync(lease, cancellationToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    Interlocked.Decrement(ref _busy);
+                    Interlocked.Increment(ref _finished);
+                    Interlocked.Exchange(ref _lastFinishedAt, _timeProvider.GetUtcNow().UtcTicks);
+                }
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -197,6 +231,7 @@ public sealed class WorkDispatcher
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
                 // The lease lapses and the item runs again; nothing was committed.
+                Interlocked.Increment(ref _failed);
                 _logger.LogError(ex, "Work item {WorkItem} could not be committed; it will run again when its lease expires.", lease.Item.DisplayName);
             }
             finally
