@@ -32,6 +32,12 @@ public sealed class AdminTests : IAsyncLifetime
         }
 
         (await alice.PostAsync($"/api/projects/{project.Id}/cancel", null, ct)).EnsureSuccessStatusCode();
+        // A call under way when the project was cancelled is still committed (what it cost is kept): wait until no worker is busy.
+        while ((await admin.GetFromJsonAsync<WorkersView>("/api/admin/workers", timeout.Token))!.Process!.Busy > 0)
+        {
+            await Task.Delay(100, timeout.Token);
+        }
+
         var calls = await store.ReadEventsAsync(new ProjectId(project.Id), 0, ct).OfType<ModelCallCompleted>().ToListAsync(ct);
         var report = await admin.GetFromJsonAsync<CostReport>("/api/admin/costs", ct);
         var queue = await admin.GetFromJsonAsync<QueueView>("/api/admin/queue", ct);

@@ -112,7 +112,8 @@ public sealed class WebhookTests
             Assert.Equal([subscription!.Id], mine!.Select(s => s.Id));
             Assert.Null(mine![0].Secret);
             var view = await WaitForAsync(async () => (await admin.GetFromJsonAsync<List<WebhookDeliveryView>>("/api/admin/webhooks/deliveries", ct))!.FirstOrDefault(d => d.Status == "Delivered"), ct);
-            Assert.InRange(view.Attempts, 2, refused + 1); // a try the first host sent as it stopped may not have been recorded
+            // The first host stops as soon as the receiver has seen its try, often before it records the answer: the try may be uncounted.
+            Assert.InRange(view.Attempts, 1, refused + 1);
         }
         finally
         {
