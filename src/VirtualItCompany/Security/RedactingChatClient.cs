@@ -23,44 +23,48 @@ internal sealed partial class RedactingChatClient(IChatClient inner, SecretRedac
 
     /// <inheritdoc />
     /// <remarks>
-    /// Streamed text is held back from the last line break of what has arrived (and from a private key block until its end
-    /// line), so a secret split across updates is still seen whole; each update is passed on when the next one arrives, and the
-    /// end of the text goes out with the last one.
+    /// Each update is passed on as it arrives, but its text only up to the last line break of what has arrived (a private key
+    /// block only once its end line has), so a secret split across updates is still seen whole; text held back goes out at the
+    /// end of its message, in an update of its own.
     /// </remarks>
     public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
         IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var pending = new System.Text.StringBuilder();
-        ChatResponseUpdate? previous = null;
+        ChatResponseUpdate? last = null;
         await foreach (var update in base.GetStreamingResponseAsync(RedactAll(messages), options, cancellationToken).ConfigureAwait(false))
         {
-            if (previous is not null && pending.Length > 0 && update.MessageId is { } id && previous.MessageId is { } before && id != before)
+            if (pending.Length > 0 && last is not null && update.MessageId is { } id && last.MessageId is { } before && id != before)
             {
-                // A new message: the last one's text ends here.
-                Append(previous, redactor.Redact(pending.ToString()));
-                pending.Clear();
-            }
-
-            if (previous is not null)
-            {
-                yield return previous;
+                yield return Rest(pending, last); // a new message: the last one's text ends here
             }
 
             // Text first (it is redacted once whole, not chunk by chunk), then the rest (tool calls, tool results).
             HoldBackText(update, pending);
             RedactContents(update.Contents);
-            previous = update;
+            last = update;
+            yield return update;
         }
 
-        if (previous is not null)
+        if (pending.Length > 0 && last is not null)
         {
-            if (pending.Length > 0)
-            {
-                Append(previous, redactor.Redact(pending.ToString()));
-            }
-
-            yield return previous;
+            yield return Rest(pending, last);
         }
+    }
+
+    /// <summary>An update with the text held back, redacted, for the message of <paramref name="last"/>.</summary>
+    private ChatResponseUpdate Rest(System.Text.StringBuilder pending, ChatResponseUpdate last)
+    {
+        var rest = new ChatResponseUpdate(last.Role ?? ChatRole.Assistant, redactor.Redact(pending.ToString()))
+        {
+            MessageId = last.MessageId,
+            ResponseId = last.ResponseId,
+            ConversationId = last.ConversationId,
+            ModelId = last.ModelId,
+            CreatedAt = last.CreatedAt,
+        };
+        pending.Clear();
+        return rest;
     }
 
     /// <summary>Moves the update's text into <paramref name="pending"/> and gives the update back the part of all pending text that can no longer be the start of a secret, redacted.</summary>
@@ -112,13 +116,6 @@ internal sealed partial class RedactingChatClient(IChatClient inner, SecretRedac
 
     [System.Text.RegularExpressions.GeneratedRegex("-----END [A-Z0-9 ]*PRIVATE KEY-----", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
     private static partial System.Text.RegularExpressions.Regex KeyBlockEnd();
-
-    /// <summary>Adds text at the end of an update's contents.</summary>
-    private static void Append(ChatResponseUpdate update, string text)
-    {
-        var contents = new List<AIContent>(update.Contents) { new TextContent(text) };
-        update.Contents = contents;
-    }
 
     private List<ChatMessage> RedactAll(IEnumerable<ChatMessage> messages)
     {

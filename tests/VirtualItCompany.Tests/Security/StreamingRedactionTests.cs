@@ -30,8 +30,10 @@ public sealed class StreamingRedactionTests
             }
 
             Assert.Equal(expected, string.Concat(updates.Select(u => u.Text)));
-            Assert.Equal(chunks.Length + 1, updates.Count); // every update passed on (the last carries the usage), none invented
-            Assert.IsType<UsageContent>(Assert.Single(updates[^1].Contents, c => c is UsageContent));
+            // Every update passed on as it came (one carries the usage), then one with the text held back after the last line break.
+            Assert.Equal(chunks.Length + 2, updates.Count);
+            Assert.Single(updates.SelectMany(u => u.Contents), c => c is UsageContent);
+            Assert.All(updates, u => Assert.Equal("m1", u.MessageId));
         }
     }
 
