@@ -90,9 +90,16 @@ public sealed class SpendAccountingTests
         var router = Router(a);
         decimal reserved = await ReservationAsync(router);
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        cts.CancelAfter(TimeSpan.FromMilliseconds(50));
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => router.GetResponseAsync(Models.Ask("hi"), null, cts.Token));
+        // Cancelled once the model has the call (a fixed delay could cancel before it was sent, which is rightly not charged).
+        var call = router.GetResponseAsync(Models.Ask("hi"), null, cts.Token);
+        while (a.Calls == 0)
+        {
+            await Task.Delay(10, Ct);
+        }
+
+        cts.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
 
         Assert.Equal(reserved, router.Company().Spent);
         Assert.Equal(0m, router.Company().Reserved);
