@@ -76,19 +76,22 @@ internal sealed partial class PostgreSqlCompanyStore
                 return await command.ExecuteScalarAsync(ct).ConfigureAwait(false) is long value ? value : (long?)null;
             },
             cancellationToken).ConfigureAwait(false);
-        if (due is { } next && UnixTime.ToTime(next) - now < maxWait)
+        // A deadline on the clock, not a duration: the clock may have moved while the query ran.
+        var deadline = maxWait < MaxWaitSlice ? now + maxWait : now + MaxWaitSlice;
+        if (due is { } next && UnixTime.ToTime(next) < deadline)
         {
-            maxWait = UnixTime.ToTime(next) - now;
+            deadline = UnixTime.ToTime(next);
         }
 
-        if (maxWait <= TimeSpan.Zero)
+        var left = deadline - _database.Time.GetUtcNow();
+        if (left <= TimeSpan.Zero)
         {
             return;
         }
 
         try
         {
-            await changed.WaitAsync(maxWait < MaxWaitSlice ? maxWait : MaxWaitSlice, _database.Time, cancellationToken).ConfigureAwait(false);
+            await changed.WaitAsync(left, _database.Time, cancellationToken).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
