@@ -456,6 +456,23 @@ internal sealed class PostgreSqlDatabase : IAsyncDisposable, IDisposable
         return command;
     }
 
+    /// <summary>Creates a command of a batch with positional parameters; <see langword="null"/> is sent as SQL NULL.</summary>
+    internal static NpgsqlBatchCommand BatchCommand(string sql, params object?[] parameters)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        foreach (var parameter in parameters)
+        {
+            command.Parameters.Add(parameter switch
+            {
+                NpgsqlParameter p => p,
+                null => new NpgsqlParameter { Value = DBNull.Value },
+                _ => new NpgsqlParameter { Value = parameter },
+            });
+        }
+
+        return command;
+    }
+
     private sealed class Registration(PostgreSqlDatabase database, Action<ProjectCommitAnnouncement> listener) : IAsyncDisposable
     {
         public ValueTask DisposeAsync()

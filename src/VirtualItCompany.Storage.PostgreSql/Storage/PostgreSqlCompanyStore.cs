@@ -151,58 +151,85 @@ internal sealed partial class PostgreSqlCompanyStore : IProjectStore, IWorkQueue
         return found;
     }
 
-    /// <summary>Checks and writes one commit in the caller's transaction; what it throws rolls it back.</summary>
+    /// <summary>Checks and writes one commit in the caller's transaction, in a few round trips (checks, events and snapshot, the rest); what it throws rolls it back.</summary>
     private async Task WriteCommitAsync(NpgsqlConnection c, ProjectCommit commit, string snapshotJson, string[] events, string[] items, Guid commitId, bool prune, CancellationToken ct)
     {
         long now = UnixTime.Floor(_database.Time.GetUtcNow());
         string project = commit.ProjectId.Value;
         var snapshot = commit.Snapshot;
+        var lease = commit.CompletesLease;
 
-        // Check first, holding the project's row, so that a refused commit writes nothing and two commits of a project take turns.
-        if (commit.ExpectedVersion == 0)
+        // Check first, holding the project's row (and the leased item's), so that a refused commit writes nothing and two
+        // commits of a project take turns. A new project's row is its insert: a second creator finds it there.
+        await using (var checks = new NpgsqlBatch(c))
         {
-            int inserted = await ExecuteAsync(c, """
-                INSERT INTO snapshots (project_id, version, status, created_at_ticks, updated_at, snapshot)
-                VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (project_id) DO NOTHING;
-                """, ct, project, snapshot.Version, snapshot.Status.ToString(), snapshot.CreatedAt.UtcTicks, UnixTime.Floor(snapshot.UpdatedAt), snapshotJson).ConfigureAwait(false);
-            if (inserted == 0)
+            if (commit.ExpectedVersion == 0)
             {
-                long existing = await ScalarAsync<long>(c, "SELECT coalesce((SELECT version FROM snapshots WHERE project_id = $1), 0);", ct, project).ConfigureAwait(false);
-                throw new ConcurrencyException(commit.ProjectId, 0, existing);
+                checks.BatchCommands.Add(BatchCommand("""
+                    WITH inserted AS (
+                        INSERT INTO snapshots (project_id, version, status, created_at_ticks, updated_at, snapshot)
+                        VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (project_id) DO NOTHING RETURNING version)
+                    SELECT EXISTS (SELECT 1 FROM inserted);
+                    """, project, snapshot.Version, snapshot.Status.ToString(), snapshot.CreatedAt.UtcTicks, UnixTime.Floor(snapshot.UpdatedAt), snapshotJson));
+            }
+            else
+            {
+                checks.BatchCommands.Add(BatchCommand("SELECT version FROM snapshots WHERE project_id = $1 FOR UPDATE;", project));
+            }
+
+            if (lease is not null)
+            {
+                checks.BatchCommands.Add(BatchCommand("SELECT lease_token, lease_expires_at FROM work_items WHERE item_id = $1 FOR UPDATE;", lease.Item.Id));
+            }
+
+            await using var reader = await checks.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            bool found = await reader.ReadAsync(ct).ConfigureAwait(false);
+            if (commit.ExpectedVersion == 0)
+            {
+                if (!reader.GetBoolean(0))
+                {
+                    await reader.DisposeAsync().ConfigureAwait(false);
+                    long existing = await ScalarAsync<long>(c, "SELECT coalesce((SELECT version FROM snapshots WHERE project_id = $1), 0);", ct, project).ConfigureAwait(false);
+                    throw new ConcurrencyException(commit.ProjectId, 0, existing);
+                }
+            }
+            else if (!found)
+            {
+                throw new ProjectNotFoundException(commit.ProjectId);
+            }
+            else if (reader.GetInt64(0) != commit.ExpectedVersion)
+            {
+                throw new ConcurrencyException(commit.ProjectId, commit.ExpectedVersion, reader.GetInt64(0));
+            }
+
+            if (lease is not null)
+            {
+                // The fence: only the item's current, unexpired lease may settle it (a lapsed one is lost even before another worker takes the item).
+                await reader.NextResultAsync(ct).ConfigureAwait(false);
+                if (!await reader.ReadAsync(ct).ConfigureAwait(false) || reader.IsDBNull(0) || reader.GetInt64(0) != lease.Token || reader.IsDBNull(1) || reader.GetInt64(1) <= now)
+                {
+                    throw new LeaseLostException(lease);
+                }
             }
         }
-        else
+
+        await using (var history = new NpgsqlBatch(c))
         {
-            await using (var command = Command(c, "SELECT version FROM snapshots WHERE project_id = $1 FOR UPDATE;", project))
+            if (commit.ExpectedVersion != 0)
             {
-                var current = await command.ExecuteScalarAsync(ct).ConfigureAwait(false);
-                if (current is null)
-                {
-                    throw new ProjectNotFoundException(commit.ProjectId);
-                }
-
-                if ((long)current != commit.ExpectedVersion)
-                {
-                    throw new ConcurrencyException(commit.ProjectId, commit.ExpectedVersion, (long)current);
-                }
+                history.BatchCommands.Add(BatchCommand("UPDATE snapshots SET version = $2, status = $3, updated_at = $4, snapshot = $5 WHERE project_id = $1;", project, snapshot.Version, snapshot.Status.ToString(), UnixTime.Floor(snapshot.UpdatedAt), snapshotJson));
             }
-        }
 
-        if (commit.CompletesLease is { } lease)
-        {
-            // The fence: only the item's current, unexpired lease may settle it (a lapsed one is lost even before another worker takes the item).
-            await EnsureLeaseHeldAsync(c, lease, now, forUpdate: true, ct).ConfigureAwait(false);
-        }
+            if (events.Length > 0)
+            {
+                long[] versions = [.. commit.Events.Select(e => e.Version)];
+                history.BatchCommands.Add(BatchCommand("INSERT INTO events (project_id, version, event) SELECT $1, v, e FROM unnest($2::bigint[], $3::text[]) AS t(v, e);", project, Parameters.BigintArray(versions), Parameters.TextArray(events)));
+            }
 
-        if (commit.ExpectedVersion != 0)
-        {
-            await ExecuteAsync(c, "UPDATE snapshots SET version = $2, status = $3, updated_at = $4, snapshot = $5 WHERE project_id = $1;", ct, project, snapshot.Version, snapshot.Status.ToString(), UnixTime.Floor(snapshot.UpdatedAt), snapshotJson).ConfigureAwait(false);
-        }
-
-        if (events.Length > 0)
-        {
-            long[] versions = [.. commit.Events.Select(e => e.Version)];
-            await ExecuteAsync(c, "INSERT INTO events (project_id, version, event) SELECT $1, v, e FROM unnest($2::bigint[], $3::text[]) AS t(v, e);", ct, project, Parameters.BigintArray(versions), Parameters.TextArray(events)).ConfigureAwait(false);
+            if (history.BatchCommands.Count > 0)
+            {
+                await history.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            }
         }
 
         foreach (var operation in commit.Budget)
@@ -212,74 +239,61 @@ internal sealed partial class PostgreSqlCompanyStore : IProjectStore, IWorkQueue
 
         FaultInjection?.Invoke("after the events, snapshot and budget operations, before the queue, outbox and journal");
 
+        await using var rest = new NpgsqlBatch(c);
         if (commit.Outbox.Count > 0)
         {
-            await ExecuteAsync(c, """
+            rest.BatchCommands.Add(BatchCommand("""
                 INSERT INTO outbox (topic, message_key, project_id, payload)
                 SELECT t, k, $1, p FROM unnest($2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS x(t, k, p, o) ORDER BY o;
-                """, ct, project, Parameters.TextArray([.. commit.Outbox.Select(m => m.Topic)]), Parameters.TextArray([.. commit.Outbox.Select(m => m.Key)]), Parameters.TextArray([.. commit.Outbox.Select(m => m.Payload)])).ConfigureAwait(false);
+                """, project, Parameters.TextArray([.. commit.Outbox.Select(m => m.Topic)]), Parameters.TextArray([.. commit.Outbox.Select(m => m.Key)]), Parameters.TextArray([.. commit.Outbox.Select(m => m.Payload)])));
         }
 
-        if (commit.CompletesLease is { } settled)
+        if (lease is not null)
         {
             // The item's try is over: its recorded calls must not answer a later try.
-            await ExecuteAsync(c, "DELETE FROM model_calls WHERE work_item_id = $1;", ct, settled.Item.Id).ConfigureAwait(false);
-            if (commit.RetryAt is { } retryAt)
-            {
-                await ExecuteAsync(c, "UPDATE work_items SET lease_token = NULL, lease_worker = NULL, lease_expires_at = NULL, available_at = $2 WHERE item_id = $1;", ct, settled.Item.Id, UnixTime.Ceiling(retryAt)).ConfigureAwait(false);
-            }
-            else
-            {
-                await ExecuteAsync(c, "DELETE FROM work_items WHERE item_id = $1;", ct, settled.Item.Id).ConfigureAwait(false);
-            }
+            rest.BatchCommands.Add(BatchCommand("DELETE FROM model_calls WHERE work_item_id = $1;", lease.Item.Id));
+            rest.BatchCommands.Add(commit.RetryAt is { } retryAt
+                ? BatchCommand("UPDATE work_items SET lease_token = NULL, lease_worker = NULL, lease_expires_at = NULL, available_at = $2 WHERE item_id = $1;", lease.Item.Id, UnixTime.Ceiling(retryAt))
+                : BatchCommand("DELETE FROM work_items WHERE item_id = $1;", lease.Item.Id));
         }
 
         if (items.Length > 0)
         {
             // An item already on the queue (waiting or leased) is left as it is: scheduling it again would run it twice.
-            await ExecuteAsync(c, """
+            rest.BatchCommands.Add(BatchCommand("""
                 INSERT INTO work_items (item_id, project_id, role, available_at, item)
                 SELECT i, $1, r, $2, j FROM unnest($3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS x(i, r, j, o) ORDER BY o
                 ON CONFLICT (item_id) DO NOTHING;
-                """, ct, project, now, Parameters.TextArray([.. commit.Enqueue.Select(i => i.Id)]), Parameters.TextArray([.. commit.Enqueue.Select(i => i.Role.Value)]), Parameters.TextArray(items)).ConfigureAwait(false);
+                """, project, now, Parameters.TextArray([.. commit.Enqueue.Select(i => i.Id)]), Parameters.TextArray([.. commit.Enqueue.Select(i => i.Role.Value)]), Parameters.TextArray(items)));
         }
 
-        await ExecuteAsync(c, "INSERT INTO commit_log (commit_id, committed_at) VALUES ($1, $2);", ct, commitId, now).ConfigureAwait(false);
+        rest.BatchCommands.Add(BatchCommand("INSERT INTO commit_log (commit_id, committed_at) VALUES ($1, $2);", commitId, now));
         if (prune)
         {
-            await ExecuteAsync(c, "DELETE FROM commit_log WHERE committed_at < $1;", ct, now - (long)CommitLogRetention.TotalMilliseconds).ConfigureAwait(false);
+            rest.BatchCommands.Add(BatchCommand("DELETE FROM commit_log WHERE committed_at < $1;", now - (long)CommitLogRetention.TotalMilliseconds));
         }
 
         // Delivered to listeners only if the transaction commits.
         if (events.Length > 0)
         {
-            await ExecuteAsync(c, "SELECT pg_notify($1, $2);", ct, _database.CommitChannel, $"{_database.InstanceId}|{project}|{snapshot.Version}").ConfigureAwait(false);
+            rest.BatchCommands.Add(BatchCommand("SELECT pg_notify($1, $2);", _database.CommitChannel, $"{_database.InstanceId}|{project}|{snapshot.Version}"));
         }
 
         if (items.Length > 0 || commit.RetryAt is not null)
         {
-            await NotifyWorkAsync(c, ct).ConfigureAwait(false);
+            rest.BatchCommands.Add(BatchCommand("SELECT pg_notify($1, $2);", _database.WorkChannel, _database.InstanceId));
         }
 
         if (commit.Budget.Count > 0)
         {
-            await ExecuteAsync(c, "SELECT pg_notify($1, $2);", ct, _database.BudgetChannel, _database.InstanceId).ConfigureAwait(false);
+            rest.BatchCommands.Add(BatchCommand("SELECT pg_notify($1, $2);", _database.BudgetChannel, _database.InstanceId));
         }
+
+        await rest.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 
     private Task<int> NotifyWorkAsync(NpgsqlConnection c, CancellationToken ct) =>
         ExecuteAsync(c, "SELECT pg_notify($1, $2);", ct, _database.WorkChannel, _database.InstanceId);
-
-    /// <summary>Throws <see cref="LeaseLostException"/> unless the lease is the item's current one and has not lapsed.</summary>
-    private static async Task EnsureLeaseHeldAsync(NpgsqlConnection c, WorkLease lease, long now, bool forUpdate, CancellationToken ct)
-    {
-        await using var command = Command(c, forUpdate ? "SELECT lease_token, lease_expires_at FROM work_items WHERE item_id = $1 FOR UPDATE;" : "SELECT lease_token, lease_expires_at FROM work_items WHERE item_id = $1;", lease.Item.Id);
-        await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-        if (!await reader.ReadAsync(ct).ConfigureAwait(false) || reader.IsDBNull(0) || reader.GetInt64(0) != lease.Token || reader.IsDBNull(1) || reader.GetInt64(1) <= now)
-        {
-            throw new LeaseLostException(lease);
-        }
-    }
 
     private string SerializeEvent(ProjectEvent projectEvent) =>
         _database.EventTypes is { } types ? ProjectEventSerializer.Serialize(projectEvent, types) : ProjectEventSerializer.Serialize(projectEvent);
