@@ -28,6 +28,7 @@ internal sealed class PostgreSqlDatabase : IAsyncDisposable, IDisposable
     private Action<ProjectCommitAnnouncement>[] _announcementListeners = [];
     private Task _listener = Task.CompletedTask;
     private int _disposed;
+    private long _retries;
 
     private PostgreSqlDatabase(PostgreSqlStorageOptions options, TimeProvider timeProvider, ProjectEventTypes? eventTypes, ILogger? logger, TimeProvider? retryClock)
     {
@@ -68,6 +69,7 @@ internal sealed class PostgreSqlDatabase : IAsyncDisposable, IDisposable
                     {
                         // Connections of the pool went with the server: do not hand them out again.
                         _dataSource.Clear();
+                        Interlocked.Increment(ref _retries);
                         _logger.LogWarning(args.Outcome.Exception, "PostgreSQL at {Server} (database '{Database}') failed with a transient fault; try {Attempt} of {Max} in {Delay} ms.", Server, DatabaseName, args.AttemptNumber + 2, options.MaxRetryAttempts + 1, (long)args.RetryDelay.TotalMilliseconds);
                         return default;
                     },
@@ -110,6 +112,9 @@ internal sealed class PostgreSqlDatabase : IAsyncDisposable, IDisposable
 
     /// <summary>Gets the signal raised when budget may have been freed.</summary>
     public ChangeSignal BudgetChanged { get; } = new();
+
+    /// <summary>Gets how many operations were tried again after a transient fault (for tests and diagnostics).</summary>
+    internal long Retries => Interlocked.Read(ref _retries);
 
     /// <summary>Gets a task that completes once the listening connection listens.</summary>
     public Task Listening => _listening.Task;
