@@ -11,6 +11,7 @@ Console.WriteLine("VirtualItCompany.Providers.Ollama: " + await ProviderSnippets
 Console.WriteLine("VirtualItCompany.Routing: " + await RoutingSnippets.RunAsync());
 Console.WriteLine("VirtualItCompany.Testing: " + await TestingSnippets.RunAsync());
 Console.WriteLine("VirtualItCompany.Storage.Sqlite: " + await SqliteSnippets.RunAsync());
+Console.WriteLine("VirtualItCompany.Storage.PostgreSql: " + await PostgreSqlSnippets.RunAsync());
 Console.WriteLine("VirtualItCompany: " + await CompanySnippets.RunAsync());
 Console.WriteLine("README, many models routed by cost: " + await CompanySnippets.RunManyModelsAsync());
 Console.WriteLine("README, record once and replay in CI: " + await RecordReplaySnippets.RunAsync());
