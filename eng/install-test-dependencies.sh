@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the tests need on a fresh Debian machine: the .NET SDK is expected; git runs the
 # agents' workspaces; clang and zlib1g-dev link the native AOT sample; Chromium runs the web host's browser tests.
-# (PostgreSQL and Redis join here when their tests arrive.)
+# PostgreSQL and Redis: eng/test-servers.sh runs them as plain processes for the storage and queue tests.
 set -euo pipefail
 need=()
 command -v git >/dev/null 2>&1 || need+=(git)
@@ -18,6 +18,10 @@ command -v prlimit >/dev/null 2>&1 || need+=(util-linux)
 # chromium: Debian's headless browser that tests/VirtualItCompany.WebHost.BrowserTests drives with Playwright at
 # /usr/bin/chromium (Playwright's own browser download is never used; the tests fail, not skip, without it).
 [ -x /usr/bin/chromium ] || need+=(chromium)
+# postgresql and redis-server: the servers eng/test-servers.sh starts for the tests (in a temporary directory, not as
+# the system services); the PostgreSQL and Redis tests fail, not skip, without them.
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then apt-get update -qq && apt-get install -y -qq "${need[@]}"; else sudo apt-get update -qq && sudo apt-get install -y -qq "${need[@]}"; fi
 fi
@@ -26,3 +30,5 @@ dotnet --version
 git --version
 bwrap --version
 /usr/bin/chromium --version
+ls -d /usr/lib/postgresql/*/bin | tail -n 1
+redis-server --version

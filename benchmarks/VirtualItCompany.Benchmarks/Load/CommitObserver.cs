@@ -34,9 +34,12 @@ internal sealed class CommitObserver
         var reader = subscription.Reader;
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
-            while (reader.TryRead(out var e))
+            while (reader.TryRead(out var entry))
             {
-                Observe(e, e.ProjectId);
+                if (entry.Event is { } e)
+                {
+                    Observe(e, e.ProjectId);
+                }
             }
         }
     }

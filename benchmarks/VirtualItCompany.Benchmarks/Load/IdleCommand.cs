@@ -80,7 +80,7 @@ internal static class IdleCommand
             {
                 await foreach (var e in subscription.Reader.ReadAllAsync(deadline.Token).ConfigureAwait(false))
                 {
-                    if (e is ClientInputRequested && ++waiting == projects)
+                    if (e.Event is ClientInputRequested && ++waiting == projects)
                     {
                         break;
                     }

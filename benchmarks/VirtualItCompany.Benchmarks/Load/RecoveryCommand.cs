@@ -149,7 +149,7 @@ internal static class RecoveryCommand
             await foreach (var e in subscription.Reader.ReadAllAsync(deadline.Token).ConfigureAwait(false))
             {
                 // The first item of each project is the one the dead worker held.
-                if (e is WorkItemCompleted && completed.TryAdd(e.ProjectId, Since()) && completed.Count == projects)
+                if (e.Event is WorkItemCompleted done && completed.TryAdd(done.ProjectId, Since()) && completed.Count == projects)
                 {
                     break;
                 }

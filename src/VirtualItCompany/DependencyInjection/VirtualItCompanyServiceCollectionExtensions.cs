@@ -64,7 +64,8 @@ public static class VirtualItCompanyServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAgent, CodeReviewerAgent>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAgent, TesterAgent>());
 
-        services.TryAddSingleton<ProjectEventFeed>();
+        // Commits of other processes reach watchers when an announcer is registered, or when the store is one.
+        services.TryAddSingleton(sp => new ProjectEventFeed(sp.GetService<IProjectCommitAnnouncer>() ?? sp.GetRequiredService<IProjectStore>() as IProjectCommitAnnouncer));
         services.TryAddSingleton(sp => new LifecycleEngine(sp.GetRequiredService<IOptions<CompanyOptions>>().Value.Lifecycle));
         services.TryAddSingleton(sp => new LifecycleDecider(sp.GetRequiredService<LifecycleEngine>(), sp.GetRequiredService<IOptions<CompanyOptions>>().Value));
         services.TryAddSingleton(sp => new AgentDirectory(sp.GetServices<IAgent>()));

@@ -72,8 +72,8 @@ internal sealed class DeliveryCompany : IDeliveryCompany, IDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
         cancellationToken = stopping.Token;
-        // Subscribe before reading the history, so that nothing committed in between is missed.
-        using var live = _feed.Subscribe(projectId);
+        // Subscribe (and, across processes, listen) before reading the history, so that nothing committed in between is missed.
+        using var live = await _feed.SubscribeAsync(projectId, cancellationToken).ConfigureAwait(false);
         var project = await GetAsync(projectId, cancellationToken).ConfigureAwait(false);
         long last = afterVersion;
         await foreach (var e in _writer.Store.ReadEventsAsync(projectId, afterVersion, cancellationToken).ConfigureAwait(false))
@@ -91,28 +91,38 @@ internal sealed class DeliveryCompany : IDeliveryCompany, IDisposable
             yield break;
         }
 
-        await foreach (var e in live.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+        await foreach (var entry in live.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
         {
-            if (e.Version <= last)
+            if (entry.Version <= last)
             {
                 continue;
             }
 
-            if (e.Version > last + 1)
+            if (entry.Event is null || entry.Version > last + 1)
             {
-                // Events committed by another process never reach this feed: fill the gap from the store.
+                // Another process committed (announced), or its commits never reached this feed (a gap): read them from the store.
                 await foreach (var missed in _writer.Store.ReadEventsAsync(projectId, last, cancellationToken).ConfigureAwait(false))
                 {
-                    if (missed.Version >= e.Version)
+                    if (entry.Event is not null && missed.Version >= entry.Version)
                     {
                         break;
                     }
 
                     last = missed.Version;
                     yield return missed;
+                    if (IsEnd(missed))
+                    {
+                        yield break;
+                    }
+                }
+
+                if (entry.Event is null)
+                {
+                    continue;
                 }
             }
 
+            var e = entry.Event;
             last = e.Version;
             yield return e;
             if (IsEnd(e))

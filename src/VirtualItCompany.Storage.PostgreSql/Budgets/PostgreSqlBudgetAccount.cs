@@ -1,0 +1,395 @@
+using Npgsql;
+using static VirtualItCompany.Storage.PostgreSql.PostgreSqlDatabase;
+
+namespace VirtualItCompany.Storage.PostgreSql;
+
+/// <summary>
+/// The budget account in the PostgreSQL schema: limits, settled spend and open reservations (with their owners) per scope.
+/// A reservation locks its budgets' rows (company first, then the project: one order for every writer, so no deadlock),
+/// checks and writes in one transaction: two workers of any processes can never both take the last dollar.
+/// </summary>
+/// <remarks>
+/// Reservations, settlements and refusals follow <c>InMemoryBudgetAccount</c> to the nano-dollar. A reservation that waits
+/// (<see cref="BudgetReservationRequest.MaxWait"/>) wakes when budget is freed in this process or, by <c>NOTIFY</c>, in another,
+/// and looks again at least every <see cref="Poll"/>.
+/// </remarks>
+internal sealed class PostgreSqlBudgetAccount : IBudgetAccount
+{
+    /// <summary>How often a waiting reservation looks again, in case a notification was missed.</summary>
+    internal static readonly TimeSpan Poll = TimeSpan.FromSeconds(1);
+
+    private readonly PostgreSqlDatabase _database;
+    private readonly decimal? _companyLimit;
+    private readonly bool _applyCompanyLimit;
+    private Task? _companyLimitApplied;
+
+    /// <summary>Creates the account over an open database.</summary>
+    /// <param name="database">The database.</param>
+    public PostgreSqlBudgetAccount(PostgreSqlDatabase database)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        _database = database;
+    }
+
+    /// <summary>Creates the account over an open database and sets the company limit before its first use.</summary>
+    /// <param name="database">The database.</param>
+    /// <param name="companyLimit">The company limit from configuration (<c>RoutingOptions.GlobalBudget</c>); <see langword="null"/> for none.</param>
+    public PostgreSqlBudgetAccount(PostgreSqlDatabase database, decimal? companyLimit)
+        : this(database)
+    {
+        if (companyLimit is { } limit)
+        {
+            BudgetLimits.ThrowIfOutOfRange(limit, nameof(companyLimit));
+        }
+
+        _companyLimit = companyLimit;
+        _applyCompanyLimit = true;
+    }
+
+    /// <summary>Gets the database the account lives in.</summary>
+    internal PostgreSqlDatabase Database => _database;
+
+    /// <inheritdoc />
+    public async ValueTask<BudgetReservationResult> TryReserveAsync(BudgetReservationRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        BudgetLimits.ThrowIfOutOfRange(request.Amount, nameof(request.Amount));
+        ArgumentException.ThrowIfNullOrWhiteSpace(request.Owner, nameof(request.Owner));
+        ArgumentOutOfRangeException.ThrowIfLessThan(request.MaxWait, TimeSpan.Zero, nameof(request.MaxWait));
+        cancellationToken.ThrowIfCancellationRequested();
+        await EnsureCompanyLimitAsync().ConfigureAwait(false);
+        long units = BudgetUnits.FromDollarsCeiling(request.Amount);
+        var time = _database.Time;
+        long started = time.GetTimestamp();
+        while (true)
+        {
+            // Take the signal before trying, so a settlement between the try and the wait is not missed.
+            var changed = _database.BudgetChanged.Next;
+            string reservationId = "res_" + Guid.CreateVersion7().ToString("N");
+            var attempt = await _database.InTransactionAsync((c, tryNumber, ct) => ReserveAsync(c, request, units, reservationId, tryNumber, ct), cancellationToken).ConfigureAwait(false);
+            if (attempt.Result.IsGranted || !attempt.OnlyInFlightStandsInWay)
+            {
+                return attempt.Result;
+            }
+
+            var left = request.MaxWait - time.GetElapsedTime(started);
+            if (left <= TimeSpan.Zero)
+            {
+                return attempt.Result;
+            }
+
+            try
+            {
+                await changed.WaitAsync(left < Poll ? left : Poll, time, cancellationToken).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                // Look again: a notification may have been missed, or the deadline came (one last try).
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<bool> SettleAsync(BudgetReservation reservation, decimal actualCost, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(reservation);
+        BudgetLimits.ThrowIfOutOfRange(actualCost, nameof(actualCost));
+        long actual = BudgetUnits.FromDollarsCeiling(actualCost);
+        return await CloseInOwnTransactionAsync(reservation.Id, actual, release: false, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<bool> ReleaseAsync(BudgetReservation reservation, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(reservation);
+        return await CloseInOwnTransactionAsync(reservation.Id, 0, release: true, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<IReadOnlyList<BudgetReservation>> SettleOwnerAsync(string owner, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(owner);
+        var settled = await _database.InTransactionAsync<IReadOnlyList<BudgetReservation>>(
+            async (c, _, ct) =>
+            {
+                var open = new List<(BudgetReservation Reservation, long Units)>();
+                await using (var command = Command(c, "SELECT id, project_id, amount, units, model_id FROM budget_reservations WHERE owner = $1 ORDER BY seq;", owner))
+                await using (var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false))
+                {
+                    while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                    {
+                        var projectId = reader.IsDBNull(1) ? (ProjectId?)null : new ProjectId(reader.GetString(1));
+                        var reservation = new BudgetReservation(reader.GetString(0), projectId, reader.GetDecimal(2), owner, reader.IsDBNull(4) ? null : reader.GetString(4));
+                        open.Add((reservation, reader.GetInt64(3)));
+                    }
+                }
+
+                var closed = new List<BudgetReservation>();
+                foreach (var (reservation, units) in open)
+                {
+                    // Left open by its owner: charged at its full amount, so none is under-counted.
+                    if (await CloseAsync(c, reservation.Id, units, release: false, ct).ConfigureAwait(false))
+                    {
+                        closed.Add(reservation);
+                    }
+                }
+
+                if (closed.Count > 0)
+                {
+                    await NotifyAsync(c, ct).ConfigureAwait(false);
+                }
+
+                return closed;
+            },
+            cancellationToken).ConfigureAwait(false);
+        if (settled.Count > 0)
+        {
+            _database.BudgetChanged.Raise();
+        }
+
+        return settled;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<BudgetBalance> GetBalanceAsync(BudgetScope scope, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        await EnsureCompanyLimitAsync().ConfigureAwait(false);
+        var tally = await _database.RunAsync((c, _, ct) => ReadTallyAsync(c, scope.Value, forUpdate: false, ct), cancellationToken).ConfigureAwait(false);
+        if (tally is null)
+        {
+            return new BudgetBalance(scope, null, 0m, 0m);
+        }
+
+        return new BudgetBalance(
+            scope,
+            tally.Value.Limit >= BudgetUnits.Unlimited ? null : BudgetUnits.ToDollars(tally.Value.Limit),
+            BudgetUnits.ToDollars(tally.Value.Spent),
+            BudgetUnits.ToDollars(tally.Value.Reserved));
+    }
+
+    /// <inheritdoc />
+    public async ValueTask SetLimitAsync(BudgetScope scope, decimal? limit, CancellationToken cancellationToken = default)
+    {
+        if (limit is { } value)
+        {
+            BudgetLimits.ThrowIfOutOfRange(value, nameof(limit));
+        }
+
+        await EnsureCompanyLimitAsync().ConfigureAwait(false);
+        await SetLimitCoreAsync(scope, limit, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask RaiseLimitAsync(BudgetScope scope, decimal limit, CancellationToken cancellationToken = default)
+    {
+        BudgetLimits.ThrowIfOutOfRange(limit, nameof(limit));
+        await EnsureCompanyLimitAsync().ConfigureAwait(false);
+        long units = BudgetUnits.FromDollarsFloor(limit);
+        bool raised = await _database.InTransactionAsync(
+            async (c, _, ct) =>
+            {
+                bool changed = await RaiseLimitAsync(c, scope, units, ct).ConfigureAwait(false);
+                if (changed)
+                {
+                    await NotifyAsync(c, ct).ConfigureAwait(false);
+                }
+
+                return changed;
+            },
+            cancellationToken).ConfigureAwait(false);
+        if (raised)
+        {
+            _database.BudgetChanged.Raise();
+        }
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => $"PostgreSQL budget account ({_database.Server}, database '{_database.DatabaseName}', schema '{_database.Schema}')";
+
+    /// <summary>Applies a commit's budget operation inside the commit's transaction (see <see cref="IBudgetCommitStore"/>).</summary>
+    /// <param name="connection">The commit's connection, in its transaction.</param>
+    /// <param name="operation">The operation, checked by <see cref="ProjectCommit.Validate"/>.</param>
+    /// <param name="cancellationToken">Cancels the commit.</param>
+    /// <returns>A task that completes when applied.</returns>
+    internal static async Task ApplyAsync(NpgsqlConnection connection, BudgetOperation operation, CancellationToken cancellationToken)
+    {
+        switch (operation)
+        {
+            case SettleReservation settle:
+                // Ignored when the reservation is already settled or released, as SettleAsync has it.
+                await CloseAsync(connection, settle.ReservationId, BudgetUnits.FromDollarsCeiling(settle.Cost), release: false, cancellationToken).ConfigureAwait(false);
+                break;
+            case RaiseBudgetLimit raise:
+                await RaiseLimitAsync(connection, raise.Scope, BudgetUnits.FromDollarsFloor(raise.Limit), cancellationToken).ConfigureAwait(false);
+                break;
+            default:
+                throw new NotSupportedException($"The PostgreSQL store does not know the budget operation {operation.GetType().Name}.");
+        }
+    }
+
+    /// <summary>Raises a limit: never lowers one, gives one to a budget without.</summary>
+    private static async Task<bool> RaiseLimitAsync(NpgsqlConnection c, BudgetScope scope, long units, CancellationToken ct)
+    {
+        await EnsureScopeAsync(c, scope.Value, ct).ConfigureAwait(false);
+        return await ExecuteAsync(c, "UPDATE budgets SET limit_units = $2 WHERE scope = $1 AND (limit_units IS NULL OR limit_units < $2);", ct, scope.Value, units).ConfigureAwait(false) > 0;
+    }
+
+    private static Task<int> EnsureScopeAsync(NpgsqlConnection c, string scope, CancellationToken ct) =>
+        ExecuteAsync(c, "INSERT INTO budgets (scope) VALUES ($1) ON CONFLICT (scope) DO NOTHING;", ct, scope);
+
+    private Task<int> NotifyAsync(NpgsqlConnection c, CancellationToken ct) =>
+        ExecuteAsync(c, "SELECT pg_notify($1, $2);", ct, _database.BudgetChannel, _database.InstanceId);
+
+    private static async Task<Tally?> ReadTallyAsync(NpgsqlConnection c, string scope, bool forUpdate, CancellationToken ct)
+    {
+        await using var command = Command(c, forUpdate ? "SELECT limit_units, spent_units, reserved_units FROM budgets WHERE scope = $1 FOR UPDATE;" : "SELECT limit_units, spent_units, reserved_units FROM budgets WHERE scope = $1;", scope);
+        await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        return await reader.ReadAsync(ct).ConfigureAwait(false) ? new Tally(reader.IsDBNull(0) ? BudgetUnits.Unlimited : reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2)) : null;
+    }
+
+    /// <summary>Adds to a budget's reservations and spend in one statement (never below zero reserved; spend saturates at <see cref="BudgetUnits.Unlimited"/>).</summary>
+    private static Task<int> AddReservedAsync(NpgsqlConnection c, string scope, long reservedDelta, long spentDelta, CancellationToken ct) =>
+        ExecuteAsync(c, """
+            INSERT INTO budgets (scope, spent_units, reserved_units) VALUES ($1, least($3, $4), greatest(0, $2))
+            ON CONFLICT (scope) DO UPDATE SET
+                reserved_units = greatest(0, budgets.reserved_units + $2),
+                spent_units = CASE WHEN $3 > 0 AND budgets.spent_units > $4 - $3 THEN $4 ELSE budgets.spent_units + $3 END;
+            """, ct, scope, reservedDelta, spentDelta, BudgetUnits.Unlimited);
+
+    /// <summary>Reserves in the project (when given) and the company, or in neither; says who refused and whether only reservations stood in the way.</summary>
+    private async Task<Attempt> ReserveAsync(NpgsqlConnection c, BudgetReservationRequest request, long units, string reservationId, int tryNumber, CancellationToken ct)
+    {
+        var granted = new Attempt(BudgetReservationResult.Granted(new BudgetReservation(reservationId, request.ProjectId, request.Amount, request.Owner, request.ModelId)), false);
+        if (tryNumber > 0 && await ScalarAsync<bool>(c, "SELECT EXISTS (SELECT 1 FROM budget_reservations WHERE id = $1);", ct, reservationId).ConfigureAwait(false))
+        {
+            // The first try committed and its reply was lost: that reservation is this one.
+            return granted;
+        }
+
+        string? projectScope = request.ProjectId is { } id ? BudgetScope.ForProject(id).Value : null;
+        // Lock in one order for every writer: 'company' sorts before every 'project:...'.
+        var company = await ReadTallyAsync(c, BudgetScope.Company.Value, forUpdate: true, ct).ConfigureAwait(false) ?? new Tally(BudgetUnits.Unlimited, 0, 0);
+        var project = projectScope is null ? (Tally?)null : await ReadTallyAsync(c, projectScope, forUpdate: true, ct).ConfigureAwait(false) ?? new Tally(BudgetUnits.Unlimited, 0, 0);
+        if (project is { } p && !p.Fits(units))
+        {
+            return Refused(BudgetScope.ForProject(request.ProjectId!.Value), p);
+        }
+
+        if (!company.Fits(units))
+        {
+            return Refused(BudgetScope.Company, company);
+        }
+
+        await ExecuteAsync(c, """
+            INSERT INTO budget_reservations (id, owner, project_id, amount, units, model_id, reserved_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7);
+            """, ct, reservationId, request.Owner, Parameters.Text(request.ProjectId?.Value), request.Amount, units, Parameters.Text(request.ModelId), UnixTime.Floor(_database.Time.GetUtcNow())).ConfigureAwait(false);
+        await AddReservedAsync(c, BudgetScope.Company.Value, units, 0, ct).ConfigureAwait(false);
+        if (projectScope is not null)
+        {
+            await AddReservedAsync(c, projectScope, units, 0, ct).ConfigureAwait(false);
+        }
+
+        return granted;
+
+        Attempt Refused(BudgetScope scope, Tally refusedBy) => new(
+            BudgetReservationResult.Refused(scope, BudgetUnits.ToDollars(refusedBy.Remaining), BudgetUnits.ToDollars(refusedBy.Reserved)),
+            refusedBy.RoomAfterSpent >= units && (project is null || project.Value.RoomAfterSpent >= units) && company.RoomAfterSpent >= units);
+    }
+
+    private async Task<bool> CloseInOwnTransactionAsync(string reservationId, long actual, bool release, CancellationToken cancellationToken)
+    {
+        bool closed = await _database.InTransactionAsync(
+            async (c, _, ct) =>
+            {
+                bool done = await CloseAsync(c, reservationId, actual, release, ct).ConfigureAwait(false);
+                if (done)
+                {
+                    await NotifyAsync(c, ct).ConfigureAwait(false);
+                }
+
+                return done;
+            },
+            cancellationToken).ConfigureAwait(false);
+        if (closed)
+        {
+            _database.BudgetChanged.Raise();
+        }
+
+        return closed;
+    }
+
+    /// <summary>Settles (charging <paramref name="actual"/>) or releases an open reservation; false when it is not open.</summary>
+    private static async Task<bool> CloseAsync(NpgsqlConnection c, string reservationId, long actual, bool release, CancellationToken ct)
+    {
+        string? projectId;
+        long units;
+        await using (var command = Command(c, "DELETE FROM budget_reservations WHERE id = $1 RETURNING project_id, units;", reservationId))
+        await using (var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false))
+        {
+            if (!await reader.ReadAsync(ct).ConfigureAwait(false))
+            {
+                return false; // already settled or released
+            }
+
+            projectId = reader.IsDBNull(0) ? null : reader.GetString(0);
+            units = reader.GetInt64(1);
+        }
+
+        long spent = release ? 0 : actual;
+        await AddReservedAsync(c, BudgetScope.Company.Value, -units, spent, ct).ConfigureAwait(false);
+        if (projectId is not null)
+        {
+            await AddReservedAsync(c, BudgetScope.ForProject(new ProjectId(projectId)).Value, -units, spent, ct).ConfigureAwait(false);
+        }
+
+        return true;
+    }
+
+    /// <summary>Applies the configured company limit once, before the account is first used.</summary>
+    private Task EnsureCompanyLimitAsync()
+    {
+        if (!_applyCompanyLimit)
+        {
+            return Task.CompletedTask;
+        }
+
+        var applied = Volatile.Read(ref _companyLimitApplied);
+        if (applied is not null && !applied.IsFaulted && !applied.IsCanceled)
+        {
+            return applied;
+        }
+
+        var mine = SetLimitCoreAsync(BudgetScope.Company, _companyLimit, CancellationToken.None);
+        return Interlocked.CompareExchange(ref _companyLimitApplied, mine, applied) == applied ? mine : Volatile.Read(ref _companyLimitApplied)!;
+    }
+
+    private async Task SetLimitCoreAsync(BudgetScope scope, decimal? limit, CancellationToken cancellationToken)
+    {
+        await _database.InTransactionAsync(
+            async (c, _, ct) =>
+            {
+                await EnsureScopeAsync(c, scope.Value, ct).ConfigureAwait(false);
+                await ExecuteAsync(c, "UPDATE budgets SET limit_units = $2 WHERE scope = $1;", ct, scope.Value, Parameters.Bigint(limit is { } l ? BudgetUnits.FromDollarsFloor(l) : null)).ConfigureAwait(false);
+                await NotifyAsync(c, ct).ConfigureAwait(false);
+                return true;
+            },
+            cancellationToken).ConfigureAwait(false);
+        _database.BudgetChanged.Raise();
+    }
+
+    private readonly record struct Attempt(BudgetReservationResult Result, bool OnlyInFlightStandsInWay);
+
+    /// <summary>One budget's figures in units: the limit (<see cref="BudgetUnits.Unlimited"/> for none), settled spend and open reservations.</summary>
+    private readonly record struct Tally(long Limit, long Spent, long Reserved)
+    {
+        private long Committed => BudgetUnits.AddSaturating(Spent, Reserved);
+
+        public long Remaining => Math.Max(0, Limit - Committed);
+
+        public long RoomAfterSpent => Math.Max(0, Limit - Spent);
+
+        public bool Fits(long units) => units <= Limit - Committed;
+    }
+}

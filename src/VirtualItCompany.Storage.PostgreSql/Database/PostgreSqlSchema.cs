@@ -1,0 +1,126 @@
+namespace VirtualItCompany.Storage.PostgreSql;
+
+/// <summary>
+/// The tables of the company's schema, versioned in <c>schema_version</c> (one row per migration applied, with when and by
+/// whom). Migrations only go forward, all of them in one transaction under an advisory lock, so hosts that start together
+/// migrate once; a schema of a newer version is refused, never downgraded.
+/// </summary>
+internal static class PostgreSqlSchema
+{
+    /// <summary>The migrations, in order: the one at index <c>i</c> takes the schema from version <c>i</c> to <c>i + 1</c>. Never edit one that has shipped; add the next.</summary>
+    private static readonly string[] Migrations =
+    [
+        // 1: projects, queue, outbox, journal, artifacts, budgets, and the log that makes a retried commit idempotent.
+        """
+        CREATE SEQUENCE lease_tokens;
+
+        CREATE TABLE snapshots (
+            project_id text NOT NULL PRIMARY KEY,
+            version bigint NOT NULL,
+            status text NOT NULL,
+            created_at_ticks bigint NOT NULL,
+            updated_at bigint NOT NULL,
+            snapshot text NOT NULL
+        );
+        CREATE INDEX snapshots_newest_first ON snapshots (created_at_ticks DESC, project_id DESC);
+        CREATE INDEX snapshots_by_status ON snapshots (status, created_at_ticks DESC, project_id DESC);
+
+        CREATE TABLE events (
+            project_id text NOT NULL REFERENCES snapshots (project_id),
+            version bigint NOT NULL,
+            event text NOT NULL,
+            PRIMARY KEY (project_id, version)
+        );
+
+        CREATE TABLE work_items (
+            sequence bigserial PRIMARY KEY,
+            item_id text NOT NULL UNIQUE,
+            project_id text NOT NULL,
+            role text NOT NULL,
+            available_at bigint NOT NULL,
+            lease_token bigint,
+            lease_worker text,
+            lease_expires_at bigint,
+            attempts integer NOT NULL DEFAULT 0,
+            item text NOT NULL
+        );
+        -- Ready items (no lease) in queue order: what TryLease scans first; leased items by expiry: lapsed leases and wake-ups.
+        CREATE INDEX work_items_ready ON work_items (sequence) INCLUDE (available_at, role) WHERE lease_token IS NULL;
+        CREATE INDEX work_items_leased ON work_items (lease_expires_at) WHERE lease_token IS NOT NULL;
+
+        CREATE TABLE outbox (
+            sequence bigserial PRIMARY KEY,
+            topic text NOT NULL,
+            message_key text NOT NULL,
+            project_id text NOT NULL,
+            payload text NOT NULL
+        );
+        CREATE INDEX outbox_by_topic ON outbox (topic, sequence);
+
+        CREATE TABLE model_calls (
+            id bigserial PRIMARY KEY,
+            work_item_id text NOT NULL,
+            call_key text NOT NULL,
+            response text NOT NULL,
+            provider text NOT NULL,
+            model_id text NOT NULL,
+            input_tokens bigint NOT NULL,
+            output_tokens bigint NOT NULL,
+            cost numeric NOT NULL,
+            duration_ticks bigint NOT NULL,
+            reservation_id text,
+            lease_token bigint NOT NULL,
+            recorded_at_ticks bigint NOT NULL,
+            recorded_offset_minutes integer NOT NULL,
+            UNIQUE (work_item_id, call_key)
+        );
+
+        CREATE TABLE artifact_blobs (
+            hash text NOT NULL PRIMARY KEY,
+            content bytea NOT NULL
+        );
+
+        CREATE TABLE artifact_versions (
+            project_id text NOT NULL,
+            path text NOT NULL,
+            version integer NOT NULL,
+            hash text NOT NULL REFERENCES artifact_blobs (hash),
+            length bigint NOT NULL,
+            saved_at bigint NOT NULL,
+            PRIMARY KEY (project_id, path, version)
+        );
+
+        CREATE TABLE budgets (
+            scope text NOT NULL PRIMARY KEY,
+            limit_units bigint,
+            spent_units bigint NOT NULL DEFAULT 0,
+            reserved_units bigint NOT NULL DEFAULT 0
+        );
+        INSERT INTO budgets (scope) VALUES ('company');
+
+        CREATE TABLE budget_reservations (
+            id text NOT NULL PRIMARY KEY,
+            seq bigserial NOT NULL,
+            owner text NOT NULL,
+            project_id text,
+            amount numeric NOT NULL,
+            units bigint NOT NULL,
+            model_id text,
+            reserved_at bigint NOT NULL
+        );
+        CREATE INDEX budget_reservations_by_owner ON budget_reservations (owner, seq);
+
+        CREATE TABLE commit_log (
+            commit_id uuid NOT NULL PRIMARY KEY,
+            committed_at bigint NOT NULL
+        );
+        CREATE INDEX commit_log_by_time ON commit_log (committed_at);
+        """,
+    ];
+
+    /// <summary>Gets the schema version this package writes.</summary>
+    public static int CurrentVersion => Migrations.Length;
+
+    /// <summary>Gets the migration that takes the schema from <paramref name="fromVersion"/> to the next version.</summary>
+    public static string Migration(int fromVersion) => Migrations[fromVersion];
+}

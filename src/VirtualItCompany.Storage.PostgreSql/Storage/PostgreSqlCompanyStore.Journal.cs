@@ -1,0 +1,104 @@
+using Npgsql;
+using static VirtualItCompany.Storage.PostgreSql.PostgreSqlDatabase;
+
+namespace VirtualItCompany.Storage.PostgreSql;
+
+/// <summary>The model-call journal: the first record of an item's call wins, records are listed in the order recorded, and the commit that settles the item's lease removes them.</summary>
+internal sealed partial class PostgreSqlCompanyStore
+{
+    private const string RecordColumns = "call_key, response, provider, model_id, input_tokens, output_tokens, cost, duration_ticks, reservation_id, lease_token, recorded_at_ticks, recorded_offset_minutes";
+
+    /// <inheritdoc />
+    public async ValueTask<ModelCallRecord?> FindAsync(string workItemId, string callKey, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(workItemId);
+        ArgumentException.ThrowIfNullOrEmpty(callKey);
+        return await _database.RunAsync(
+            async (c, _, ct) =>
+            {
+                await using var command = Command(c, $"SELECT {RecordColumns} FROM model_calls WHERE work_item_id = $1 AND call_key = $2;", workItemId, callKey);
+                await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                return await reader.ReadAsync(ct).ConfigureAwait(false) ? ReadRecord(reader, workItemId) : null;
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<bool> RecordAsync(ModelCallRecord record, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        ArgumentException.ThrowIfNullOrEmpty(record.WorkItemId, nameof(record));
+        ArgumentException.ThrowIfNullOrEmpty(record.CallKey, nameof(record));
+        cancellationToken.ThrowIfCancellationRequested();
+        long now = UnixTime.Floor(_database.Time.GetUtcNow());
+        return await _database.RunAsync(
+            async (c, attempt, ct) =>
+            {
+                // Fenced like a commit: only the try that holds the item's lease now may add to its record.
+                int rows = await ExecuteAsync(c, """
+                    INSERT INTO model_calls (work_item_id, call_key, response, provider, model_id, input_tokens, output_tokens, cost, duration_ticks, reservation_id, lease_token, recorded_at_ticks, recorded_offset_minutes)
+                    SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13
+                    WHERE EXISTS (SELECT 1 FROM work_items WHERE item_id = $1 AND lease_token = $11 AND lease_expires_at > $14)
+                    ON CONFLICT (work_item_id, call_key) DO NOTHING;
+                    """, ct,
+                    record.WorkItemId,
+                    record.CallKey,
+                    record.Response ?? string.Empty,
+                    record.Provider ?? string.Empty,
+                    record.ModelId ?? string.Empty,
+                    record.InputTokens,
+                    record.OutputTokens,
+                    record.Cost,
+                    record.Duration.Ticks,
+                    Parameters.Text(record.ReservationId),
+                    record.LeaseToken,
+                    record.RecordedAt.UtcTicks,
+                    (int)record.RecordedAt.Offset.TotalMinutes,
+                    now).ConfigureAwait(false);
+                if (rows == 0 && attempt > 0)
+                {
+                    // A try whose reply was lost may have stored this very record.
+                    await using var command = Command(c, "SELECT lease_token, recorded_at_ticks FROM model_calls WHERE work_item_id = $1 AND call_key = $2;", record.WorkItemId, record.CallKey);
+                    await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                    return await reader.ReadAsync(ct).ConfigureAwait(false) && reader.GetInt64(0) == record.LeaseToken && reader.GetInt64(1) == record.RecordedAt.UtcTicks;
+                }
+
+                return rows == 1;
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<IReadOnlyList<ModelCallRecord>> ListAsync(string workItemId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(workItemId);
+        return await _database.RunAsync<IReadOnlyList<ModelCallRecord>>(
+            async (c, _, ct) =>
+            {
+                await using var command = Command(c, $"SELECT {RecordColumns} FROM model_calls WHERE work_item_id = $1 ORDER BY id;", workItemId);
+                await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                var records = new List<ModelCallRecord>();
+                while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                {
+                    records.Add(ReadRecord(reader, workItemId));
+                }
+
+                return records;
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    private static ModelCallRecord ReadRecord(NpgsqlDataReader reader, string workItemId) => new(
+        workItemId,
+        reader.GetString(0),
+        reader.GetString(1),
+        reader.GetString(2),
+        reader.GetString(3),
+        reader.GetInt64(4),
+        reader.GetInt64(5),
+        reader.GetDecimal(6),
+        TimeSpan.FromTicks(reader.GetInt64(7)),
+        reader.IsDBNull(8) ? null : reader.GetString(8),
+        reader.GetInt64(9),
+        new DateTimeOffset(reader.GetInt64(10), TimeSpan.Zero).ToOffset(TimeSpan.FromMinutes(reader.GetInt32(11))));
+}

@@ -1,0 +1,147 @@
+using System.Text.Json;
+using static VirtualItCompany.Storage.PostgreSql.PostgreSqlDatabase;
+
+namespace VirtualItCompany.Storage.PostgreSql;
+
+/// <summary>
+/// The work queue: an item is leased by one short statement that picks the oldest available row with
+/// <c>FOR UPDATE SKIP LOCKED</c> (workers never wait on each other's rows) and stamps it with a fresh token of the
+/// <c>lease_tokens</c> sequence, the fence every later renewal and commit is checked against.
+/// </summary>
+internal sealed partial class PostgreSqlCompanyStore
+{
+    // Timers take at most ~49 days; a longer wait returns after a day (waking without new work is allowed).
+    private static readonly TimeSpan MaxWaitSlice = TimeSpan.FromDays(1);
+
+    /// <inheritdoc />
+    public async ValueTask<WorkLease?> TryLeaseAsync(LeaseRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(request.Duration, TimeSpan.Zero, nameof(request));
+        // Computed before anything is leased, so an absurd duration fails without touching an item.
+        _ = _database.Time.GetUtcNow() + request.Duration;
+        string[] excluded = request.ExcludedRoles is { Count: > 0 } roles ? [.. roles.Select(r => r.Value)] : [];
+        return await _database.RunAsync(
+            async (c, _, ct) =>
+            {
+                var now = _database.Time.GetUtcNow();
+                long expiresAt = UnixTime.Ceiling(now + request.Duration);
+                // A lapsed lease was counted when it was taken; this lease counts too. If the reply is lost after the
+                // statement committed, the lease is held by nobody and lapses: the item runs later, never twice at once.
+                await using var command = Command(c, """
+                    WITH next AS (
+                        SELECT sequence FROM work_items
+                        WHERE ((lease_token IS NULL AND available_at <= $1) OR (lease_token IS NOT NULL AND lease_expires_at <= $1))
+                          AND NOT (role = ANY ($2))
+                        ORDER BY sequence
+                        LIMIT 1
+                        FOR UPDATE SKIP LOCKED)
+                    UPDATE work_items w
+                    SET lease_token = nextval('lease_tokens'), lease_worker = $3, lease_expires_at = $4, attempts = w.attempts + 1
+                    FROM next WHERE w.sequence = next.sequence
+                    RETURNING w.item, w.lease_token, w.attempts;
+                    """, UnixTime.Floor(now), Parameters.TextArray(excluded), request.WorkerId, expiresAt);
+                await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                if (!await reader.ReadAsync(ct).ConfigureAwait(false))
+                {
+                    return null;
+                }
+
+                var item = JsonSerializer.Deserialize(reader.GetString(0), _itemJson)!;
+                return new WorkLease(item, reader.GetInt64(1), request.WorkerId, UnixTime.ToTime(expiresAt), reader.GetInt32(2));
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask WaitForWorkAsync(TimeSpan maxWait, CancellationToken cancellationToken = default)
+    {
+        var signal = _database.WorkChanged;
+        var changed = signal.Next;
+        if (signal.TryConsume())
+        {
+            return;
+        }
+
+        // Wake for the next retry time or lease expiry too; work other processes enqueue or release wakes it by NOTIFY.
+        var now = _database.Time.GetUtcNow();
+        long? due = await _database.RunAsync(
+            async (c, _, ct) =>
+            {
+                await using var command = Command(c, """
+                    SELECT least(
+                        (SELECT min(available_at) FROM work_items WHERE lease_token IS NULL AND available_at > $1),
+                        (SELECT min(lease_expires_at) FROM work_items WHERE lease_token IS NOT NULL AND lease_expires_at > $1));
+                    """, UnixTime.Floor(now));
+                return await command.ExecuteScalarAsync(ct).ConfigureAwait(false) is long value ? value : (long?)null;
+            },
+            cancellationToken).ConfigureAwait(false);
+        if (due is { } next && UnixTime.ToTime(next) - now < maxWait)
+        {
+            maxWait = UnixTime.ToTime(next) - now;
+        }
+
+        if (maxWait <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        try
+        {
+            await changed.WaitAsync(maxWait < MaxWaitSlice ? maxWait : MaxWaitSlice, _database.Time, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // Waking without new work is fine: the caller tries to lease again.
+        }
+
+        signal.Clear();
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<WorkLease> RenewAsync(WorkLease lease, TimeSpan duration, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(duration, TimeSpan.Zero);
+        _ = _database.Time.GetUtcNow() + duration;
+        return await _database.RunAsync(
+            async (c, _, ct) =>
+            {
+                var now = _database.Time.GetUtcNow();
+                long expiresAt = UnixTime.Ceiling(now + duration);
+                int renewed = await ExecuteAsync(c, "UPDATE work_items SET lease_expires_at = $3 WHERE item_id = $1 AND lease_token = $2 AND lease_expires_at > $4;", ct, lease.Item.Id, lease.Token, expiresAt, UnixTime.Floor(now)).ConfigureAwait(false);
+                return renewed == 1 ? lease with { ExpiresAt = UnixTime.ToTime(expiresAt) } : throw new LeaseLostException(lease);
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask ReleaseAsync(WorkLease lease, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        bool released = await _database.InTransactionAsync(
+            async (c, _, ct) =>
+            {
+                // Given back untouched: that lease was no attempt. A lost lease (or one already released by a try whose reply was lost) matches no row.
+                int rows = await ExecuteAsync(c, """
+                    UPDATE work_items SET lease_token = NULL, lease_worker = NULL, lease_expires_at = NULL, attempts = attempts - 1
+                    WHERE item_id = $1 AND lease_token = $2;
+                    """, ct, lease.Item.Id, lease.Token).ConfigureAwait(false);
+                if (rows > 0)
+                {
+                    await NotifyWorkAsync(c, ct).ConfigureAwait(false);
+                }
+
+                return rows > 0;
+            },
+            cancellationToken).ConfigureAwait(false);
+        if (released)
+        {
+            _database.WorkChanged.Raise();
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<long> CountAsync(CancellationToken cancellationToken = default) =>
+        await _database.RunAsync((c, _, ct) => ScalarAsync<long>(c, "SELECT count(*) FROM work_items;", ct), cancellationToken).ConfigureAwait(false);
+}

@@ -1,0 +1,289 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Npgsql;
+using static VirtualItCompany.Storage.PostgreSql.PostgreSqlDatabase;
+
+namespace VirtualItCompany.Storage.PostgreSql;
+
+/// <summary>
+/// The project store, work queue, outbox, model-call journal and commit announcer over one PostgreSQL schema: every
+/// <see cref="ProjectCommit"/> is one transaction that locks the project's row, checks the version and the lease's fencing
+/// token, and writes all of it or none of it.
+/// </summary>
+/// <remarks>Safe for concurrent use, and beside other instances and processes on other machines that use the same schema.</remarks>
+internal sealed partial class PostgreSqlCompanyStore : IProjectStore, IWorkQueue, IOutbox, IModelCallJournal, IBudgetCommitStore, IProjectCommitAnnouncer
+{
+    // A retried commit looks itself up in commit_log; entries older than this are pruned now and then.
+    private static readonly TimeSpan CommitLogRetention = TimeSpan.FromHours(1);
+
+    private readonly PostgreSqlDatabase _database;
+    private readonly JsonTypeInfo<ProjectSnapshot> _snapshotJson;
+    private readonly JsonTypeInfo<WorkItem> _itemJson;
+    private readonly PostgreSqlBudgetAccount? _budget;
+    private int _commitsSincePrune;
+
+    /// <summary>Creates the store over an open database.</summary>
+    /// <param name="database">The database.</param>
+    /// <param name="budget">The budget account in the same schema, which commits apply their budget operations to; <see langword="null"/> to accept none.</param>
+    public PostgreSqlCompanyStore(PostgreSqlDatabase database, PostgreSqlBudgetAccount? budget = null)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        if (budget is not null && !ReferenceEquals(budget.Database, database))
+        {
+            throw new ArgumentException("The budget account must be over the same database as the store: its operations are applied in the store's transactions.", nameof(budget));
+        }
+
+        _database = database;
+        _budget = budget;
+        _snapshotJson = (JsonTypeInfo<ProjectSnapshot>)database.Json.GetTypeInfo(typeof(ProjectSnapshot));
+        _itemJson = (JsonTypeInfo<WorkItem>)database.Json.GetTypeInfo(typeof(WorkItem));
+    }
+
+    /// <inheritdoc />
+    /// <remarks>The account in the same schema: a commit's budget operations are written in the commit's transaction.</remarks>
+    public IBudgetAccount? BudgetAccount => _budget;
+
+    /// <summary>Gets or sets a test hook called in the middle of every commit, after its events and snapshot are written and before its queue, outbox and journal changes; when it throws, the commit is rolled back and the exception propagates.</summary>
+    internal Action<string>? FaultInjection { get; set; }
+
+    /// <summary>Gets or sets a test hook called once a commit's transaction is written and before it commits, with the attempt (0 first); a transient exception it throws is retried as a lost connection would be.</summary>
+    internal Action<int>? BeforeCommit { get; set; }
+
+    /// <inheritdoc />
+    public async Task CommitAsync(ProjectCommit commit, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(commit);
+        commit.Validate();
+        cancellationToken.ThrowIfCancellationRequested();
+        if (commit.Budget.Count > 0 && _budget is null)
+        {
+            throw new NotSupportedException($"This PostgreSQL store was created without its budget account, so it cannot apply the commit's budget operations; make them through the IBudgetAccount.");
+        }
+
+        // Serialized before the transaction: an unregistered event type fails before anything is sent.
+        string snapshotJson = JsonSerializer.Serialize(commit.Snapshot, _snapshotJson);
+        string[] events = [.. commit.Events.Select(SerializeEvent)];
+        string[] items = [.. commit.Enqueue.Select(i => JsonSerializer.Serialize(i, _itemJson))];
+        var commitId = Guid.CreateVersion7();
+        bool prune = Interlocked.Increment(ref _commitsSincePrune) % 256 == 0;
+        await _database.InTransactionAsync(
+            async (c, attempt, ct) =>
+            {
+                // After a fault the first try may have committed (the reply was lost): then it is done, not done twice.
+                if (attempt > 0 && await ScalarAsync<bool>(c, "SELECT EXISTS (SELECT 1 FROM commit_log WHERE commit_id = $1);", ct, commitId).ConfigureAwait(false))
+                {
+                    return true;
+                }
+
+                await WriteCommitAsync(c, commit, snapshotJson, events, items, commitId, prune, ct).ConfigureAwait(false);
+                BeforeCommit?.Invoke(attempt);
+                return true;
+            },
+            cancellationToken).ConfigureAwait(false);
+
+        if (commit.Enqueue.Count > 0 || commit.RetryAt is not null)
+        {
+            _database.WorkChanged.Raise();
+        }
+
+        if (commit.Budget.Count > 0)
+        {
+            _database.BudgetChanged.Raise();
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<ProjectSnapshot?> GetAsync(ProjectId projectId, CancellationToken cancellationToken = default)
+    {
+        string? json = await _database.RunAsync(
+            async (c, _, ct) =>
+            {
+                await using var command = Command(c, "SELECT snapshot FROM snapshots WHERE project_id = $1;", projectId.Value);
+                return await command.ExecuteScalarAsync(ct).ConfigureAwait(false) as string;
+            },
+            cancellationToken).ConfigureAwait(false);
+        return json is null ? null : JsonSerializer.Deserialize(json, _snapshotJson);
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<ProjectEvent> ReadEventsAsync(ProjectId projectId, long afterVersion = 0, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var events = await _database.RunAsync(
+            (c, _, ct) => ReadStringsAsync(c, "SELECT event FROM events WHERE project_id = $1 AND version > $2 ORDER BY version;", ct, projectId.Value, afterVersion),
+            cancellationToken).ConfigureAwait(false);
+        foreach (var json in events)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return DeserializeEvent(json);
+        }
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<ProjectSnapshot> ListAsync(ProjectStatus? status = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var snapshots = await _database.RunAsync(
+            (c, _, ct) => status is { } s
+                ? ReadStringsAsync(c, "SELECT snapshot FROM snapshots WHERE status = $1 ORDER BY created_at_ticks DESC, project_id DESC;", ct, s.ToString())
+                : ReadStringsAsync(c, "SELECT snapshot FROM snapshots ORDER BY created_at_ticks DESC, project_id DESC;", ct),
+            cancellationToken).ConfigureAwait(false);
+        foreach (var json in snapshots)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return JsonSerializer.Deserialize(json, _snapshotJson)!;
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IAsyncDisposable> ListenAsync(Action<ProjectCommitAnnouncement> onAnnounced, CancellationToken cancellationToken = default) =>
+        _database.ListenAsync(onAnnounced, cancellationToken);
+
+    internal static async Task<List<string>> ReadStringsAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken, params object?[] parameters)
+    {
+        await using var command = Command(connection, sql, parameters);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var found = new List<string>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            found.Add(reader.GetString(0));
+        }
+
+        return found;
+    }
+
+    /// <summary>Checks and writes one commit in the caller's transaction; what it throws rolls it back.</summary>
+    private async Task WriteCommitAsync(NpgsqlConnection c, ProjectCommit commit, string snapshotJson, string[] events, string[] items, Guid commitId, bool prune, CancellationToken ct)
+    {
+        long now = UnixTime.Floor(_database.Time.GetUtcNow());
+        string project = commit.ProjectId.Value;
+        var snapshot = commit.Snapshot;
+
+        // Check first, holding the project's row, so that a refused commit writes nothing and two commits of a project take turns.
+        if (commit.ExpectedVersion == 0)
+        {
+            int inserted = await ExecuteAsync(c, """
+                INSERT INTO snapshots (project_id, version, status, created_at_ticks, updated_at, snapshot)
+                VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (project_id) DO NOTHING;
+                """, ct, project, snapshot.Version, snapshot.Status.ToString(), snapshot.CreatedAt.UtcTicks, UnixTime.Floor(snapshot.UpdatedAt), snapshotJson).ConfigureAwait(false);
+            if (inserted == 0)
+            {
+                long existing = await ScalarAsync<long>(c, "SELECT coalesce((SELECT version FROM snapshots WHERE project_id = $1), 0);", ct, project).ConfigureAwait(false);
+                throw new ConcurrencyException(commit.ProjectId, 0, existing);
+            }
+        }
+        else
+        {
+            await using (var command = Command(c, "SELECT version FROM snapshots WHERE project_id = $1 FOR UPDATE;", project))
+            {
+                var current = await command.ExecuteScalarAsync(ct).ConfigureAwait(false);
+                if (current is null)
+                {
+                    throw new ProjectNotFoundException(commit.ProjectId);
+                }
+
+                if ((long)current != commit.ExpectedVersion)
+                {
+                    throw new ConcurrencyException(commit.ProjectId, commit.ExpectedVersion, (long)current);
+                }
+            }
+        }
+
+        if (commit.CompletesLease is { } lease)
+        {
+            // The fence: only the item's current, unexpired lease may settle it (a lapsed one is lost even before another worker takes the item).
+            await EnsureLeaseHeldAsync(c, lease, now, forUpdate: true, ct).ConfigureAwait(false);
+        }
+
+        if (commit.ExpectedVersion != 0)
+        {
+            await ExecuteAsync(c, "UPDATE snapshots SET version = $2, status = $3, updated_at = $4, snapshot = $5 WHERE project_id = $1;", ct, project, snapshot.Version, snapshot.Status.ToString(), UnixTime.Floor(snapshot.UpdatedAt), snapshotJson).ConfigureAwait(false);
+        }
+
+        if (events.Length > 0)
+        {
+            long[] versions = [.. commit.Events.Select(e => e.Version)];
+            await ExecuteAsync(c, "INSERT INTO events (project_id, version, event) SELECT $1, v, e FROM unnest($2::bigint[], $3::text[]) AS t(v, e);", ct, project, Parameters.BigintArray(versions), Parameters.TextArray(events)).ConfigureAwait(false);
+        }
+
+        foreach (var operation in commit.Budget)
+        {
+            await PostgreSqlBudgetAccount.ApplyAsync(c, operation, ct).ConfigureAwait(false);
+        }
+
+        FaultInjection?.Invoke("after the events, snapshot and budget operations, before the queue, outbox and journal");
+
+        if (commit.Outbox.Count > 0)
+        {
+            await ExecuteAsync(c, """
+                INSERT INTO outbox (topic, message_key, project_id, payload)
+                SELECT t, k, $1, p FROM unnest($2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS x(t, k, p, o) ORDER BY o;
+                """, ct, project, Parameters.TextArray([.. commit.Outbox.Select(m => m.Topic)]), Parameters.TextArray([.. commit.Outbox.Select(m => m.Key)]), Parameters.TextArray([.. commit.Outbox.Select(m => m.Payload)])).ConfigureAwait(false);
+        }
+
+        if (commit.CompletesLease is { } settled)
+        {
+            // The item's try is over: its recorded calls must not answer a later try.
+            await ExecuteAsync(c, "DELETE FROM model_calls WHERE work_item_id = $1;", ct, settled.Item.Id).ConfigureAwait(false);
+            if (commit.RetryAt is { } retryAt)
+            {
+                await ExecuteAsync(c, "UPDATE work_items SET lease_token = NULL, lease_worker = NULL, lease_expires_at = NULL, available_at = $2 WHERE item_id = $1;", ct, settled.Item.Id, UnixTime.Ceiling(retryAt)).ConfigureAwait(false);
+            }
+            else
+            {
+                await ExecuteAsync(c, "DELETE FROM work_items WHERE item_id = $1;", ct, settled.Item.Id).ConfigureAwait(false);
+            }
+        }
+
+        if (items.Length > 0)
+        {
+            // An item already on the queue (waiting or leased) is left as it is: scheduling it again would run it twice.
+            await ExecuteAsync(c, """
+                INSERT INTO work_items (item_id, project_id, role, available_at, item)
+                SELECT i, $1, r, $2, j FROM unnest($3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS x(i, r, j, o) ORDER BY o
+                ON CONFLICT (item_id) DO NOTHING;
+                """, ct, project, now, Parameters.TextArray([.. commit.Enqueue.Select(i => i.Id)]), Parameters.TextArray([.. commit.Enqueue.Select(i => i.Role.Value)]), Parameters.TextArray(items)).ConfigureAwait(false);
+        }
+
+        await ExecuteAsync(c, "INSERT INTO commit_log (commit_id, committed_at) VALUES ($1, $2);", ct, commitId, now).ConfigureAwait(false);
+        if (prune)
+        {
+            await ExecuteAsync(c, "DELETE FROM commit_log WHERE committed_at < $1;", ct, now - (long)CommitLogRetention.TotalMilliseconds).ConfigureAwait(false);
+        }
+
+        // Delivered to listeners only if the transaction commits.
+        if (events.Length > 0)
+        {
+            await ExecuteAsync(c, "SELECT pg_notify($1, $2);", ct, _database.CommitChannel, $"{_database.InstanceId}|{project}|{snapshot.Version}").ConfigureAwait(false);
+        }
+
+        if (items.Length > 0 || commit.RetryAt is not null)
+        {
+            await NotifyWorkAsync(c, ct).ConfigureAwait(false);
+        }
+
+        if (commit.Budget.Count > 0)
+        {
+            await ExecuteAsync(c, "SELECT pg_notify($1, $2);", ct, _database.BudgetChannel, _database.InstanceId).ConfigureAwait(false);
+        }
+    }
+
+    private Task<int> NotifyWorkAsync(NpgsqlConnection c, CancellationToken ct) =>
+        ExecuteAsync(c, "SELECT pg_notify($1, $2);", ct, _database.WorkChannel, _database.InstanceId);
+
+    /// <summary>Throws <see cref="LeaseLostException"/> unless the lease is the item's current one and has not lapsed.</summary>
+    private static async Task EnsureLeaseHeldAsync(NpgsqlConnection c, WorkLease lease, long now, bool forUpdate, CancellationToken ct)
+    {
+        await using var command = Command(c, forUpdate ? "SELECT lease_token, lease_expires_at FROM work_items WHERE item_id = $1 FOR UPDATE;" : "SELECT lease_token, lease_expires_at FROM work_items WHERE item_id = $1;", lease.Item.Id);
+        await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        if (!await reader.ReadAsync(ct).ConfigureAwait(false) || reader.IsDBNull(0) || reader.GetInt64(0) != lease.Token || reader.IsDBNull(1) || reader.GetInt64(1) <= now)
+        {
+            throw new LeaseLostException(lease);
+        }
+    }
+
+    private string SerializeEvent(ProjectEvent projectEvent) =>
+        _database.EventTypes is { } types ? ProjectEventSerializer.Serialize(projectEvent, types) : ProjectEventSerializer.Serialize(projectEvent);
+
+    private ProjectEvent DeserializeEvent(string json) =>
+        _database.EventTypes is { } types ? ProjectEventSerializer.Deserialize(json, types) : ProjectEventSerializer.Deserialize(json);
+}
