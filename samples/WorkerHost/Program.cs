@@ -55,20 +55,17 @@ if (problems.Count > 0)
     return 2;
 }
 
-// Storage and queue. PostgreSQL and Redis come with issue 11's adapters; until they are in this build, say so plainly.
-if (options.Is(options.Storage, "PostgreSql"))
-{
-    Console.Error.WriteLine("WorkerHost:Storage = PostgreSql: this storage provider is not available in this build (the package VirtualItCompany.Storage.PostgreSql, UsePostgreSqlStorage, has not landed yet). Use WorkerHost:Storage = Sqlite: processes on one machine can share one SQLite file.");
-    return 2;
-}
-
+// Storage: one SQLite file (processes on one machine) or PostgreSQL (many machines). The Redis queue is not in this build yet.
 if (options.Is(options.Queue, "Redis"))
 {
-    Console.Error.WriteLine("WorkerHost:Queue = Redis: this queue provider is not available in this build (the package VirtualItCompany.Storage.Redis, UseRedisQueue, has not landed yet, and it needs WorkerHost:Storage = PostgreSql). Use WorkerHost:Queue = Storage.");
+    Console.Error.WriteLine("WorkerHost:Queue = Redis: this queue provider is not available in this build (the package VirtualItCompany.Storage.Redis, UseRedisQueue, has not been merged into it). Use WorkerHost:Queue = Storage.");
     return 2;
 }
 
-var company = builder.Services.AddVirtualItCompany().UseSqliteStorage();
+var company = builder.Services.AddVirtualItCompany();
+_ = options.Is(options.Storage, "PostgreSql")
+    ? company.UsePostgreSqlStorage()   // VirtualItCompany:Storage:PostgreSql:ConnectionString, or ConnectionStrings:VirtualItCompany
+    : company.UseSqliteStorage();      // VirtualItCompany:Storage:Sqlite:ConnectionString, or ConnectionStrings:VirtualItCompany
 switch (options.Model.ToLowerInvariant())
 {
     case "offline":
@@ -116,7 +113,7 @@ try
 {
     await host.StartAsync();
 }
-catch (Exception e) when (e is IOException or OptionsValidationException or InvalidOperationException)
+catch (Exception e) when (e is IOException or System.Data.Common.DbException or OptionsValidationException or InvalidOperationException)
 {
     // A database that cannot be opened, or settings the company refuses: say what to fix.
     Console.Error.WriteLine($"The worker host could not start: {e.GetType().Name}: {e.Message}");

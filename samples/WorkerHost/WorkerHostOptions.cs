@@ -18,7 +18,7 @@ internal sealed class WorkerHostOptions
     /// <summary>Where projects, events, the queue and the budget live: Sqlite (one file, processes on one machine) or PostgreSql.</summary>
     public string Storage { get; set; } = "Sqlite";
 
-    /// <summary>Where the work queue lives: Storage (the database's own) or Redis (Streams, on top of PostgreSQL).</summary>
+    /// <summary>Where the work queue lives: Storage (the database's own) or Redis (Streams; not in this build yet).</summary>
     public string Queue { get; set; } = "Storage";
 
     /// <summary>The model provider: offline (the default: a deterministic stand-in, no AI), openai, anthropic, ollama, groq.</summary>

@@ -1,13 +1,13 @@
+using System.Data.Common;
 using System.Diagnostics;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace VirtualItCompany.WorkerHost.Tests;
 
-/// <summary>Reads the shared SQLite file beside the workers: who holds which lease now, and, once they stopped, every project.</summary>
-internal sealed class SharedDatabase(string path)
+/// <summary>Reads the shared database beside the workers (the SQLite and PostgreSQL stores share the queue's table and column names): who holds which lease now, and, once they stopped, every project.</summary>
+internal sealed class SharedDatabase(TestStorage storage)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -15,26 +15,19 @@ internal sealed class SharedDatabase(string path)
     public async Task<Dictionary<string, long>> LeasesOfAsync(WorkerProcess worker)
     {
         var leases = new Dictionary<string, long>(StringComparer.Ordinal);
-        if (!File.Exists(path))
-        {
-            return leases;
-        }
-
-        await using var connection = await OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT item_id, lease_expires_at FROM work_items WHERE lease_token IS NOT NULL AND lease_worker LIKE $pattern";
-        command.Parameters.AddWithValue("$pattern", worker.LeasePattern);
         try
         {
+            await using var connection = await storage.OpenAsync(Ct);
+            await using var command = Command(connection, "SELECT item_id, lease_expires_at FROM work_items WHERE lease_token IS NOT NULL AND lease_worker LIKE @pattern", ("pattern", worker.LeasePattern));
             await using var reader = await command.ExecuteReaderAsync(Ct);
             while (await reader.ReadAsync(Ct))
             {
                 leases[reader.GetString(0)] = reader.GetInt64(1);
             }
         }
-        catch (SqliteException e) when (e.SqliteErrorCode == 1)
+        catch (DbException)
         {
-            // No such table yet: the first worker has not created the schema.
+            // No table (or file) yet: the first worker has not created the schema.
         }
 
         return leases;
@@ -70,7 +63,7 @@ internal sealed class SharedDatabase(string path)
         while (taken.Count < items.Count)
         {
             Assert.True(since.Elapsed < limit, $"{items.Count - taken.Count} item(s) of {worker.Name} were not taken over within {limit}.");
-            await using var connection = await OpenAsync();
+            await using var connection = await storage.OpenAsync(Ct);
             foreach (var (item, expiresAt) in items)
             {
                 if (taken.ContainsKey(item))
@@ -78,9 +71,7 @@ internal sealed class SharedDatabase(string path)
                     continue;
                 }
 
-                await using var command = connection.CreateCommand();
-                command.CommandText = "SELECT lease_worker FROM work_items WHERE item_id = $item";
-                command.Parameters.AddWithValue("$item", item);
+                await using var command = Command(connection, "SELECT lease_worker FROM work_items WHERE item_id = @item", ("item", item));
                 object? holder = await command.ExecuteScalarAsync(Ct);
                 bool stillTheirs = holder is string w && w.Contains($":{worker.Id}:", StringComparison.Ordinal);
                 if (!stillTheirs)
@@ -101,25 +92,31 @@ internal sealed class SharedDatabase(string path)
 
     private async Task<long> CountEventsAsync(string typePattern)
     {
-        await using var connection = await OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT count(*) FROM events WHERE event LIKE $pattern";
-        command.Parameters.AddWithValue("$pattern", typePattern);
         try
         {
-            return (long)(await command.ExecuteScalarAsync(Ct))!;
+            await using var connection = await storage.OpenAsync(Ct);
+            await using var command = Command(connection, "SELECT count(*) FROM events WHERE event LIKE @pattern", ("pattern", typePattern));
+            return Convert.ToInt64(await command.ExecuteScalarAsync(Ct), System.Globalization.CultureInfo.InvariantCulture);
         }
-        catch (SqliteException e) when (e.SqliteErrorCode == 1)
+        catch (DbException)
         {
             return 0;
         }
     }
 
-    private async Task<SqliteConnection> OpenAsync()
+    private static DbCommand Command(DbConnection connection, string sql, params (string Name, object Value)[] parameters)
     {
-        var connection = new SqliteConnection($"Data Source={path};Mode=ReadOnly;Pooling=False;Default Timeout=10");
-        await connection.OpenAsync(Ct);
-        return connection;
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.Value = value;
+            command.Parameters.Add(parameter);
+        }
+
+        return command;
     }
 
     /// <summary>Every project with its events and spend, and the company's balance, read through the store (the workers have stopped).</summary>
@@ -127,7 +124,7 @@ internal sealed class SharedDatabase(string path)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
-        builder.Services.AddVirtualItCompany().UseSqliteStorage("Data Source=" + path);
+        storage.Use(builder.Services.AddVirtualItCompany());
         using var host = builder.Build();
         var store = host.Services.GetRequiredService<IProjectStore>();
         var budget = host.Services.GetRequiredService<IBudgetAccount>();

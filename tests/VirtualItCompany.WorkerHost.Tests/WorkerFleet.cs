@@ -12,27 +12,38 @@ internal sealed class WorkerFleet : IAsyncDisposable
 {
     private readonly List<WorkerProcess> _processes = [];
 
-    public WorkerFleet(string name, params string[] settings)
+    public WorkerFleet(string name, Func<string, Task<TestStorage>> storage, params string[] settings)
     {
         Folder = Directory.CreateTempSubdirectory($"vic-workerhost-{name}-").FullName;
-        DatabasePath = Path.Combine(Folder, "company.db");
+        _storage = storage;
+        _settings = settings;
+    }
+
+    private readonly Func<string, Task<TestStorage>> _storage;
+    private readonly string[] _settings;
+
+    /// <summary>Creates the database; call once before starting anything.</summary>
+    public async Task<SharedDatabase> CreateDatabaseAsync()
+    {
+        Storage = await _storage(Folder);
         Settings =
         [
-            $"--VirtualItCompany:Storage:Sqlite:ConnectionString=Data Source={DatabasePath}",
+            .. Storage.Settings,
             $"--VirtualItCompany:Workspace:RootDirectory={Path.Combine(Folder, "workspaces")}",
             "--WorkerHost:Commands=Simulated",
             "--WorkerHost:PlayClient=true",
             "--WorkerHost:ClientPollInterval=00:00:00.200",
             "--WorkerHost:HealthLogInterval=00:00:05",
-            .. settings,
+            .. _settings,
         ];
+        return new SharedDatabase(Storage);
     }
 
     public string Folder { get; }
 
-    public string DatabasePath { get; }
+    public TestStorage? Storage { get; private set; }
 
-    public IReadOnlyList<string> Settings { get; }
+    public IReadOnlyList<string> Settings { get; private set; } = [];
 
     /// <summary>Starts <c>WorkerHost run</c> with the fleet's settings and these.</summary>
     public WorkerProcess StartWorker(string name, params string[] settings) => Start(name, ["run", .. Settings, .. settings]);
@@ -64,6 +75,11 @@ internal sealed class WorkerFleet : IAsyncDisposable
         {
             await process.WaitForExitAsync(TimeSpan.FromSeconds(10));
             process.Dispose();
+        }
+
+        if (Storage is not null)
+        {
+            await Storage.DisposeAsync();
         }
 
         if (Environment.GetEnvironmentVariable("VIC_WORKERHOST_KEEP") is null)

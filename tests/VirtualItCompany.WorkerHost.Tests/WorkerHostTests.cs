@@ -4,11 +4,14 @@ using System.Globalization;
 namespace VirtualItCompany.WorkerHost.Tests;
 
 /// <summary>
-/// Worker host processes (samples/WorkerHost) sharing one SQLite file on the offline model (priced, so every charge is real
+/// Worker host processes (samples/WorkerHost) sharing one database on the offline model (priced, so every charge is real
 /// money in the budget), commands simulated, each host playing the client. <c>VIC_WORKERHOST_PROJECTS</c> changes the 50 projects.
 /// </summary>
-public sealed class SqliteWorkerHostTests
+public abstract class WorkerHostTests
 {
+    /// <summary>Creates the database of one test, given the test's folder.</summary>
+    private protected abstract Task<TestStorage> CreateStorageAsync(string folder);
+
     private static readonly TimeSpan Lease = TimeSpan.FromSeconds(3);
     private const decimal CompanyBudget = 20m;
     private const decimal ProjectBudget = 1m;
@@ -34,8 +37,8 @@ public sealed class SqliteWorkerHostTests
     public async Task Three_workers_deliver_every_project_once_when_one_is_killed_mid_run()
     {
         int projects = int.TryParse(Environment.GetEnvironmentVariable("VIC_WORKERHOST_PROJECTS"), out int n) ? n : 50;
-        await using var fleet = new WorkerFleet("kill", CompanySettings(TimeSpan.FromMilliseconds(20)));
-        var database = new SharedDatabase(fleet.DatabasePath);
+        await using var fleet = new WorkerFleet("kill", CreateStorageAsync, CompanySettings(TimeSpan.FromMilliseconds(20)));
+        var database = await fleet.CreateDatabaseAsync();
         var (submitted, submitOutput) = await fleet.RunAsync("submitter", TimeSpan.FromMinutes(1), "submit", projects.ToString(CultureInfo.InvariantCulture));
         Assert.True(submitted == 0, submitOutput);
 
@@ -63,8 +66,8 @@ public sealed class SqliteWorkerHostTests
     public async Task A_worker_paused_past_its_lease_cannot_commit_its_item()
     {
         // Slow model answers keep items in progress long enough to be caught mid-way.
-        await using var fleet = new WorkerFleet("pause", CompanySettings(TimeSpan.FromMilliseconds(400)));
-        var database = new SharedDatabase(fleet.DatabasePath);
+        await using var fleet = new WorkerFleet("pause", CreateStorageAsync, CompanySettings(TimeSpan.FromMilliseconds(400)));
+        var database = await fleet.CreateDatabaseAsync();
         var (submitted, submitOutput) = await fleet.RunAsync("submitter", TimeSpan.FromMinutes(1), "submit", "4");
         Assert.True(submitted == 0, submitOutput);
 
@@ -145,4 +148,16 @@ public sealed class SqliteWorkerHostTests
     }
 
     private static string Describe(TimeSpan time) => $"{time.TotalSeconds:0.00} s";
+}
+
+/// <summary>The worker host tests on one SQLite file (processes on one machine).</summary>
+public sealed class SqliteWorkerHostTests : WorkerHostTests
+{
+    private protected override Task<TestStorage> CreateStorageAsync(string folder) => Task.FromResult<TestStorage>(new SqliteTestStorage(folder));
+}
+
+/// <summary>The worker host tests on PostgreSQL (<c>VIRTUALITCOMPANY_TEST_POSTGRES</c>; failing, not skipped, when it is unset).</summary>
+public sealed class PostgreSqlWorkerHostTests : WorkerHostTests
+{
+    private protected override async Task<TestStorage> CreateStorageAsync(string folder) => await PostgreSqlTestStorage.CreateAsync(TestContext.Current.CancellationToken);
 }
