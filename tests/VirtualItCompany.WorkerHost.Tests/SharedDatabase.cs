@@ -40,7 +40,7 @@ internal sealed class SharedDatabase(TestStorage storage)
         while (watch.Elapsed < limit)
         {
             var leases = await LeasesOfAsync(worker);
-            if (leases.Count > 0 && await CountEventsAsync("%WorkItemCompleted%") >= minimumCompleted)
+            if (leases.Count > 0 && await CountEventsAsync("%orkItemCompleted%") >= minimumCompleted)
             {
                 return leases;
             }
@@ -49,7 +49,7 @@ internal sealed class SharedDatabase(TestStorage storage)
             await Task.Delay(20, Ct);
         }
 
-        Assert.Fail($"{worker.Name} held no lease within {limit}.");
+        Assert.Fail($"{worker.Name} held no lease within {limit} (or fewer than {minimumCompleted} items were completed):\n{worker.Output}");
         return [];
     }
 
@@ -90,6 +90,7 @@ internal sealed class SharedDatabase(TestStorage storage)
         return taken;
     }
 
+    // LIKE is case-sensitive on PostgreSQL and not on SQLite: the pattern leaves out the first letter of the type name ("workItemCompleted").
     private async Task<long> CountEventsAsync(string typePattern)
     {
         try

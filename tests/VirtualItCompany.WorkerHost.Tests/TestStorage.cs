@@ -68,7 +68,8 @@ internal sealed class PostgreSqlTestStorage : TestStorage
 
     public override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
     {
-        var connection = new NpgsqlConnection(ConnectionString + ";Pooling=false");
+        // The store's tables live in its schema (PostgreSqlStorageOptions.Schema), not in public.
+        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(ConnectionString) { SearchPath = VirtualItCompany.Storage.PostgreSql.PostgreSqlStorageOptions.DefaultSchema, Pooling = false }.ConnectionString);
         await connection.OpenAsync(cancellationToken);
         return connection;
     }

@@ -28,7 +28,7 @@ public abstract class WorkerHostTests
         "--WorkerHost:OfflineOutputPrice=2",
         $"--WorkerHost:OfflineResponseDelay={responseDelay:c}",
         $"--WorkerHost:SubmitBudget={ProjectBudget.ToString(CultureInfo.InvariantCulture)}",
-        "--WorkerHost:WaitTimeout=00:04:00",
+        "--WorkerHost:WaitTimeout=00:08:00",
     ];
 
     private static ITestOutputHelper? Log => TestContext.Current.TestOutputHelper;
@@ -55,7 +55,7 @@ public abstract class WorkerHostTests
         var takeover = await database.WaitForTakeoverAsync(victim, held, killed, Lease + TimeSpan.FromSeconds(60));
         Log?.WriteLine($"takeover: {held.Count} item(s) of the killed worker taken over by the others {Describe(takeover.Values.Min())} to {Describe(takeover.Values.Max())} after the kill (lease {Lease.TotalSeconds:0} s)");
 
-        var (waited, waitOutput) = await fleet.RunAsync("wait", TimeSpan.FromMinutes(5), "wait");
+        var (waited, waitOutput) = await fleet.RunAsync("wait", TimeSpan.FromMinutes(9), "wait");
         Assert.True(waited == 0, $"Not every project completed:\n{waitOutput}\n{workers[0].Output}");
         await StopAsync(workers[0], workers[2]);
 
@@ -83,7 +83,7 @@ public abstract class WorkerHostTests
 
         // Resumed, the paused worker finds its lease gone: it cannot commit (or journal) what it was doing.
         await paused.SignalAsync("CONT");
-        var (waited, waitOutput) = await fleet.RunAsync("wait", TimeSpan.FromMinutes(4), "wait");
+        var (waited, waitOutput) = await fleet.RunAsync("wait", TimeSpan.FromMinutes(9), "wait");
         Assert.True(waited == 0, $"Not every project completed:\n{waitOutput}");
         await StopAsync(paused, other);
         Assert.Contains("Lost the lease on", paused.Output, StringComparison.Ordinal);
