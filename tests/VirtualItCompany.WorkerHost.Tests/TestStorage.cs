@@ -62,7 +62,9 @@ internal sealed class PostgreSqlTestStorage : TestStorage
         return storage;
     }
 
-    private string ConnectionString => new NpgsqlConnectionStringBuilder(_server) { Database = _database }.ConnectionString;
+    // A worker paused (SIGSTOP) inside a transaction keeps its row locks, and the queue's SKIP LOCKED then skips its items
+    // for as long as it is paused: the server ends such a session after a while, as the worker host's README advises.
+    private string ConnectionString => new NpgsqlConnectionStringBuilder(_server) { Database = _database, Options = "-c idle_in_transaction_session_timeout=5000" }.ConnectionString;
 
     public override IReadOnlyList<string> Settings => ["--WorkerHost:Storage=PostgreSql", $"--VirtualItCompany:Storage:PostgreSql:ConnectionString={ConnectionString}"];
 
