@@ -44,6 +44,15 @@ public sealed class CompanyOptions
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
+    /// Gets or sets how long the workers, once told to stop (host shutdown, Ctrl+C, SIGTERM), let the items they are working on
+    /// finish and commit before they stop them; an item still running then is stopped and released for another worker
+    /// (never half-committed). No new item is leased once stopping. <see cref="TimeSpan.Zero"/> stops them at once.
+    /// </summary>
+    /// <remarks>The host must wait at least this long for its services to stop (<c>HostOptions.ShutdownTimeout</c>, 30 seconds by default).</remarks>
+    /// <value>The default value is <see cref="TimeSpan.Zero"/>.</value>
+    public TimeSpan ShutdownGracePeriod { get; set; } = TimeSpan.Zero;
+
+    /// <summary>
     /// Gets or sets how long a project may run before it is paused for a human to look at it (it is not failed); a resume
     /// gives it this long again. <see langword="null"/> for no limit.
     /// </summary>
@@ -107,6 +116,10 @@ public sealed class CompanyOptions
         Within(problems, nameof(RetryBaseDelay), RetryBaseDelay, TimeSpan.FromMilliseconds(1), TimeSpan.FromDays(1));
         Within(problems, nameof(MaxRetryDelay), MaxRetryDelay, TimeSpan.FromMilliseconds(1), TimeSpan.FromDays(1));
         Within(problems, nameof(PollInterval), PollInterval, TimeSpan.FromMilliseconds(1), TimeSpan.FromHours(1));
+        if (ShutdownGracePeriod < TimeSpan.Zero || ShutdownGracePeriod > TimeSpan.FromHours(1))
+        {
+            problems.Add($"ShutdownGracePeriod is {ShutdownGracePeriod}; it must be between 00:00:00 (stop at once) and 01:00:00.");
+        }
         if (MaxAttempts < 1)
         {
             problems.Add($"MaxAttempts is {MaxAttempts}; it must be 1 or more.");

@@ -58,7 +58,10 @@ public sealed class WorkDispatcher
 
     private static DateTimeOffset? Time(long ticks) => ticks == long.MinValue ? null : new DateTimeOffset(ticks, TimeSpan.Zero);
 
-    /// <summary>Runs the workers until cancelled; items in progress are then released for another worker.</summary>
+    /// <summary>
+    /// Runs the workers until cancelled; no item is leased after that, the items in progress get
+    /// <see cref="CompanyOptions.ShutdownGracePeriod"/> to finish, and those still running are then stopped and released for another worker.
+    /// </summary>
     /// <param name="cancellationToken">Stops the workers.</param>
     /// <returns>A task that completes when every worker has stopped.</returns>
     /// <exception cref="InvalidOperationException">The dispatcher is already running.</exception>
@@ -74,10 +77,12 @@ public sealed class WorkDispatcher
             var slots = new RoleSlots(_options);
             int pumps = PumpCount(_options);
             var channel = Channel.CreateBounded<WorkLease>(new BoundedChannelOptions(_options.Workers) { SingleWriter = pumps == 1 });
+            // Stopping stops the leasing at once; the items in progress are stopped once the grace period is over.
+            using var work = new CancellationTokenSource();
             var workers = new Task[_options.Workers];
             for (int i = 0; i < workers.Length; i++)
             {
-                workers[i] = Task.Run(() => WorkAsync(channel.Reader, slots, cancellationToken), CancellationToken.None);
+                workers[i] = Task.Run(() => WorkAsync(channel.Reader, slots, cancellationToken, work.Token), CancellationToken.None);
             }
 
             try
@@ -103,7 +108,20 @@ public sealed class WorkDispatcher
             finally
             {
                 channel.Writer.TryComplete();
-                await Task.WhenAll(workers).ConfigureAwait(false);
+                var stopped = Task.WhenAll(workers);
+                if (_options.ShutdownGracePeriod > TimeSpan.Zero && !stopped.IsCompleted)
+                {
+                    int busy = Volatile.Read(ref _busy);
+                    _logger.LogInformation("Stopping: {Busy} item(s) in progress get up to {Grace} to finish.", busy, _options.ShutdownGracePeriod);
+                    await Task.WhenAny(stopped, Task.Delay(_options.ShutdownGracePeriod, _timeProvider, CancellationToken.None)).ConfigureAwait(false);
+                    if (!stopped.IsCompleted)
+                    {
+                        _logger.LogWarning("Stopping: {Busy} item(s) did not finish within {Grace}; they are stopped and released for another worker.", Volatile.Read(ref _busy), _options.ShutdownGracePeriod);
+                    }
+                }
+
+                await work.CancelAsync().ConfigureAwait(false);
+                await stopped.ConfigureAwait(false);
                 // Leases handed over but never started go back to the queue.
                 while (channel.Reader.TryRead(out var unstarted))
                 {
@@ -196,7 +214,7 @@ public sealed class WorkDispatcher
         }
     }
 
-    private async Task WorkAsync(ChannelReader<WorkLease> reader, RoleSlots slots, CancellationToken cancellationToken)
+    private async Task WorkAsync(ChannelReader<WorkLease> reader, RoleSlots slots, CancellationToken cancellationToken, CancellationToken workToken)
     {
         while (await reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
         {
@@ -216,7 +234,7 @@ public sealed class WorkDispatcher
                 Interlocked.Increment(ref _busy);
                 try
                 {
-                    await _orchestrator.ProcessAsync(lease, cancellationToken).ConfigureAwait(false);
+                    await _orchestrator.ProcessAsync(lease, workToken).ConfigureAwait(false);
                 }
                 finally
                 {
@@ -225,7 +243,7 @@ public sealed class WorkDispatcher
                     Interlocked.Exchange(ref _lastFinishedAt, _timeProvider.GetUtcNow().UtcTicks);
                 }
             }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            catch (OperationCanceledException) when (workToken.IsCancellationRequested)
             {
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)

@@ -1,0 +1,95 @@
+using System.Data.Common;
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace VirtualItCompany.WorkerHost.Tests;
+
+/// <summary>The database a test's worker hosts share: its settings for the hosts, a connection for the test's probes, and the same store in-process.</summary>
+public abstract class TestStorage : IAsyncDisposable
+{
+    /// <summary>The worker host settings that point at this database.</summary>
+    public abstract IReadOnlyList<string> Settings { get; }
+
+    /// <summary>Opens a connection for reading the store's tables beside the workers.</summary>
+    public abstract Task<DbConnection> OpenAsync(CancellationToken cancellationToken);
+
+    /// <summary>Uses the same store in a host of the test's own.</summary>
+    public abstract IVirtualItCompanyBuilder Use(IVirtualItCompanyBuilder company);
+
+    public virtual ValueTask DisposeAsync() => ValueTask.CompletedTask;
+}
+
+/// <summary>One SQLite file in the fleet's folder.</summary>
+internal sealed class SqliteTestStorage(string folder) : TestStorage
+{
+    private readonly string _path = Path.Combine(folder, "company.db");
+
+    public override IReadOnlyList<string> Settings => ["--WorkerHost:Storage=Sqlite", $"--VirtualItCompany:Storage:Sqlite:ConnectionString=Data Source={_path}"];
+
+    public override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection($"Data Source={_path};Mode=ReadOnly;Pooling=False;Default Timeout=10");
+        await connection.OpenAsync(cancellationToken);
+        return connection;
+    }
+
+    public override IVirtualItCompanyBuilder Use(IVirtualItCompanyBuilder company) => company.UseSqliteStorage("Data Source=" + _path);
+}
+
+/// <summary>
+/// A fresh database on the PostgreSQL server of <c>VIRTUALITCOMPANY_TEST_POSTGRES</c> (eng/test-servers.sh starts one),
+/// dropped at the end. The variable unset fails the test: CI must run it.
+/// </summary>
+internal sealed class PostgreSqlTestStorage : TestStorage
+{
+    public const string Variable = "VIRTUALITCOMPANY_TEST_POSTGRES";
+
+    private readonly string _server;
+    private readonly string _database = "vic_workerhost_" + Guid.NewGuid().ToString("N")[..12];
+
+    private PostgreSqlTestStorage(string server) => _server = server;
+
+    public static async Task<PostgreSqlTestStorage> CreateAsync(CancellationToken cancellationToken)
+    {
+        string? server = Environment.GetEnvironmentVariable(Variable);
+        Assert.False(string.IsNullOrWhiteSpace(server), $"{Variable} is not set: start the test servers with `source <(bash eng/test-servers.sh env)` (CI does), then run the tests again.");
+        var storage = new PostgreSqlTestStorage(server!);
+        await using var connection = new NpgsqlConnection(server);
+        await connection.OpenAsync(cancellationToken);
+        await using var create = new NpgsqlCommand($"CREATE DATABASE {storage._database}", connection);
+        await create.ExecuteNonQueryAsync(cancellationToken);
+        return storage;
+    }
+
+    // A worker paused (SIGSTOP) inside a transaction keeps its row locks, and the queue's SKIP LOCKED then skips its items
+    // for as long as it is paused: the server ends such a session after a while, as the worker host's README advises.
+    private string ConnectionString => new NpgsqlConnectionStringBuilder(_server) { Database = _database, Options = "-c idle_in_transaction_session_timeout=5000" }.ConnectionString;
+
+    public override IReadOnlyList<string> Settings => ["--WorkerHost:Storage=PostgreSql", $"--VirtualItCompany:Storage:PostgreSql:ConnectionString={ConnectionString}"];
+
+    public override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        // The store's tables live in its schema (PostgreSqlStorageOptions.Schema), not in public.
+        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(ConnectionString) { SearchPath = VirtualItCompany.Storage.PostgreSql.PostgreSqlStorageOptions.DefaultSchema, Pooling = false }.ConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        return connection;
+    }
+
+    public override IVirtualItCompanyBuilder Use(IVirtualItCompanyBuilder company) => company.UsePostgreSqlStorage(ConnectionString);
+
+    public override async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await using var connection = new NpgsqlConnection(_server);
+            await connection.OpenAsync(CancellationToken.None);
+            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {_database} WITH (FORCE)", connection);
+            await drop.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+        catch (NpgsqlException e)
+        {
+            TestContext.Current.TestOutputHelper?.WriteLine(string.Create(CultureInfo.InvariantCulture, $"could not drop {_database}: {e.Message}"));
+        }
+    }
+}
