@@ -2,13 +2,16 @@ namespace VirtualItCompany.Outcomes;
 
 /// <summary>
 /// Folds one project's events, in order, into verdicts: each verdict is attributed to the models whose answered calls did the
-/// judged stages' work since the last verdict given in the same stage (one count per model, role and stage per verdict).
+/// judged stages' work as it stands (the stage's latest round: work sent back and done again is judged once, when sent back)
+/// and not yet judged by a verdict given in the same stage; one count per model, role and stage per verdict.
 /// Deterministic: the same events give the same verdicts in every process.
 /// </summary>
 internal sealed class ProjectVerdictFold
 {
     private readonly List<Work> _work = [];
-    private readonly Dictionary<LifecycleStage, long> _cursors = [];
+    // Per verdict stage and judged stage: the last work a verdict given there counted (a send-back judges one stage only).
+    private readonly Dictionary<(LifecycleStage By, LifecycleStage Judged), long> _cursors = [];
+    private readonly Dictionary<LifecycleStage, int> _rounds = [];
     private LifecycleStage _stage;
     private long _sequence;
 
@@ -22,10 +25,11 @@ internal sealed class ProjectVerdictFold
         {
             case ProjectCreated created:
                 _stage = created.InitialStage;
+                _rounds[_stage] = 1;
                 break;
 
             case ModelCallCompleted { Outcome: ModelChargeKind.Completed or ModelChargeKind.Replayed } call when rules.JudgedStages.Contains(call.Stage):
-                _work.Add(new Work(++_sequence, call.Role, call.Stage, call.Routing?.ChosenModelId ?? call.ModelId, call.Routing?.OutcomeBandsUp > 0));
+                _work.Add(new Work(++_sequence, _rounds.GetValueOrDefault(call.Stage), call.Role, call.Stage, call.Routing?.ChosenModelId ?? call.ModelId, call.Routing?.OutcomeBandsUp > 0));
                 break;
 
             case StageChanged changed:
@@ -42,6 +46,7 @@ internal sealed class ProjectVerdictFold
                 }
 
                 _stage = changed.To;
+                _rounds[changed.To] = _rounds.GetValueOrDefault(changed.To) + 1;
                 break;
 
             // At the loop bound the send-back waits for a human; it is still the verdict (the answer that lets it through finds no new work).
@@ -54,13 +59,18 @@ internal sealed class ProjectVerdictFold
 
     private void Verdict(ProjectEvent e, VerdictRules rules, LifecycleStage by, IReadOnlySet<LifecycleStage> judged, bool accepted, List<ModelVerdict> models, List<StageVerdict> stages)
     {
-        long after = _cursors.GetValueOrDefault(by);
-        _cursors[by] = _sequence;
+        var after = new Dictionary<LifecycleStage, long>();
+        foreach (var stage in judged)
+        {
+            after[stage] = _cursors.GetValueOrDefault((by, stage));
+            _cursors[(by, stage)] = _sequence;
+        }
+
         var seenModels = new HashSet<(string Model, AgentRole Role, LifecycleStage Stage)>();
         var bands = new Dictionary<(AgentRole Role, LifecycleStage Stage), BandState>();
         foreach (var work in _work)
         {
-            if (work.Sequence <= after || !judged.Contains(work.Stage))
+            if (!after.TryGetValue(work.Stage, out long counted) || work.Sequence <= counted || work.Round != _rounds.GetValueOrDefault(work.Stage))
             {
                 continue;
             }
@@ -88,7 +98,10 @@ internal sealed class ProjectVerdictFold
         long oldest = long.MaxValue;
         foreach (var stage in rules.VerdictStages)
         {
-            oldest = Math.Min(oldest, _cursors.GetValueOrDefault(stage));
+            foreach (var judgedStage in rules.JudgedBy(stage)!)
+            {
+                oldest = Math.Min(oldest, _cursors.GetValueOrDefault((stage, judgedStage)));
+            }
         }
 
         if (oldest > 0)
@@ -97,5 +110,5 @@ internal sealed class ProjectVerdictFold
         }
     }
 
-    private readonly record struct Work(long Sequence, AgentRole Role, LifecycleStage Stage, string Model, bool Raised);
+    private readonly record struct Work(long Sequence, int Round, AgentRole Role, LifecycleStage Stage, string Model, bool Raised);
 }
