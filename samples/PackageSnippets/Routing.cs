@@ -46,6 +46,29 @@ internal static class RoutingSnippets
             throw new InvalidOperationException($"Complexity 2 went to {decision.ChosenModelId} (${decision.ActualCost}), 9 to {hard.ChosenModelId}.");
         }
 
-        return $"complexity {decision.Complexity} -> {decision.ChosenModelId} (${decision.ActualCost:0.######}), complexity {hard.Complexity} -> {hard.ChosenModelId}";
+        string feedback = OutcomeFeedback();
+        return $"complexity {decision.Complexity} -> {decision.ChosenModelId} (${decision.ActualCost:0.######}), complexity {hard.Complexity} -> {hard.ChosenModelId}; {feedback}";
+    }
+
+    private static string OutcomeFeedback()
+    {
+        var services = new ServiceCollection();
+        // README:start
+        services.AddModelRouting(o =>
+        {
+            o.OutcomeFeedback.Enabled = true;             // off by default; the verdict rates are shown either way
+            o.OutcomeFeedback.MinVerdicts = 3;            // at least 3 verdicts on a stage's normal-band work,
+            o.OutcomeFeedback.RaiseAtSentBackRate = 0.6;  // 60% of them sent back: that role's calls there move up a band
+            o.OutcomeFeedback.LowerAfterAcceptances = 5;  // 5 acceptances in a row at the higher band: back down
+        });
+        // README:end
+        using var provider = services.BuildServiceProvider();
+        var options = provider.GetRequiredService<IOptions<RoutingOptions>>().Value.OutcomeFeedback;
+        if (!options.Enabled || options.MinVerdicts != 3 || options.LowerAfterAcceptances != 5)
+        {
+            throw new InvalidOperationException("The outcome-feedback options were not applied.");
+        }
+
+        return "outcome feedback on";
     }
 }

@@ -22,7 +22,7 @@ internal static class AdminEndpoints
             .WithName("VirtualItCompany.Admin.Queue").WithSummary("The work queue's depth and the projects by status.")
             .Produces<QueueView>();
         admin.MapGet("/routing", Routing)
-            .WithName("VirtualItCompany.Admin.Routing").WithSummary("The router's decisions: the latest model calls (model, complexity, reason, estimated and charged cost, fallbacks) and every call by complexity and model.")
+            .WithName("VirtualItCompany.Admin.Routing").WithSummary("The router's decisions: the latest model calls (model, complexity, reason, estimated and charged cost, fallbacks, the chosen model's verdicts), every call by complexity and model, and the verdicts on each model's work per role and stage with where the outcome-feedback policy holds them.")
             .Produces<RoutingReport>().ProducesProblem(StatusCodes.Status400BadRequest);
         admin.MapGet("/workers", Workers)
             .WithName("VirtualItCompany.Admin.Workers").WithSummary("This process's workers (running, busy, finished, failing to lease) and the queue's depth.")
@@ -32,7 +32,7 @@ internal static class AdminEndpoints
     private const int MaxRecentDecisions = 500;
 
     // Reads every project's events, as the cost view does.
-    private static async Task<IResult> Routing(IDeliveryCompany company, IProjectStore store, int? limit, CancellationToken cancellationToken)
+    private static async Task<IResult> Routing(IDeliveryCompany company, IProjectStore store, IServiceProvider services, int? limit, CancellationToken cancellationToken)
     {
         int take = limit ?? 50;
         if (take is < 1 or > MaxRecentDecisions)
@@ -57,7 +57,11 @@ internal static class AdminEndpoints
                 recent.Enqueue(
                     new RoutingDecisionView(
                         project.Id.Value, call.Timestamp, call.Role.ToString(), call.Stage.ToString(), call.Provider, call.ModelId, routing?.Complexity,
-                        routing?.ComplexityEstimated ?? false, routing?.Reason, routing?.EstimatedCost, call.Cost, routing?.FailedOver ?? [], routing?.Candidates.Count ?? 0),
+                        routing?.ComplexityEstimated ?? false, routing?.Reason, routing?.EstimatedCost, call.Cost, routing?.FailedOver ?? [], routing?.Candidates.Count ?? 0)
+                    {
+                        ModelOutcomes = routing?.ChosenModelOutcomes,
+                        OutcomeBandsUp = routing?.OutcomeBandsUp ?? 0,
+                    },
                     call.Timestamp);
                 if (recent.Count > take)
                 {
@@ -73,7 +77,17 @@ internal static class AdminEndpoints
         }
 
         newestFirst.Reverse();
-        return TypedResults.Ok(new RoutingReport(newestFirst, [.. mix.Select(m => new RoutingMixLine(m.Key.Complexity, m.Key.Model, m.Value.Calls, m.Value.Cost))]));
+        // The verdicts come from the same events, through the statistics the router reads (brought up to date with every project).
+        var outcomes = services.GetService(typeof(IModelOutcomeStatistics)) is IModelOutcomeStatistics statistics
+            ? await statistics.GetReportAsync(null, cancellationToken).ConfigureAwait(false)
+            : ModelOutcomeReport.Empty;
+        var routingOptions = services.GetService(typeof(IOptions<VirtualItCompany.Routing.RoutingOptions>)) as IOptions<VirtualItCompany.Routing.RoutingOptions>;
+        return TypedResults.Ok(new RoutingReport(newestFirst, [.. mix.Select(m => new RoutingMixLine(m.Key.Complexity, m.Key.Model, m.Value.Calls, m.Value.Cost))])
+        {
+            OutcomeFeedbackEnabled = routingOptions?.Value.OutcomeFeedback.Enabled ?? false,
+            Outcomes = outcomes.Rates,
+            Shifts = outcomes.Shifts,
+        });
     }
 
     private static async Task<IResult> Workers(IServiceProvider services, IWorkQueue queue, CancellationToken cancellationToken)

@@ -139,7 +139,14 @@ public sealed record QueueView(long Depth, IReadOnlyDictionary<string, int> Proj
 /// <param name="Candidates">How many models qualified.</param>
 public sealed record RoutingDecisionView(
     string ProjectId, DateTimeOffset At, string Role, string Stage, string Provider, string ModelId, int? Complexity, bool ComplexityEstimated,
-    string? Reason, decimal? EstimatedCost, decimal Cost, IReadOnlyList<string> FailedOver, int Candidates);
+    string? Reason, decimal? EstimatedCost, decimal Cost, IReadOnlyList<string> FailedOver, int Candidates)
+{
+    /// <summary>Gets how the company's verdicts had judged the chosen model's work for this role and stage when the call was routed; <see langword="null"/> when the decision carries none.</summary>
+    public ModelOutcomeRate? ModelOutcomes { get; init; }
+
+    /// <summary>Gets how many bands the outcome-feedback policy moved the call up (0 when it did not).</summary>
+    public int OutcomeBandsUp { get; init; }
+}
 
 /// <summary>How many calls of one complexity went to one model.</summary>
 /// <param name="Complexity">The complexity (1-10); 0 for calls without a routing decision.</param>
@@ -151,7 +158,17 @@ public sealed record RoutingMixLine(int Complexity, string ModelId, long Calls, 
 /// <summary>The router's decisions: the latest calls and the mix of models by complexity.</summary>
 /// <param name="Recent">The latest decisions, newest first.</param>
 /// <param name="Mix">Every call counted by complexity and model.</param>
-public sealed record RoutingReport(IReadOnlyList<RoutingDecisionView> Recent, IReadOnlyList<RoutingMixLine> Mix);
+public sealed record RoutingReport(IReadOnlyList<RoutingDecisionView> Recent, IReadOnlyList<RoutingMixLine> Mix)
+{
+    /// <summary>Gets whether the outcome-feedback policy moves calls (<c>VirtualItCompany:Routing:OutcomeFeedback:Enabled</c>).</summary>
+    public bool OutcomeFeedbackEnabled { get; init; }
+
+    /// <summary>Gets how the company's verdicts (review, tests, client, monitoring) judged each model's work, per role and stage; empty without outcome statistics.</summary>
+    public IReadOnlyList<ModelOutcomeRate> Outcomes { get; init; } = [];
+
+    /// <summary>Gets where the outcome-feedback policy holds each judged role and stage; empty when it is off.</summary>
+    public IReadOnlyList<OutcomeBandShift> Shifts { get; init; } = [];
+}
 
 /// <summary>The health of this process's workers and the queue they serve.</summary>
 /// <param name="Status"><c>healthy</c> (running, the queue answers), <c>degraded</c> (running, leasing from the queue failing),

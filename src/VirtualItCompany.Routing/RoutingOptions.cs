@@ -43,6 +43,9 @@ public sealed class RoutingOptions
     /// <summary>Gets the per-model resilience settings.</summary>
     public ModelResilienceOptions Resilience { get; init; } = new();
 
+    /// <summary>Gets the outcome-feedback policy (off by default): stages whose cheaper models' work keeps being sent back move up a band.</summary>
+    public OutcomeFeedbackOptions OutcomeFeedback { get; init; } = new();
+
     /// <summary>Lists every problem of these options, the policy and the catalog overrides.</summary>
     /// <returns>The problems, as sentences; empty when valid.</returns>
     public IReadOnlyList<string> GetProblems()
@@ -107,6 +110,15 @@ public sealed class RoutingOptions
             problems.AddRange(Resilience.GetProblems());
         }
 
+        if (OutcomeFeedback is null)
+        {
+            problems.Add("OutcomeFeedback is null.");
+        }
+        else
+        {
+            problems.AddRange(OutcomeFeedback.GetProblems());
+        }
+
         return problems;
     }
 
@@ -147,5 +159,6 @@ public sealed class RoutingOptions
         MessageOverheadTokens = MessageOverheadTokens,
         ImageTokens = ImageTokens,
         Resilience = Resilience,
+        OutcomeFeedback = OutcomeFeedback,
     };
 }

@@ -49,6 +49,17 @@ public sealed class DashboardTests(BrowserHost host)
         await Assertions.Expect(page.Locator("#routing tbody tr").First).ToContainTextAsync(newestModel, new() { Timeout = 30_000 });
         await Assertions.Expect(page.Locator("#routing-mix tbody tr").First).ToContainTextAsync(newestModel);
 
+        // The verdicts so far (code review, tests) on the developer's work, per model, as the API and the table show them.
+        var outcomes = routing.GetProperty("outcomes").EnumerateArray().ToList();
+        var development = outcomes.Single(o => o.GetProperty("role").GetString() == "Developer" && o.GetProperty("stage").GetString() == "FeatureDevelopment");
+        int accepted = development.GetProperty("accepted").GetInt32(), sentBack = development.GetProperty("sentBack").GetInt32();
+        Assert.True(accepted + sentBack >= 2, $"review and tests judged the code before the client review; the API counts {accepted} + {sentBack}");
+        Assert.False(routing.GetProperty("outcomeFeedbackEnabled").GetBoolean());
+        var outcomeRow = page.Locator($"#outcomes tr[data-key='{development.GetProperty("modelId").GetString()}|Developer|FeatureDevelopment']");
+        await Assertions.Expect(outcomeRow.Locator("td").Nth(2)).ToHaveTextAsync(accepted.ToString(CultureInfo.InvariantCulture), new() { Timeout = 30_000 });
+        await Assertions.Expect(outcomeRow.Locator("td").Nth(3)).ToHaveTextAsync(sentBack.ToString(CultureInfo.InvariantCulture));
+        await Assertions.Expect(page.Locator("#outcome-feedback")).ToContainTextAsync("is off");
+
         // The lifecycle, drawn from its Mermaid text: every stage a node, every transition an edge.
         string mermaid = await admin.GetStringAsync("/lifecycle.mmd", ct);
         var transitions = mermaid.Split('\n').Select(l => l.Trim()).Where(l => l.Contains("-->", StringComparison.Ordinal) && !l.StartsWith("[*]", StringComparison.Ordinal)).ToList();

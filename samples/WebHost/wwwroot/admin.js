@@ -45,7 +45,8 @@
       cell(row, d.role + ' · ' + d.stage);
       cell(row, d.provider + '/' + d.modelId + (d.failedOver.length ? ' (after ' + d.failedOver.join(', ') + ')' : ''));
       cell(row, d.complexity === null ? '-' : d.complexity + (d.complexityEstimated ? ' (estimated)' : ''));
-      cell(row, d.reason || '-');
+      cell(row, (d.reason || '-') + (d.modelOutcomes && d.modelOutcomes.verdicts > 0
+        ? ' [model\'s verdicts here: ' + d.modelOutcomes.accepted + ' accepted, ' + d.modelOutcomes.sentBack + ' sent back]' : ''));
       cell(row, (d.estimatedCost === null ? '-' : '$' + money(d.estimatedCost)) + ' · $' + money(d.cost));
       body.appendChild(row);
     }
@@ -58,6 +59,24 @@
       cell(row, String(m.calls));
       cell(row, '$' + money(m.cost));
       mix.appendChild(row);
+    }
+    $('#outcome-feedback').textContent = 'Outcome feedback ' + (routing.outcomeFeedbackEnabled
+      ? 'is on: a stage whose cheaper models\' work keeps being sent back moves up a band.'
+      : 'is off: the rates are shown, no call is moved.');
+    const shifts = new Map(routing.shifts.map((s) => [s.role + '|' + s.stage, s]));
+    const outcomes = $('#outcomes tbody');
+    outcomes.replaceChildren();
+    for (const o of routing.outcomes) {
+      const row = document.createElement('tr');
+      row.dataset.key = o.modelId + '|' + o.role + '|' + o.stage;
+      cell(row, o.modelId);
+      cell(row, o.role + ' · ' + o.stage);
+      cell(row, String(o.accepted));
+      cell(row, String(o.sentBack));
+      cell(row, o.acceptanceRate === null ? '-' : Math.round(o.acceptanceRate * 100) + '%');
+      const shift = shifts.get(o.role + '|' + o.stage);
+      cell(row, shift ? (shift.bands > 0 ? 'up ' + shift.bands + ' band: ' : 'normal band: ') + shift.reason : '-');
+      outcomes.appendChild(row);
     }
   }
 

@@ -49,6 +49,9 @@ public sealed class ModelCallContext
     /// <summary>Gets how many times the item was tried before.</summary>
     public int PreviousAttempts { get; }
 
+    /// <summary>Gets the project's version (its last event) when the work item began; the outcome statistics count every verdict up to it (<see cref="IModelOutcomeStatistics"/>). 0 when unknown.</summary>
+    public long ProjectVersion { get; init; }
+
     /// <summary>Gets the fencing token of the lease the work item runs under (<see cref="WorkLease.Token"/>); 0 outside a lease.</summary>
     /// <remarks>The router stamps it on the <see cref="IModelCallJournal"/> records it writes, so a later try can tell which calls an earlier one paid for.</remarks>
     public long LeaseToken { get; init; }

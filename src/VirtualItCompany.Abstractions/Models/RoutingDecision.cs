@@ -17,4 +17,10 @@ public sealed record RoutingDecision(string ChosenModelId, int Complexity, bool 
 
     /// <summary>Gets the models tried and failed before the chosen one answered (fallbacks), oldest first.</summary>
     public IReadOnlyList<string> FailedOver { get; init; } = [];
+
+    /// <summary>Gets how the company's verdicts judged the chosen model's work for the call's role and stage so far; <see langword="null"/> when the router has no outcome statistics or the call is made for no work item.</summary>
+    public ModelOutcomeRate? ChosenModelOutcomes { get; init; }
+
+    /// <summary>Gets how many bands the outcome-feedback policy moved the call up (0 when it did not); <see cref="Reason"/> says why.</summary>
+    public int OutcomeBandsUp { get; init; }
 }

@@ -11,7 +11,7 @@ public static class CostAwareRoutingChatClientBuilderExtensions
     /// <summary>
     /// Routes each call of the pipeline to the cheapest model that can do it: the builder's inner client (described by
     /// <paramref name="innerProfile"/>) and <paramref name="otherModels"/>. The <see cref="IBudgetAccount"/>, clock,
-    /// complexity estimator and logger factory come from the pipeline's services when registered.
+    /// complexity estimator, outcome statistics and logger factory come from the pipeline's services when registered.
     /// </summary>
     /// <param name="builder">The pipeline builder.</param>
     /// <param name="innerProfile">What the builder's inner client costs and can do.</param>
@@ -39,7 +39,7 @@ public static class CostAwareRoutingChatClientBuilderExtensions
     /// pipeline that gives it one (a builder not from <see cref="CostAwareRouting.CreateBuilder"/>, or middleware added
     /// after this call) fails rather than silently ignoring it. With one model and no bands configured, that model
     /// serves every complexity (<see cref="RoutingOptions.ForModels"/>). The <see cref="IBudgetAccount"/>, clock,
-    /// complexity estimator and logger factory come from the pipeline's services when registered.
+    /// complexity estimator, outcome statistics and logger factory come from the pipeline's services when registered.
     /// </summary>
     /// <param name="builder">The pipeline builder, from <see cref="CostAwareRouting.CreateBuilder"/>.</param>
     /// <param name="models">The models to route among.</param>
@@ -74,5 +74,6 @@ public static class CostAwareRoutingChatClientBuilderExtensions
             services.GetService<IComplexityEstimator>(),
             services.GetService<ILoggerFactory>()?.CreateLogger<CostAwareRoutingChatClient>(),
             // The journal is the project store's own (its commit removes an item's records), when it keeps one.
-            services.GetService<IProjectStore>() as IModelCallJournal);
+            services.GetService<IProjectStore>() as IModelCallJournal,
+            services.GetService<IModelOutcomeStatistics>());
 }

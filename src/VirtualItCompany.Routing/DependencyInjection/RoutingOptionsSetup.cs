@@ -18,6 +18,7 @@ internal sealed class RoutingOptionsSetup(IServiceProvider services) : IConfigur
     [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties | DynamicallyAccessedMemberTypes.PublicConstructors, typeof(RoutingPolicy))]
     [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties | DynamicallyAccessedMemberTypes.PublicConstructors, typeof(RoutingBand))]
     [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties | DynamicallyAccessedMemberTypes.PublicConstructors, typeof(ModelResilienceOptions))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties | DynamicallyAccessedMemberTypes.PublicConstructors, typeof(OutcomeFeedbackOptions))]
     [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "The bound types' members are kept by the DynamicDependency attributes above.")]
     [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "The bound graph has no value-type collections or generic instantiations made at run time.")]
     public void Configure(RoutingOptions options)

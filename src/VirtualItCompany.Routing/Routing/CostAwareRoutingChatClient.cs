@@ -38,6 +38,7 @@ public sealed class CostAwareRoutingChatClient : FailoverChatClient
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly IModelCallJournal? _journal;
+    private readonly IModelOutcomeStatistics? _outcomes;
     private readonly ChatClientMetadata _metadata = new(ProviderName);
     // Requests in flight, by their context; removed on the terminal update (or when selection gives up).
     private readonly ConcurrentDictionary<RoutingContext, RoutedRequest> _requests = new(ReferenceEqualityComparer.Instance);
@@ -53,6 +54,11 @@ public sealed class CostAwareRoutingChatClient : FailoverChatClient
     /// Where completed calls of work items are recorded before they are settled, and looked up before they are routed, so a
     /// work item tried again after a crash is answered from the calls its earlier try paid for; <see langword="null"/> for none.
     /// </param>
+    /// <param name="outcomes">
+    /// The company's verdicts on its models' work: the chosen model's rate for the call's role and stage is shown in each
+    /// decision (<see cref="RoutingDecision.ChosenModelOutcomes"/>), and the outcome-feedback policy
+    /// (<see cref="RoutingOptions.OutcomeFeedback"/>) moves calls by it; <see langword="null"/> for none.
+    /// </param>
     /// <exception cref="RoutingConfigurationException">The options, catalog, policy or registrations are not valid; every problem is listed.</exception>
     public CostAwareRoutingChatClient(
         IEnumerable<RoutedModel> models,
@@ -61,7 +67,8 @@ public sealed class CostAwareRoutingChatClient : FailoverChatClient
         TimeProvider? timeProvider = null,
         IComplexityEstimator? complexityEstimator = null,
         ILogger? logger = null,
-        IModelCallJournal? journal = null)
+        IModelCallJournal? journal = null,
+        IModelOutcomeStatistics? outcomes = null)
     {
         ArgumentNullException.ThrowIfNull(models);
         options ??= new RoutingOptions();
@@ -71,6 +78,7 @@ public sealed class CostAwareRoutingChatClient : FailoverChatClient
         _estimator = complexityEstimator ?? HeuristicComplexityEstimator.Instance;
         _logger = logger ?? NullLogger.Instance;
         _journal = journal;
+        _outcomes = outcomes;
         Models = [.. _table.Models.Select(m => m.Profile)];
     }
 
@@ -93,7 +101,12 @@ public sealed class CostAwareRoutingChatClient : FailoverChatClient
         ArgumentNullException.ThrowIfNull(messages);
         var list = messages as IReadOnlyList<ChatMessage> ?? [.. messages];
         using var request = await BeginAsync(list, options, cancellationToken).ConfigureAwait(false);
-        using var probe = new RoutedRequest(_table, new InMemoryBudgetAccount(), _timeProvider, request.Signals, request.StartBand, request.Budget with { ProjectId = null, CompanyRoomUnits = BudgetUnits.Unlimited, ProjectRoomUnits = BudgetUnits.Unlimited });
+        using var probe = new RoutedRequest(_table, new InMemoryBudgetAccount(), _timeProvider, request.Signals, request.StartBand, request.Budget with { ProjectId = null, CompanyRoomUnits = BudgetUnits.Unlimited, ProjectRoomUnits = BudgetUnits.Unlimited })
+        {
+            Outcomes = request.Outcomes,
+            OutcomeBandsUp = request.OutcomeBandsUp,
+            OutcomeNote = request.OutcomeNote,
+        };
         long remaining = request.Budget.RoomUnits;
         while (await probe.TryNextAsync(cancellationToken).ConfigureAwait(false) is { } next)
         {
@@ -248,7 +261,79 @@ public sealed class CostAwareRoutingChatClient : FailoverChatClient
             throw new InvalidOperationException($"The routing policy {routing.Policy.GetType().Name} chose band {band}; there are {_table.Bands.Length} bands.");
         }
 
-        return new RoutedRequest(_table, Budget, _timeProvider, signals, band, budget.Call);
+        var feedback = await OutcomeFeedbackAsync(callContext, signals, band, budget.Call.RoomUnits, cancellationToken).ConfigureAwait(false);
+        return new RoutedRequest(_table, Budget, _timeProvider, signals, band + feedback.BandsUp, budget.Call)
+        {
+            Outcomes = feedback.Report,
+            OutcomeBandsUp = feedback.BandsUp,
+            OutcomeNote = feedback.Note,
+        };
+    }
+
+    /// <summary>
+    /// Reads the verdicts on the call's role and stage and, when the outcome-feedback policy holds them a band up, whether
+    /// the call may move: never near the budget's tier-down threshold, never past the highest band, never to a band with no
+    /// model within what the budget leaves.
+    /// </summary>
+    private async ValueTask<(ModelOutcomeReport? Report, int BandsUp, string? Note)> OutcomeFeedbackAsync(ModelCallContext? callContext, RoutingSignals signals, int band, long roomUnits, CancellationToken cancellationToken)
+    {
+        if (_outcomes is null || callContext is null)
+        {
+            return (null, 0, null);
+        }
+
+        ModelOutcomeReport report;
+        try
+        {
+            report = await _outcomes.GetReportAsync(callContext, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
+        {
+            // The statistics inform the call; they never stop it.
+            _logger.LogWarning(ex, "Could not read the outcome statistics for {WorkItemId}; the call is routed without them.", callContext.WorkItemId);
+            return (null, 0, null);
+        }
+
+        if (!_table.Options.OutcomeFeedback.Enabled || report.FindShift(callContext.Role, callContext.Stage) is not { Bands: > 0 } shift)
+        {
+            return (report, 0, null);
+        }
+
+        int target = band + 1;
+        string? blocked =
+            signals.NearBudgetLimit ? "not moved: the budget is past its tier-down threshold"
+            : target >= _table.Bands.Length ? "not moved: the call is already in the highest band"
+            : !HasModelWithinBudget(target, signals, roomUnits) ? $"not moved: no model of band {_table.Bands[target].Range} is within what the budget leaves"
+            : null;
+        return blocked is null
+            ? (report, 1, $"one band up by outcome feedback ({shift.Reason})")
+            : (report, 0, $"outcome feedback would move it up a band ({shift.Reason}), {blocked}");
+    }
+
+    private bool HasModelWithinBudget(int band, in RoutingSignals signals, long roomUnits)
+    {
+        int size = _table.MaxBandSize;
+        var candidates = System.Buffers.ArrayPool<RankedCandidate>.Shared.Rent(size);
+        var keys = System.Buffers.ArrayPool<long>.Shared.Rent(size);
+        try
+        {
+            Span<ulong> seen = stackalloc ulong[(_table.Models.Length + 63) / 64];
+            int count = ModelSelector.EvaluateBand(_table, band, signals, roomUnits, candidates, keys, seen);
+            for (int i = 0; i < count; i++)
+            {
+                if (candidates[i].Rejection == Rejection.None)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<RankedCandidate>.Shared.Return(candidates, clearArray: true);
+            System.Buffers.ArrayPool<long>.Shared.Return(keys);
+        }
     }
 
     /// <summary>Reads the call's budgets once: what settled spend leaves (for ranking) and whether either is near its limit (for the tier-down).</summary>

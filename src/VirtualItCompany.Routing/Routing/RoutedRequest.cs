@@ -61,6 +61,15 @@ internal sealed class RoutedRequest : IDisposable
 
     public int FailoverCount => _failedOver?.Count ?? 0;
 
+    /// <summary>The verdicts on the models' work when the call began; <see langword="null"/> without outcome statistics or a work item.</summary>
+    public ModelOutcomeReport? Outcomes { get; init; }
+
+    /// <summary>How many bands the outcome-feedback policy moved the call up.</summary>
+    public int OutcomeBandsUp { get; init; }
+
+    /// <summary>What the outcome-feedback policy did to the call, for the decision's reason; <see langword="null"/> when it had nothing to do.</summary>
+    public string? OutcomeNote { get; init; }
+
     /// <summary>Hands out the next candidate that qualifies, with its worst-case cost reserved; <see langword="null"/> when none is left.</summary>
     /// <remarks>Candidates are ranked against what settled spend leaves, so one that only other calls' reservations stand in the way of waits for them.</remarks>
     public async ValueTask<(RankedCandidate Candidate, BudgetReservation Reservation)?> TryNextAsync(CancellationToken cancellationToken)
@@ -274,10 +283,30 @@ internal sealed class RoutedRequest : IDisposable
     public RoutingDecision Decide(ModelEntry chosen, long cost)
     {
         string reason = DecisionText.Reason(_table, chosen, _bandIndex, StartBand, Signals, FailoverCount, Retries);
+        if (OutcomeNote is not null)
+        {
+            reason = reason + "; " + OutcomeNote;
+        }
+
         return new RoutingDecision(chosen.Profile.Id, Signals.Complexity, Signals.ComplexityEstimated, reason, BudgetUnits.ToDollars(cost), BuildCandidates())
         {
             FailedOver = _failedOver is null ? [] : [.. _failedOver],
+            ChosenModelOutcomes = ChosenModelOutcomes(chosen),
+            OutcomeBandsUp = OutcomeBandsUp,
         };
+    }
+
+    private ModelOutcomeRate? ChosenModelOutcomes(ModelEntry chosen)
+    {
+        if (Outcomes is not { } report || Context is not { } context)
+        {
+            return null;
+        }
+
+        // Calls answered from the journal are recorded under the provider's model id, routed ones under the catalog id.
+        var byId = report.Find(chosen.Profile.Id, context.Role, context.Stage);
+        var byModelId = string.Equals(chosen.Profile.Id, chosen.Profile.ModelId, StringComparison.OrdinalIgnoreCase) ? null : report.Find(chosen.Profile.ModelId, context.Role, context.Stage);
+        return new ModelOutcomeRate(chosen.Profile.Id, context.Role, context.Stage, (byId?.Accepted ?? 0) + (byModelId?.Accepted ?? 0), (byId?.SentBack ?? 0) + (byModelId?.SentBack ?? 0));
     }
 
     private RoutingCandidate[] BuildCandidates()

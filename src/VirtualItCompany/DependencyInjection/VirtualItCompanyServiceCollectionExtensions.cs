@@ -70,6 +70,12 @@ public static class VirtualItCompanyServiceCollectionExtensions
         services.TryAddSingleton(sp => new LifecycleDecider(sp.GetRequiredService<LifecycleEngine>(), sp.GetRequiredService<IOptions<CompanyOptions>>().Value));
         services.TryAddSingleton(sp => new AgentDirectory(sp.GetServices<IAgent>()));
         services.TryAddSingleton<RunningWork>();
+        services.TryAddSingleton<IModelOutcomeStatistics>(sp => new VirtualItCompany.Outcomes.ModelOutcomeStatistics(
+            sp.GetRequiredService<IProjectStore>(),
+            sp.GetRequiredService<IOptions<CompanyOptions>>().Value.Lifecycle,
+            sp.GetRequiredService<IOptions<RoutingOptions>>().Value.OutcomeFeedback,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ProjectEventFeed>()));
         services.TryAddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<CompanyOptions>>().Value;

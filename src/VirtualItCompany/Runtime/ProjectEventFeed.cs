@@ -30,6 +30,33 @@ internal sealed class ProjectEventFeed : IAsyncDisposable, IDisposable
     /// <summary>Gets whether commits of other processes are signalled.</summary>
     public bool SpansProcesses => _announcer is not null;
 
+    private Action<IReadOnlyList<ProjectEvent>>[] _observers = [];
+
+    /// <summary>Calls <paramref name="observer"/> with every batch of events committed from now on, on the committing thread; it must be quick and must not throw.</summary>
+    /// <param name="observer">What to call.</param>
+    /// <returns>Dispose it to stop the calls.</returns>
+    public IDisposable Observe(Action<IReadOnlyList<ProjectEvent>> observer)
+    {
+        ArgumentNullException.ThrowIfNull(observer);
+        lock (_gate)
+        {
+            _observers = [.. _observers, observer];
+        }
+
+        return new Observation(this, observer);
+    }
+
+    private sealed class Observation(ProjectEventFeed feed, Action<IReadOnlyList<ProjectEvent>> observer) : IDisposable
+    {
+        public void Dispose()
+        {
+            lock (feed._gate)
+            {
+                feed._observers = [.. feed._observers.Where(o => !ReferenceEquals(o, observer))];
+            }
+        }
+    }
+
     /// <summary>Subscribes to the events committed from now on.</summary>
     /// <param name="projectId">Only this project's events; <see langword="null"/> for all projects.</param>
     /// <returns>The subscription; dispose it to stop receiving.</returns>
@@ -104,6 +131,11 @@ internal sealed class ProjectEventFeed : IAsyncDisposable, IDisposable
     internal void Publish(IReadOnlyList<ProjectEvent> events)
     {
         ArgumentNullException.ThrowIfNull(events);
+        foreach (var observer in Volatile.Read(ref _observers))
+        {
+            observer(events);
+        }
+
         var subscriptions = Volatile.Read(ref _subscriptions);
         if (subscriptions.Length == 0)
         {

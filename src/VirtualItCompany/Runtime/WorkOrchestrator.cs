@@ -105,6 +105,7 @@ internal sealed class WorkOrchestrator
         var calls = new ModelCallContext(item.ProjectId, item.Id, item.Role, item.Stage, lease.Attempt - 1)
         {
             LeaseToken = lease.Token,
+            ProjectVersion = project.Version,
             // The journal keeps what this try's calls cost until its commit settles them in the same transaction (the first
             // try only: a later try sweeps what earlier ones left open, which would charge those reservations in full).
             SettleJournaledCallsInCommit = _journal is not null && _writer.FoldsBudget && lease.Attempt == 1,
