@@ -103,7 +103,7 @@ public sealed class CostAwareRoutingChatClient : FailoverChatClient
             }
         }
 
-        return new RoutingDecision(string.Empty, request.Signals.Complexity, request.Signals.ComplexityEstimated, "no model can take the call", 0m, []);
+        return new RoutingDecision(string.Empty, request.Signals.Complexity, request.Signals.ComplexityEstimated, "no model can take the call", 0m, []) { ComplexityExplanation = request.ComplexityExplanation };
     }
 
     /// <inheritdoc/>
@@ -220,7 +220,21 @@ public sealed class CostAwareRoutingChatClient : FailoverChatClient
 
         var measure = PromptMeasure.Of(messages, options, routing.MessageOverheadTokens, routing.ImageTokens);
         bool estimated = tags.Complexity is null;
-        int complexity = tags.Complexity ?? _estimator.Estimate(messages, options);
+        string? explanation = null;
+        int complexity;
+        if (tags.Complexity is { } given)
+        {
+            complexity = given;
+        }
+        else if (_estimator is IExplainingComplexityEstimator explaining)
+        {
+            (complexity, explanation) = explaining.EstimateWithExplanation(messages, options);
+        }
+        else
+        {
+            complexity = _estimator.Estimate(messages, options);
+        }
+
         if (complexity is < 1 or > 10)
         {
             throw new InvalidOperationException($"The complexity estimator {_estimator.GetType().Name} returned {complexity}; it must return 1 to 10.");
@@ -248,7 +262,7 @@ public sealed class CostAwareRoutingChatClient : FailoverChatClient
             throw new InvalidOperationException($"The routing policy {routing.Policy.GetType().Name} chose band {band}; there are {_table.Bands.Length} bands.");
         }
 
-        return new RoutedRequest(_table, Budget, _timeProvider, signals, band, budget.Call);
+        return new RoutedRequest(_table, Budget, _timeProvider, signals, band, budget.Call) { ComplexityExplanation = explanation };
     }
 
     /// <summary>Reads the call's budgets once: what settled spend leaves (for ranking) and whether either is near its limit (for the tier-down).</summary>
