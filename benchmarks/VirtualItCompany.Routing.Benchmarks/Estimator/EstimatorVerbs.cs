@@ -117,6 +117,14 @@ public static class EstimatorVerbs
             md.AppendLine();
         }
 
+        md.AppendLine("## Sample explanations (first three problems of the split)");
+        md.AppendLine();
+        foreach (var (p, call) in rows.Zip(calls).Take(3))
+        {
+            md.AppendLine(CultureInfo.InvariantCulture, $"- {p.Id}: {learned.EstimateWithExplanation(call, null).Explanation}");
+        }
+
+        md.AppendLine();
         md.AppendLine("## Estimator cost per call");
         md.AppendLine();
         md.AppendLine(CultureInfo.InvariantCulture, $"Mean over the {rows.Count} prompts of this split (mean {rows.Average(p => p.Text.Length):0} chars, max {rows.Max(p => p.Text.Length)}), after warm-up, measured with Stopwatch and GC.GetAllocatedBytesForCurrentThread on a 2-core machine shared with other jobs: **provisional**; the BenchmarkDotNet figures are in the ComplexityEstimatorBenchmark report.");
