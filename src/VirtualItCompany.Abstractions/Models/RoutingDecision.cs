@@ -15,6 +15,9 @@ public sealed record RoutingDecision(string ChosenModelId, int Complexity, bool 
     /// <summary>Gets what the call was charged to the budget after it, in US dollars (the real usage priced; the reservation when usage was missing or incomplete); <see langword="null"/> before the call ends.</summary>
     public decimal? ActualCost { get; init; }
 
+    /// <summary>Gets why the complexity was estimated as it was (the features that moved the estimate most), when it was estimated by an estimator that explains itself; otherwise <see langword="null"/>.</summary>
+    public string? ComplexityExplanation { get; init; }
+
     /// <summary>Gets the models tried and failed before the chosen one answered (fallbacks), oldest first.</summary>
     public IReadOnlyList<string> FailedOver { get; init; } = [];
 

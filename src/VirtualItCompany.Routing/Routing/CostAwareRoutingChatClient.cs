@@ -116,7 +116,7 @@ public sealed class CostAwareRoutingChatClient : FailoverChatClient
             }
         }
 
-        return new RoutingDecision(string.Empty, request.Signals.Complexity, request.Signals.ComplexityEstimated, "no model can take the call", 0m, []);
+        return new RoutingDecision(string.Empty, request.Signals.Complexity, request.Signals.ComplexityEstimated, "no model can take the call", 0m, []) { ComplexityExplanation = request.ComplexityExplanation };
     }
 
     /// <inheritdoc/>
@@ -233,7 +233,21 @@ public sealed class CostAwareRoutingChatClient : FailoverChatClient
 
         var measure = PromptMeasure.Of(messages, options, routing.MessageOverheadTokens, routing.ImageTokens);
         bool estimated = tags.Complexity is null;
-        int complexity = tags.Complexity ?? _estimator.Estimate(messages, options);
+        string? explanation = null;
+        int complexity;
+        if (tags.Complexity is { } given)
+        {
+            complexity = given;
+        }
+        else if (_estimator is IExplainingComplexityEstimator explaining)
+        {
+            (complexity, explanation) = explaining.EstimateWithExplanation(messages, options);
+        }
+        else
+        {
+            complexity = _estimator.Estimate(messages, options);
+        }
+
         if (complexity is < 1 or > 10)
         {
             throw new InvalidOperationException($"The complexity estimator {_estimator.GetType().Name} returned {complexity}; it must return 1 to 10.");
@@ -264,6 +278,7 @@ public sealed class CostAwareRoutingChatClient : FailoverChatClient
         var feedback = await OutcomeFeedbackAsync(callContext, signals, band, budget.Call.RoomUnits, cancellationToken).ConfigureAwait(false);
         return new RoutedRequest(_table, Budget, _timeProvider, signals, band + feedback.BandsUp, budget.Call)
         {
+            ComplexityExplanation = explanation,
             Outcomes = feedback.Report,
             OutcomeBandsUp = feedback.BandsUp,
             OutcomeNote = feedback.Note,

@@ -40,6 +40,9 @@ internal sealed class RoutedRequest : IDisposable
 
     public RoutingSignals Signals { get; }
 
+    /// <summary>Gets why the estimator gave the complexity it gave, when it says; recorded in the decision.</summary>
+    public string? ComplexityExplanation { get; init; }
+
     public int StartBand { get; }
 
     /// <summary>The work item's context, where every charge is reported; <see langword="null"/> for a call made outside the runtime.</summary>
@@ -293,6 +296,7 @@ internal sealed class RoutedRequest : IDisposable
             FailedOver = _failedOver is null ? [] : [.. _failedOver],
             ChosenModelOutcomes = ChosenModelOutcomes(chosen),
             OutcomeBandsUp = OutcomeBandsUp,
+            ComplexityExplanation = ComplexityExplanation,
         };
     }
 
