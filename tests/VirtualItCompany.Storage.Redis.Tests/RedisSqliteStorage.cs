@@ -59,7 +59,7 @@ internal sealed class RedisSqliteStorage : IAsyncDisposable
                 Runtime.Stream.StreamKey, Runtime.Stream.DelayedKey, Runtime.Stream.DeadKey, Runtime.Stream.MarkerKey, Runtime.Stream.RebuildLockKey,
             ]);
         }
-        catch (RedisException)
+        catch (Exception ex) when (ex is RedisException or ObjectDisposedException)
         {
         }
 

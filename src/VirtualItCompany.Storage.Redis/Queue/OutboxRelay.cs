@@ -99,6 +99,20 @@ internal sealed class OutboxRelay(WorkStream stream, IOutbox outbox, IAddressabl
             throw new RedisQueueException($"Another process is rebuilding the Redis work stream '{stream.StreamKey}' from the store; try again shortly.");
         }
 
+        // The outbox's waiting messages were committed before the queue is read below, so the queue's state covers them:
+        // they are acknowledged with the rebuild instead of being relayed as duplicates.
+        var covered = new List<long>();
+        while (true)
+        {
+            var waiting = await outbox.ReadAsync(stream.Options.OutboxTopic, 10_000, cancellationToken).ConfigureAwait(false);
+            var fresh = waiting.Where(e => covered.Count == 0 || e.Sequence > covered[^1]).Select(e => e.Sequence).ToList();
+            covered.AddRange(fresh);
+            if (waiting.Count < 10_000 || fresh.Count == 0)
+            {
+                break;
+            }
+        }
+
         int count = 0;
         var now = stream.Time.GetUtcNow();
         var batch = new List<WorkMessage>();
@@ -121,6 +135,11 @@ internal sealed class OutboxRelay(WorkStream stream, IOutbox outbox, IAddressabl
                 return true;
             },
             cancellationToken).ConfigureAwait(false);
+        if (covered.Count > 0)
+        {
+            await outbox.AcknowledgeAsync(stream.Options.OutboxTopic, covered, cancellationToken).ConfigureAwait(false);
+        }
+
         Rebuilds++;
         logger.LogWarning(
             "The Redis work stream '{Stream}' had no marker (new, restarted without persistence, or flushed): rebuilt it from the store's queue with {Count} items. The store's leases keep an item that was already running from running twice.",

@@ -36,7 +36,8 @@ internal sealed class WorkStream
         MarkerKey = options.KeyPrefix + ":work:marker";
         RebuildLockKey = options.KeyPrefix + ":work:rebuilding";
         Group = options.ConsumerGroup;
-        _retry = new ResiliencePipelineBuilder { TimeProvider = time }
+        // Backoff waits for a real server to come back, so it runs on the system clock whatever clock the leases use.
+        _retry = new ResiliencePipelineBuilder { TimeProvider = TimeProvider.System }
             .AddRetry(new RetryStrategyOptions
             {
                 ShouldHandle = new PredicateBuilder().Handle<RedisConnectionException>().Handle<RedisTimeoutException>(),
