@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the tests need on a fresh Debian machine: the .NET SDK is expected; git runs the
 # agents' workspaces; clang and zlib1g-dev link the native AOT sample; Chromium runs the web host's browser tests.
-# (PostgreSQL and Redis join here when their tests arrive.)
+# (PostgreSQL joins here when its tests arrive.)
 set -euo pipefail
 need=()
 command -v git >/dev/null 2>&1 || need+=(git)
@@ -15,6 +15,8 @@ command -v bwrap >/dev/null 2>&1 || need+=(bubblewrap)
 # prlimit (util-linux) sets the sandbox's resource limits.
 command -v prlimit >/dev/null 2>&1 || need+=(util-linux)
 [ -f /usr/include/zlib.h ] || need+=(zlib1g-dev)
+# redis-server: tests/VirtualItCompany.Storage.Redis.Tests start a private one (or use VIRTUALITCOMPANY_TEST_REDIS); they fail, not skip, without it.
+command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 # chromium: Debian's headless browser that tests/VirtualItCompany.WebHost.BrowserTests drives with Playwright at
 # /usr/bin/chromium (Playwright's own browser download is never used; the tests fail, not skip, without it).
 [ -x /usr/bin/chromium ] || need+=(chromium)
@@ -26,3 +28,4 @@ dotnet --version
 git --version
 bwrap --version
 /usr/bin/chromium --version
+redis-server --version

@@ -118,7 +118,7 @@ internal sealed class OutboxRelay(WorkStream stream, IOutbox outbox, IAddressabl
         var batch = new List<WorkMessage>();
         await foreach (var queued in store.ListQueuedAsync(cancellationToken).ConfigureAwait(false))
         {
-            long? due = queued.AvailableAt > now ? queued.AvailableAt.ToUnixTimeMilliseconds() : null;
+            long? due = queued.AvailableAt > now ? WorkStream.CeilingMs(queued.AvailableAt) : null;
             batch.Add(new WorkMessage(queued.Item.Id, queued.Item.ProjectId.Value, queued.Item.Role.Value, due));
             count++;
         }

@@ -64,7 +64,7 @@ internal class RedisFedProjectStore(IProjectStore inner, RedisWorkQueue queue, O
     private OutboxMessage Message(WorkItem item, DateTimeOffset? dueAt) => new(
         options.OutboxTopic,
         item.Id,
-        JsonSerializer.Serialize(new WorkMessage(item.Id, item.ProjectId.Value, item.Role.Value, dueAt?.ToUnixTimeMilliseconds()), WorkMessageJson.Default.WorkMessage));
+        JsonSerializer.Serialize(new WorkMessage(item.Id, item.ProjectId.Value, item.Role.Value, dueAt is { } due ? WorkStream.CeilingMs(due) : null), WorkMessageJson.Default.WorkMessage));
 }
 
 /// <summary>The same, over a store that is also the model-call journal (as the runtime requires the journal to be the store).</summary>

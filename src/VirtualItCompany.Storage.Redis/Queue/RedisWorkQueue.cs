@@ -151,59 +151,51 @@ internal sealed class RedisWorkQueue : IWorkQueue
         var consumer = (RedisValue)request.WorkerId;
         int batch = _stream.Options.ReadBatchSize;
 
-        // New entries first, oldest first.
-        while (true)
+        // New entries first, oldest first; one at a time, so that no entry is left pending on this worker once it has its lease.
+        for (int read = 0; read < batch; read++)
         {
-            var entries = await ReadGroupAsync(consumer, batch, cancellationToken).ConfigureAwait(false);
-            foreach (var entry in entries)
-            {
-                if (!seen.Add(entry["item"].ToString()))
-                {
-                    // Given back earlier in this call: every entry was looked at once.
-                    await _stream.GiveBackAsync(entry, cancellationToken).ConfigureAwait(false);
-                    entries = [];
-                    break;
-                }
-
-                if (await TakeAsync(entry, request, deliveries: 1, cancellationToken).ConfigureAwait(false) is { } lease)
-                {
-                    return lease;
-                }
-            }
-
-            if (entries.Length < batch)
+            var entries = await ReadGroupAsync(consumer, 1, cancellationToken).ConfigureAwait(false);
+            if (entries.Length == 0)
             {
                 break;
+            }
+
+            var entry = entries[0];
+            if (!seen.Add(entry["item"].ToString()))
+            {
+                // Given back earlier in this call: every waiting entry was looked at once.
+                await _stream.GiveBackAsync(entry, cancellationToken).ConfigureAwait(false);
+                break;
+            }
+
+            if (await TakeAsync(entry, request, deliveries: 1, cancellationToken).ConfigureAwait(false) is { } lease)
+            {
+                return lease;
             }
         }
 
         // Then entries idle long enough that their worker may be dead: the store says whether their lease lapsed.
         long minIdle = (long)(_stream.Options.ClaimMinIdle ?? request.Duration).TotalMilliseconds;
         RedisValue start = "0-0";
-        do
+        for (int claim = 0; claim < batch; claim++)
         {
-            var claimed = await _stream.RunAsync(db => db.StreamAutoClaimAsync(_stream.StreamKey, _stream.Group, consumer, minIdle, start, batch), cancellationToken).ConfigureAwait(false);
+            var claimed = await _stream.RunAsync(db => db.StreamAutoClaimAsync(_stream.StreamKey, _stream.Group, consumer, minIdle, start, 1), cancellationToken).ConfigureAwait(false);
             start = claimed.NextStartId;
-            if (claimed.ClaimedEntries.Length == 0)
+            if (claimed.ClaimedEntries.Length == 1 && !seen.Contains(claimed.ClaimedEntries[0]["item"].ToString()))
             {
-                continue;
-            }
-
-            var counts = await DeliveriesAsync(consumer, claimed.ClaimedEntries, cancellationToken).ConfigureAwait(false);
-            foreach (var entry in claimed.ClaimedEntries)
-            {
-                if (seen.Contains(entry["item"].ToString()))
-                {
-                    continue;
-                }
-
+                var entry = claimed.ClaimedEntries[0];
+                var counts = await DeliveriesAsync(consumer, claimed.ClaimedEntries, cancellationToken).ConfigureAwait(false);
                 if (await TakeAsync(entry, request, counts.GetValueOrDefault(entry.Id.ToString(), 1), cancellationToken).ConfigureAwait(false) is { } lease)
                 {
                     return lease;
                 }
             }
+
+            if (start.IsNull || start == "0-0")
+            {
+                break;
+            }
         }
-        while (start != "0-0" && !start.IsNull);
 
         return null;
     }
@@ -275,10 +267,16 @@ internal sealed class RedisWorkQueue : IWorkQueue
         }
 
         var found = await _store.FindAsync(itemId, cancellationToken).ConfigureAwait(false);
-        if (found is null || (!found.IsLeasedAt(_stream.Time.GetUtcNow()) && found.AvailableAt > _stream.Time.GetUtcNow()))
+        var now = _stream.Time.GetUtcNow();
+        if (found is null)
         {
-            // Settled or set aside already (a duplicate, or a commit whose acknowledgement was lost), or early: the retry's own message delivers it when due.
+            // Settled or set aside already (a duplicate, or a commit whose acknowledgement was lost).
             await _stream.AcknowledgeAsync(entry.Id, cancellationToken).ConfigureAwait(false);
+        }
+        else if (!found.IsLeasedAt(now) && found.AvailableAt > now)
+        {
+            // Early (its retry time has not come): it waits in the delayed set until the store's time for it.
+            await _stream.DelayAsync(entry, found.AvailableAt, cancellationToken).ConfigureAwait(false);
         }
 
         // Otherwise another worker's live lease holds it: the entry stays pending and is claimed again once idle.

@@ -147,6 +147,30 @@ internal sealed class WorkStream
             cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Moves an entry that came before its item's time to the delayed set, acknowledging the delivered copy.</summary>
+    public async ValueTask DelayAsync(StreamEntry entry, DateTimeOffset dueAt, CancellationToken cancellationToken)
+    {
+        var message = new WorkMessage(entry["item"].ToString(), entry["project"].ToString(), entry["role"].ToString(), null);
+        string member = System.Text.Json.JsonSerializer.Serialize(message, WorkMessageJson.Default.WorkMessage);
+        await RunAsync(
+            async db =>
+            {
+                var transaction = db.CreateTransaction();
+                _ = transaction.SortedSetAddAsync(DelayedKey, member, CeilingMs(dueAt));
+                _ = transaction.StreamAcknowledgeAsync(StreamKey, Group, entry.Id);
+                _ = transaction.StreamDeleteAsync(StreamKey, [entry.Id]);
+                return await transaction.ExecuteAsync().ConfigureAwait(false);
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>A time in Unix milliseconds, rounded up, so an item is never promoted before the store makes it available.</summary>
+    public static long CeilingMs(DateTimeOffset time)
+    {
+        long ms = time.ToUnixTimeMilliseconds();
+        return DateTimeOffset.FromUnixTimeMilliseconds(ms) < time ? ms + 1 : ms;
+    }
+
     /// <summary>Moves a poison entry to the dead-letter stream, with why, and acknowledges it.</summary>
     public async ValueTask MoveAsideAsync(StreamEntry entry, long deliveries, string reason, CancellationToken cancellationToken)
     {
