@@ -10,7 +10,18 @@ namespace VirtualItCompany.AspNetCore;
 /// <param name="Description">What the client wants.</param>
 /// <param name="AcceptanceCriteria">The conditions the delivered project must meet; may be empty.</param>
 /// <param name="Budget">The most to spend on model calls, in US dollars; <see langword="null"/> for the company's default.</param>
-public sealed record BriefRequest(string Title, string Description, IReadOnlyList<string>? AcceptanceCriteria = null, decimal? Budget = null);
+public sealed record BriefRequest(string Title, string Description, IReadOnlyList<string>? AcceptanceCriteria = null, decimal? Budget = null)
+{
+    /// <summary>The brief this request describes, for a client.</summary>
+    internal ProjectBrief ToBrief(string client) => new()
+    {
+        Title = Title,
+        Description = Description,
+        AcceptanceCriteria = AcceptanceCriteria ?? [],
+        Budget = Budget,
+        Client = client,
+    };
+}
 
 /// <summary>A text the client gives: an answer, or the changes asked for.</summary>
 /// <param name="Text">The text.</param>

@@ -121,17 +121,10 @@ internal static class CostEstimator
         }
 
         var request = read.Value!;
-        var brief = new ProjectBrief
-        {
-            Title = request.Title,
-            Description = request.Description,
-            AcceptanceCriteria = request.AcceptanceCriteria ?? [],
-            Budget = request.Budget,
-            Client = Ownership.UserId(http.User) ?? "estimate",
-        };
+        var brief = request.ToBrief(Ownership.UserId(http.User) ?? "estimate");
         if (brief.GetProblems() is { Count: > 0 } problems)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["brief"] = [.. problems] }, title: "The brief is not valid");
+            return Problems.InvalidBrief(problems);
         }
 
         return TypedResults.Ok(Estimate(brief, http.RequestServices));

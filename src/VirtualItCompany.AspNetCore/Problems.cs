@@ -7,6 +7,10 @@ namespace VirtualItCompany.AspNetCore;
 /// <summary>The API's errors, all as problem details (RFC 9457).</summary>
 internal static class Problems
 {
+    /// <summary>A 400 listing what is wrong with a brief.</summary>
+    public static IResult InvalidBrief(IEnumerable<string> problems) =>
+        TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["brief"] = [.. problems] }, title: "The brief is not valid");
+
     public static IResult NotFound() =>
         TypedResults.Problem("No project with that id exists for you.", statusCode: StatusCodes.Status404NotFound, title: "Project not found");
 

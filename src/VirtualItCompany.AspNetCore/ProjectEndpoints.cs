@@ -134,17 +134,10 @@ internal static class ProjectEndpoints
         }
 
         var request = read.Value!;
-        var brief = new ProjectBrief
-        {
-            Title = request.Title,
-            Description = request.Description,
-            AcceptanceCriteria = request.AcceptanceCriteria ?? [],
-            Budget = request.Budget,
-            Client = owner,
-        };
+        var brief = request.ToBrief(owner);
         if (brief.GetProblems() is { Count: > 0 } problems)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["brief"] = [.. problems] }, title: "The brief is not valid");
+            return Problems.InvalidBrief(problems);
         }
 
         try
@@ -154,7 +147,7 @@ internal static class ProjectEndpoints
         }
         catch (InvalidBriefException e)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["brief"] = [.. e.Problems] }, title: "The brief is not valid");
+            return Problems.InvalidBrief(e.Problems);
         }
     }
 
