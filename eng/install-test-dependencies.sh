@@ -15,6 +15,8 @@ command -v bwrap >/dev/null 2>&1 || need+=(bubblewrap)
 # prlimit (util-linux) sets the sandbox's resource limits.
 command -v prlimit >/dev/null 2>&1 || need+=(util-linux)
 [ -f /usr/include/zlib.h ] || need+=(zlib1g-dev)
+# redis-server: tests/VirtualItCompany.Storage.Redis.Tests start a private one (or use VIRTUALITCOMPANY_TEST_REDIS); they fail, not skip, without it.
+command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 # chromium: Debian's headless browser that tests/VirtualItCompany.WebHost.BrowserTests drives with Playwright at
 # /usr/bin/chromium (Playwright's own browser download is never used; the tests fail, not skip, without it).
 [ -x /usr/bin/chromium ] || need+=(chromium)

@@ -4,7 +4,7 @@ using Microsoft.Data.Sqlite;
 namespace VirtualItCompany.Storage.Sqlite;
 
 /// <summary>The work queue: items leased oldest first inside a write transaction, so that no two workers, in any process, hold the same item.</summary>
-internal sealed partial class SqliteCompanyStore
+internal sealed partial class SqliteCompanyStore : IAddressableWorkQueue
 {
     // Timers take at most ~49 days; a longer wait returns after a day (waking without new work is allowed).
     private static readonly TimeSpan MaxWaitSlice = TimeSpan.FromDays(1);
@@ -17,7 +17,56 @@ internal sealed partial class SqliteCompanyStore
         // Computed before anything is leased, so an absurd duration fails without touching an item.
         _ = _database.Time.GetUtcNow() + request.Duration;
         string? excluded = request.ExcludedRoles is { Count: > 0 } roles ? JsonArrays.Of(roles.Select(r => r.Value)) : null;
-        return await _database.WriteAsync(context => Lease(context.Connection, request, excluded), cancellationToken).ConfigureAwait(false);
+        return await _database.WriteAsync(context => Lease(context.Connection, request, excluded, itemId: null), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<WorkLease?> TryLeaseItemAsync(string workItemId, LeaseRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(workItemId);
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(request.Duration, TimeSpan.Zero, nameof(request));
+        _ = _database.Time.GetUtcNow() + request.Duration;
+        string? excluded = request.ExcludedRoles is { Count: > 0 } roles ? JsonArrays.Of(roles.Select(r => r.Value)) : null;
+        return await _database.WriteAsync(context => Lease(context.Connection, request, excluded, workItemId), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<QueuedWorkItem?> FindAsync(string workItemId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(workItemId);
+        cancellationToken.ThrowIfCancellationRequested();
+        return ValueTask.FromResult(_database.Read(c =>
+        {
+            using var command = c.Command("SELECT item, available_at, lease_expires_at FROM work_items WHERE item_id = $item;").With("$item", workItemId);
+            using var reader = command.ExecuteReader();
+            return reader.Read() ? ReadQueued(reader) : null;
+        }));
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<QueuedWorkItem> ListQueuedAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var items = _database.Read(c =>
+        {
+            using var command = c.Command("SELECT item, available_at, lease_expires_at FROM work_items ORDER BY sequence;");
+            using var reader = command.ExecuteReader();
+            var found = new List<QueuedWorkItem>();
+            while (reader.Read())
+            {
+                found.Add(ReadQueued(reader));
+            }
+
+            return found;
+        });
+        foreach (var item in items)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return item;
+        }
+
+        await Task.CompletedTask.ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -114,8 +163,13 @@ internal sealed partial class SqliteCompanyStore
         }));
     }
 
-    /// <summary>Leases the oldest available item the worker can take: waiting and due, or held by a lease that lapsed.</summary>
-    private WorkLease? Lease(SqliteConnection connection, LeaseRequest request, string? excludedRoles)
+    private QueuedWorkItem ReadQueued(SqliteDataReader reader) => new(
+        JsonSerializer.Deserialize(reader.GetString(0), _itemJson)!,
+        UnixTime.ToTime(reader.GetInt64(1)),
+        reader.IsDBNull(2) ? null : UnixTime.ToTime(reader.GetInt64(2)));
+
+    /// <summary>Leases the oldest available item the worker can take (or the named one, if available): waiting and due, or held by a lease that lapsed.</summary>
+    private WorkLease? Lease(SqliteConnection connection, LeaseRequest request, string? excludedRoles, string? itemId)
     {
         var now = _database.Time.GetUtcNow();
         long nowMs = UnixTime.Floor(now);
@@ -126,9 +180,10 @@ internal sealed partial class SqliteCompanyStore
             SELECT sequence, item, attempts FROM work_items
             WHERE ((lease_token IS NULL AND available_at <= $now) OR lease_expires_at <= $now)
               AND ($excluded IS NULL OR role NOT IN (SELECT value FROM json_each($excluded)))
+              AND ($item IS NULL OR item_id = $item)
             ORDER BY sequence
             LIMIT 1;
-            """).With("$now", nowMs).With("$excluded", excludedRoles))
+            """).With("$now", nowMs).With("$excluded", excludedRoles).With("$item", itemId))
         {
             using var reader = command.ExecuteReader();
             if (!reader.Read())

@@ -1,0 +1,24 @@
+using VirtualItCompany.Testing.Conformance.Storage;
+
+namespace VirtualItCompany.Storage.Redis.Tests.Conformance;
+
+// The suites that concern the queue and the commits that feed it, over SQLite + Redis.
+public sealed class RedisLeaseTests : LeaseConformanceTests<RedisStorageFixture>;
+
+public sealed class RedisParkedWorkTests : ParkedWorkConformanceTests<RedisStorageFixture>;
+
+public sealed class RedisIdempotentEnqueueTests : IdempotentEnqueueConformanceTests<RedisStorageFixture>;
+
+public sealed class RedisConcurrentWorkerTests : ConcurrentWorkerConformanceTests<RedisStorageFixture>;
+
+public sealed class RedisWorkWakeUpTests : WorkWakeUpConformanceTests<RedisStorageFixture>;
+
+public sealed class RedisCommitAtomicityTests : CommitAtomicityConformanceTests<RedisStorageFixture>;
+
+public sealed class RedisCommitAndReadTests : CommitAndReadConformanceTests<RedisStorageFixture>;
+
+public sealed class RedisOptimisticConcurrencyTests : OptimisticConcurrencyConformanceTests<RedisStorageFixture>;
+
+public sealed class RedisModelCallJournalTests : ModelCallJournalConformanceTests<RedisStorageFixture>;
+
+public sealed class RedisBudgetCommitTests : BudgetCommitConformanceTests<RedisStorageFixture>;
