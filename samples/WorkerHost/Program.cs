@@ -55,17 +55,17 @@ if (problems.Count > 0)
     return 2;
 }
 
-// Storage: one SQLite file (processes on one machine) or PostgreSQL (many machines). The Redis queue is not in this build yet.
-if (options.Is(options.Queue, "Redis"))
-{
-    Console.Error.WriteLine("WorkerHost:Queue = Redis: this queue provider is not available in this build (the package VirtualItCompany.Storage.Redis, UseRedisQueue, has not been merged into it). Use WorkerHost:Queue = Storage.");
-    return 2;
-}
-
+// Storage: one SQLite file (processes on one machine) or PostgreSQL (many machines); optionally the work delivered
+// through Redis Streams on top of it (the store stays authoritative).
 var company = builder.Services.AddVirtualItCompany();
 _ = options.Is(options.Storage, "PostgreSql")
     ? company.UsePostgreSqlStorage()   // VirtualItCompany:Storage:PostgreSql:ConnectionString, or ConnectionStrings:VirtualItCompany
     : company.UseSqliteStorage();      // VirtualItCompany:Storage:Sqlite:ConnectionString, or ConnectionStrings:VirtualItCompany
+if (options.Is(options.Queue, "Redis"))
+{
+    company.UseRedisQueue();           // VirtualItCompany:Storage:Redis:Configuration; refused at start by a store that cannot lease by id
+}
+
 switch (options.Model.ToLowerInvariant())
 {
     case "offline":

@@ -106,6 +106,11 @@ internal sealed class RedisQueueRuntime : IAsyncDisposable
                     server.EndPoint.ToString(), aof);
             }
         }
+        catch (RedisCommandException)
+        {
+            // StackExchange.Redis sends CONFIG only with allowAdmin=true in the configuration string.
+            Logger.LogInformation("Did not check whether Redis keeps its data across a restart: CONFIG GET needs allowAdmin=true in {Section}:Configuration. The store stays authoritative either way.", RedisQueueOptions.SectionName);
+        }
         catch (RedisException ex)
         {
             Logger.LogInformation(ex, "Could not read Redis's persistence settings (CONFIG GET may be disabled); the store stays authoritative either way.");
