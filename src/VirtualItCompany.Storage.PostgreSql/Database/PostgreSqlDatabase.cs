@@ -27,6 +27,9 @@ internal sealed class PostgreSqlDatabase : IAsyncDisposable, IDisposable
     private readonly Lock _gate = new();
     private Action<ProjectCommitAnnouncement>[] _announcementListeners = [];
     private Task _listener = Task.CompletedTask;
+
+    /// <summary>How long disposal waits for the listening loop to stop before it closes the pool under it.</summary>
+    private static readonly TimeSpan ListenerStopTimeout = TimeSpan.FromSeconds(5);
     private int _disposed;
     private long _retries;
 
@@ -247,10 +250,16 @@ internal sealed class PostgreSqlDatabase : IAsyncDisposable, IDisposable
         await _stop.CancelAsync().ConfigureAwait(false);
         try
         {
-            await _listener.ConfigureAwait(false);
+            // A listening connection whose cancelled wait does not return (seen in CI) must not hold the disposal: after a
+            // bound the pool is closed below, which ends the wait.
+            await _listener.WaitAsync(ListenerStopTimeout, _retryClock).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
+        }
+        catch (TimeoutException)
+        {
+            _logger.LogWarning("The listening connection to PostgreSQL at {Server} did not stop within {Timeout} s; closing the pool.", Server, ListenerStopTimeout.TotalSeconds);
         }
 
         _listening.TrySetCanceled();

@@ -22,6 +22,9 @@ internal sealed class CommandRunner(WorkspaceOptions options, TimeProvider timeP
         new("DOTNET_CLI_TELEMETRY_OPTOUT", "1"),
         new("DOTNET_SKIP_FIRST_TIME_EXPERIENCE", "1"),
         new("DOTNET_CLI_WORKLOAD_UPDATE_NOTIFY_DISABLE", "1"),
+        // The first dotnet of each fresh sandbox home verifies the workloads; several at once can fail it ("An issue was
+        // encountered verifying workloads"), which failed a build in CI. Builds of agents' services need no workload.
+        new("DOTNET_SKIP_WORKLOAD_INTEGRITY_CHECK", "1"),
         new("DOTNET_GENERATE_ASPNET_CERTIFICATE", "false"),
     ];
 

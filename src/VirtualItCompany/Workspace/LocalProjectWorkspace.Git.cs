@@ -50,13 +50,9 @@ internal sealed partial class LocalProjectWorkspace
         // Resolve first: a path out of the workspace is refused before git runs.
         string[]? relative = paths?.Select(p => _paths.Resolve(p).Relative).ToArray();
         await _commitGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        FileStream? processLock = null;
         try
         {
-            // Hosts on one machine may share a workspace root (several worker processes over one database): only one process
-            // at a time commits to a project's repository, so git's own lock files never collide, and any found now were left
-            // by a process that died mid-commit.
-            processLock = await AcquireProcessLockAsync(cancellationToken).ConfigureAwait(false);
+            // Every commit: a host sharing this workspace root (another worker process) may have died mid-commit since.
             RemoveStaleLocks();
             if (!_locksChecked)
             {
@@ -113,37 +109,7 @@ internal sealed partial class LocalProjectWorkspace
         }
         finally
         {
-            processLock?.Dispose();
             _commitGate.Release();
-        }
-    }
-
-    /// <summary>Gets the file whose lock makes one process at a time commit to the repository of a workspace folder.</summary>
-    internal static string ProcessLockPath(string rootPath) =>
-        Path.Combine(Path.GetTempPath(), "virtualitcompany-git-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(rootPath)))[..32] + ".lock");
-
-    /// <summary>How often a commit waiting for another process's commit to the same repository looks again.</summary>
-    private static readonly TimeSpan ProcessLockPoll = TimeSpan.FromMilliseconds(20);
-
-    /// <summary>
-    /// Takes the lock that makes one process at a time commit to this workspace's repository: an exclusive lock on a file in the
-    /// temporary folder named after the workspace's path, which the operating system drops when its process ends (killed too).
-    /// </summary>
-    private async Task<FileStream> AcquireProcessLockAsync(CancellationToken cancellationToken)
-    {
-        string path = ProcessLockPath(RootPath);
-        while (true)
-        {
-            try
-            {
-                // FileShare.None takes an exclusive advisory lock (flock on Unix), held by this process until disposed or its end.
-                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None);
-            }
-            catch (IOException) when (File.Exists(path))
-            {
-                // Another process is committing to this repository; git commits take milliseconds.
-                await Task.Delay(ProcessLockPoll, _timeProvider, cancellationToken).ConfigureAwait(false);
-            }
         }
     }
 
@@ -233,9 +199,13 @@ internal sealed partial class LocalProjectWorkspace
 
     /// <summary>
     /// Removes git's lock files (<c>index.lock</c>, <c>HEAD.lock</c>, branch locks) that a process killed mid-commit left
-    /// behind. Called while this process holds the repository's process lock and no git of its own runs, so no live git holds
-    /// them. Without this, a crash during a commit would fail every later commit of the project.
+    /// behind: older than this process, so no git of ours holds them, or older than <see cref="StaleGitLockAge"/>, which no
+    /// git commit of any process holds one for (worker processes on one machine share a workspace root). Without this, a
+    /// crash during a commit would fail every later commit of the project.
     /// </summary>
+    /// <summary>The age past which a git lock file is a dead process's: git holds its locks for the milliseconds of one command.</summary>
+    private static readonly TimeSpan StaleGitLockAge = TimeSpan.FromMinutes(1);
+
     private void RemoveStaleLocks()
     {
         string git = Path.Combine(RootPath, ".git");
@@ -244,11 +214,12 @@ internal sealed partial class LocalProjectWorkspace
             return;
         }
 
+        var processStarted = ProcessStartedAt.Value;
         var candidates = new[] { Path.Combine(git, "index.lock"), Path.Combine(git, "HEAD.lock") }
             .Concat(Directory.Exists(Path.Combine(git, "refs")) ? Directory.EnumerateFiles(Path.Combine(git, "refs"), "*.lock", SearchOption.AllDirectories) : []);
         foreach (var file in candidates)
         {
-            if (File.Exists(file))
+            if (File.Exists(file) && File.GetLastWriteTimeUtc(file) is var written && (written < processStarted || _timeProvider.GetUtcNow().UtcDateTime - written > StaleGitLockAge))
             {
                 File.Delete(file);
                 WorkspaceLog.RemovedStaleLock(_logger, Path.GetRelativePath(RootPath, file), ProjectId);

@@ -225,7 +225,25 @@ public sealed class WorkspaceCommitTests
     }
 
     [Fact]
-    public async Task A_process_commits_only_once_another_process_committing_to_the_same_repository_is_done()
+    public async Task A_git_lock_a_minute_old_is_removed_even_when_this_process_is_older()
+    {
+        await using var scratch = new ScratchWorkspaces();
+        var workspace = await scratch.GetAsync();
+        await workspace.WriteFileAsync("a.txt", "a", Ct);
+        Assert.NotNull(await workspace.CommitAsync("First", cancellationToken: Ct));
+
+        // Another worker process sharing this workspace root died mid-commit two minutes ago (after this one started).
+        string stale = Path.Combine(workspace.RootPath, ".git", "index.lock");
+        await File.WriteAllTextAsync(stale, "", Ct);
+        File.SetLastWriteTimeUtc(stale, DateTime.UtcNow.AddMinutes(-2));
+        await workspace.WriteFileAsync("b.txt", "b", Ct);
+
+        Assert.NotNull(await workspace.CommitAsync("Second", cancellationToken: Ct));
+        Assert.False(File.Exists(stale));
+    }
+
+    [Fact]
+    public async Task A_fresh_git_lock_is_left_alone()
     {
         await using var scratch = new ScratchWorkspaces();
         var workspace = await scratch.GetAsync();
@@ -233,21 +251,12 @@ public sealed class WorkspaceCommitTests
         Assert.NotNull(await workspace.CommitAsync("First", cancellationToken: Ct));
         await using var next = new LocalWorkspaceProvider(Microsoft.Extensions.Options.Options.Create(scratch.Options), TimeProvider.System);
         var other = await next.GetWorkspaceAsync(workspace.ProjectId, Ct);
-        await other.WriteFileAsync("b.txt", "b", Ct);
-
-        // Another process is committing: it holds the repository's process lock, and its git holds index.lock.
         string held = Path.Combine(workspace.RootPath, ".git", "index.lock");
-        var otherProcess = new FileStream(LocalProjectWorkspace.ProcessLockPath(workspace.RootPath), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-        await File.WriteAllTextAsync(held, "", Ct);
-        var commit = other.CommitAsync("Second", cancellationToken: Ct);
-        await Task.Delay(300, Ct);
-        Assert.False(commit.IsCompleted);
-        Assert.True(File.Exists(held));
+        await File.WriteAllTextAsync(held, "", Ct); // a git of a live process holds it now
 
-        // It died mid-commit: the operating system drops its lock, and git's lock file is known to be stale.
-        otherProcess.Dispose();
-        Assert.NotNull(await commit);
-        Assert.False(File.Exists(held));
+        await other.WriteFileAsync("b.txt", "b", Ct);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => other.CommitAsync("Second", cancellationToken: Ct));
+        Assert.True(File.Exists(held));
     }
 
     [Fact]
