@@ -1,6 +1,8 @@
-namespace VirtualItCompany.Storage.Sqlite;
+// One source for the storage adapters' wake-up signal, compiled into each (linked by VirtualItCompany.Storage.Sqlite and
+// VirtualItCompany.Storage.PostgreSql).
+namespace VirtualItCompany;
 
-/// <summary>Wakes this process's waiters when a write may have changed what they wait for (work to lease, budget freed).</summary>
+/// <summary>Wakes this process's waiters when a write (here or, announced by the database, in another process) may have changed what they wait for (work to lease, budget freed).</summary>
 internal sealed class ChangeSignal
 {
     private TaskCompletionSource _changed = NewSource();
