@@ -168,7 +168,6 @@ internal static class ServiceTemplate
                 """),
             new("Tests/Program.cs", $$"""
                 using System.Net;
-                using System.Net.Sockets;
                 using System.Text.Json;
 
                 namespace {{ns}}.Tests;
@@ -193,11 +192,11 @@ internal static class ServiceTemplate
                         Check("feature routes are unique", () =>
                             features.GroupBy(f => f.Route, StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1).Select(g => $"shared route: {g.Key}"));
 
-                        int port = FreePort();
-                        await using (var app = ServiceApp.Build([], port))
+                        // Port 0: the server picks a free port as it binds, so no other process can take it in between.
+                        await using (var app = ServiceApp.Build([], 0))
                         {
                             await app.StartAsync();
-                            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
+                            using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()), Timeout = TimeSpan.FromSeconds(30) };
 
                             await CheckAsync("GET /health answers 200 ok", async () =>
                             {
@@ -275,13 +274,6 @@ internal static class ServiceTemplate
                             failed++;
                             Console.WriteLine($"FAIL {name}: {string.Join("; ", problems)}");
                         }
-                    }
-
-                    private static int FreePort()
-                    {
-                        using var listener = new TcpListener(IPAddress.Loopback, 0);
-                        listener.Start();
-                        return ((IPEndPoint)listener.LocalEndpoint).Port;
                     }
                 }
 

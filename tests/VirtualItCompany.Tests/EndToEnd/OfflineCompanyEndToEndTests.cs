@@ -74,8 +74,14 @@ public sealed class OfflineCompanyEndToEndTests : IAsyncLifetime
         var done = await company.GetAsync(project.Id, Ct);
         Assert.Equal(ProjectStatus.Completed, done.Status);
 
-        // The stages, in order.
-        Assert.Equal(ExpectedStages, events.OfType<StageChanged>().Select(s => s.To).Prepend(LifecycleStage.RequirementsAnalysis));
+        // The stages, in order; when a stage sent the project back, say why (the test run's output, the failures).
+        var stages = events.OfType<StageChanged>().Select(s => s.To).Prepend(LifecycleStage.RequirementsAnalysis).ToList();
+        Assert.True(
+            ExpectedStages.SequenceEqual(stages),
+            $"Stages: {string.Join(" > ", stages)}\n"
+            + $"Test runs:\n{string.Join("\n---\n", events.OfType<TestsRun>().Select(t => $"exit {t.ExitCode}: {t.OutputTail}"))}\n"
+            + $"Ended items:\n{string.Join("\n", events.OfType<WorkItemCompleted>().Select(w => $"{w.Stage}: {w.Summary}"))}\n"
+            + $"Failures:\n{string.Join("\n", events.OfType<WorkItemFailed>().Select(f => $"{f.Stage}: {f.Reason}"))}");
         Assert.IsType<ProjectCompleted>(events[^1]);
 
         // Fan-out: one developer item per planned feature.
