@@ -98,6 +98,28 @@ public sealed class StreamDeliveryTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_dead_workers_item_is_taken_over_before_newer_waiting_items_as_the_stores_queue_would()
+    {
+        var storage = await CreateAsync(o => o.ClaimMinIdle = TimeSpan.FromMilliseconds(300));
+        var (created, items) = await AddProjectAsync(storage, AgentRole.Developer);
+        var first = await LeaseAsync(storage, "dead-worker");
+        var newer = new[] { ProjectCommits.Item(created.ProjectId, AgentRole.Tester, Now, "newer 1"), ProjectCommits.Item(created.ProjectId, AgentRole.Tester, Now, "newer 2") };
+        await storage.Store.CommitAsync(ProjectCommits.Schedule(created.Snapshot, Now, newer), Ct);
+
+        // The dead worker's lease lapsed and its entry is idle, while newer entries wait: the lapsed item comes first.
+        _time.Advance(Lease);
+        await Task.Delay(400, Ct);
+        var leased = new List<string>();
+        while (await storage.Queue.TryLeaseAsync(new LeaseRequest("w2", Lease), Ct) is { } lease)
+        {
+            leased.Add(lease.Item.Id);
+        }
+
+        Assert.Equal([items[0].Id, newer[0].Id, newer[1].Id], leased);
+        Assert.True(first.Attempt == 1, "The dead worker held the first attempt.");
+    }
+
+    [Fact]
     public async Task Renewing_a_lease_keeps_its_entry_from_being_claimed()
     {
         var storage = await CreateAsync(o => o.ClaimMinIdle = TimeSpan.FromMilliseconds(300));

@@ -17,6 +17,12 @@ public abstract class TestStorage : IAsyncDisposable
     /// <summary>Uses the same store in a host of the test's own.</summary>
     public abstract IVirtualItCompanyBuilder Use(IVirtualItCompanyBuilder company);
 
+    /// <summary>Disrupts what the workers depend on besides the database, mid-run; returns what it did, or <see langword="null"/> when there is nothing to disrupt.</summary>
+    public virtual Task<string?> DisruptAsync(CancellationToken cancellationToken) => Task.FromResult<string?>(null);
+
+    /// <summary>What a worker logs when it recovers from <see cref="DisruptAsync"/>, or <see langword="null"/>.</summary>
+    public virtual string? DisruptionEvidence => null;
+
     public virtual ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }
 
@@ -91,5 +97,62 @@ internal sealed class PostgreSqlTestStorage : TestStorage
         {
             TestContext.Current.TestOutputHelper?.WriteLine(string.Create(CultureInfo.InvariantCulture, $"could not drop {_database}: {e.Message}"));
         }
+    }
+}
+
+/// <summary>
+/// PostgreSQL (as <see cref="PostgreSqlTestStorage"/>) with the work delivered through Redis Streams
+/// (<c>WorkerHost:Queue=Redis</c>) on a private <c>redis-server</c> of the test, without persistence, so that a restart
+/// mid-run loses the stream and the workers must rebuild it from PostgreSQL.
+/// </summary>
+internal sealed class PostgreSqlRedisTestStorage : TestStorage
+{
+    private readonly PostgreSqlTestStorage _postgres;
+    private readonly PrivateRedis _redis;
+
+    private PostgreSqlRedisTestStorage(PostgreSqlTestStorage postgres, PrivateRedis redis)
+    {
+        _postgres = postgres;
+        _redis = redis;
+    }
+
+    public static async Task<PostgreSqlRedisTestStorage> CreateAsync(CancellationToken cancellationToken)
+    {
+        var postgres = await PostgreSqlTestStorage.CreateAsync(cancellationToken);
+        try
+        {
+            return new PostgreSqlRedisTestStorage(postgres, await PrivateRedis.StartAsync(cancellationToken));
+        }
+        catch
+        {
+            await postgres.DisposeAsync();
+            throw;
+        }
+    }
+
+    public override IReadOnlyList<string> Settings =>
+    [
+        .. _postgres.Settings,
+        "--WorkerHost:Queue=Redis",
+        $"--VirtualItCompany:Storage:Redis:Configuration={_redis.Endpoint},connectTimeout=2000",
+    ];
+
+    public override Task<DbConnection> OpenAsync(CancellationToken cancellationToken) => _postgres.OpenAsync(cancellationToken);
+
+    public override IVirtualItCompanyBuilder Use(IVirtualItCompanyBuilder company) => _postgres.Use(company);
+
+    public override async Task<string?> DisruptAsync(CancellationToken cancellationToken)
+    {
+        await _redis.RestartAsync(cancellationToken);
+        return "Redis killed and restarted empty (no persistence)";
+    }
+
+    // Logged by the relay when the stream's marker is gone (VirtualItCompany.Storage.Redis's OutboxRelay).
+    public override string? DisruptionEvidence => "rebuilt it from the store's queue";
+
+    public override async ValueTask DisposeAsync()
+    {
+        _redis.Dispose();
+        await _postgres.DisposeAsync();
     }
 }

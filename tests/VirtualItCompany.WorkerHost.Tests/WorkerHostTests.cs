@@ -54,9 +54,22 @@ public abstract class WorkerHostTests
         Assert.NotEmpty(held);
         var takeover = await database.WaitForTakeoverAsync(victim, held, killed, Lease + TimeSpan.FromSeconds(60));
         Log?.WriteLine($"takeover: {held.Count} item(s) of the killed worker taken over by the others {Describe(takeover.Values.Min())} to {Describe(takeover.Values.Max())} after the kill (lease {Lease.TotalSeconds:0} s)");
+        int[] outputBefore = [.. workers.Select(w => w.Output.Length)];
+        if (await fleet.Storage!.DisruptAsync(TestContext.Current.CancellationToken) is { } disrupted)
+        {
+            Log?.WriteLine($"mid-run: {disrupted}");
+        }
 
         var (waited, waitOutput) = await fleet.RunAsync("wait", TimeSpan.FromMinutes(9), "wait");
         Assert.True(waited == 0, $"Not every project completed:\n{waitOutput}\n{workers[0].Output}");
+        if (fleet.Storage.DisruptionEvidence is { } evidence)
+        {
+            // A surviving worker saw the disruption and recovered from it (after it, not at start).
+            Assert.True(
+                new[] { 0, 2 }.Any(i => workers[i].Output[outputBefore[i]..].Contains(evidence, StringComparison.Ordinal)),
+                $"No worker logged \"{evidence}\" after the disruption:\n{workers[0].Output[outputBefore[0]..]}");
+        }
+
         await StopAsync(workers[0], workers[2]);
 
         await AssertDeliveredOnceAsync(database, projects);
@@ -160,4 +173,10 @@ public sealed class SqliteWorkerHostTests : WorkerHostTests
 public sealed class PostgreSqlWorkerHostTests : WorkerHostTests
 {
     private protected override async Task<TestStorage> CreateStorageAsync(string folder) => await PostgreSqlTestStorage.CreateAsync(TestContext.Current.CancellationToken);
+}
+
+/// <summary>The worker host tests on PostgreSQL with the work delivered through Redis Streams; in the kill test Redis is also restarted empty mid-run.</summary>
+public sealed class PostgreSqlRedisWorkerHostTests : WorkerHostTests
+{
+    private protected override async Task<TestStorage> CreateStorageAsync(string folder) => await PostgreSqlRedisTestStorage.CreateAsync(TestContext.Current.CancellationToken);
 }

@@ -10,17 +10,94 @@ namespace VirtualItCompany.Storage.PostgreSql;
 /// </summary>
 internal sealed partial class PostgreSqlCompanyStore
 {
+    // The named item is found by its unique index, the oldest by the partial index on ready items: two statements, each with its own plan.
+    private const string LeaseOldestSql = LeaseSqlHead + "ORDER BY sequence LIMIT 1" + LeaseSqlTail;
+    private const string LeaseNamedSql = LeaseSqlHead + "AND item_id = $5" + LeaseSqlTail;
+
+    private const string LeaseSqlHead = """
+        WITH next AS (
+            SELECT sequence FROM work_items
+            WHERE ((lease_token IS NULL AND available_at <= $1) OR (lease_token IS NOT NULL AND lease_expires_at <= $1))
+              AND NOT (role = ANY ($2))
+
+        """;
+
+    private const string LeaseSqlTail = """
+
+            FOR UPDATE SKIP LOCKED)
+        UPDATE work_items w
+        SET lease_token = nextval('lease_tokens'), lease_worker = $3, lease_expires_at = $4, attempts = w.attempts + 1
+        FROM next WHERE w.sequence = next.sequence
+        RETURNING w.item, w.lease_token, w.attempts;
+        """;
+
     // Timers take at most ~49 days; a longer wait returns after a day (waking without new work is allowed).
     private static readonly TimeSpan MaxWaitSlice = TimeSpan.FromDays(1);
 
     /// <inheritdoc />
-    public async ValueTask<WorkLease?> TryLeaseAsync(LeaseRequest request, CancellationToken cancellationToken = default)
+    public ValueTask<WorkLease?> TryLeaseAsync(LeaseRequest request, CancellationToken cancellationToken = default) =>
+        LeaseAsync(request, workItemId: null, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<WorkLease?> TryLeaseItemAsync(string workItemId, LeaseRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(workItemId);
+        return LeaseAsync(request, workItemId, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<QueuedWorkItem?> FindAsync(string workItemId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(workItemId);
+        return await _database.RunAsync(
+            async (c, _, ct) =>
+            {
+                await using var command = Command(c, "SELECT item, available_at, lease_expires_at FROM work_items WHERE item_id = $1;", workItemId);
+                await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                return await reader.ReadAsync(ct).ConfigureAwait(false) ? ReadQueued(reader) : null;
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<QueuedWorkItem> ListQueuedAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        // Read whole, in one statement (a retried read starts over rather than yielding an item twice).
+        var items = await _database.RunAsync(
+            async (c, _, ct) =>
+            {
+                await using var command = Command(c, "SELECT item, available_at, lease_expires_at FROM work_items ORDER BY sequence;");
+                await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                var found = new List<QueuedWorkItem>();
+                while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                {
+                    found.Add(ReadQueued(reader));
+                }
+
+                return found;
+            },
+            cancellationToken).ConfigureAwait(false);
+        foreach (var item in items)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return item;
+        }
+    }
+
+    private QueuedWorkItem ReadQueued(Npgsql.NpgsqlDataReader reader) => new(
+        JsonSerializer.Deserialize(reader.GetString(0), _itemJson)!,
+        UnixTime.ToTime(reader.GetInt64(1)),
+        reader.IsDBNull(2) ? null : UnixTime.ToTime(reader.GetInt64(2)));
+
+    /// <summary>Leases the oldest available item the worker can take, or the named one if it is available.</summary>
+    private async ValueTask<WorkLease?> LeaseAsync(LeaseRequest request, string? workItemId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(request.Duration, TimeSpan.Zero, nameof(request));
         // Computed before anything is leased, so an absurd duration fails without touching an item.
         _ = _database.Time.GetUtcNow() + request.Duration;
         string[] excluded = request.ExcludedRoles is { Count: > 0 } roles ? [.. roles.Select(r => r.Value)] : [];
+        string sql = workItemId is null ? LeaseOldestSql : LeaseNamedSql;
         return await _database.RunAsync(
             async (c, _, ct) =>
             {
@@ -28,19 +105,9 @@ internal sealed partial class PostgreSqlCompanyStore
                 long expiresAt = UnixTime.Ceiling(now + request.Duration);
                 // A lapsed lease was counted when it was taken; this lease counts too. If the reply is lost after the
                 // statement committed, the lease is held by nobody and lapses: the item runs later, never twice at once.
-                await using var command = Command(c, """
-                    WITH next AS (
-                        SELECT sequence FROM work_items
-                        WHERE ((lease_token IS NULL AND available_at <= $1) OR (lease_token IS NOT NULL AND lease_expires_at <= $1))
-                          AND NOT (role = ANY ($2))
-                        ORDER BY sequence
-                        LIMIT 1
-                        FOR UPDATE SKIP LOCKED)
-                    UPDATE work_items w
-                    SET lease_token = nextval('lease_tokens'), lease_worker = $3, lease_expires_at = $4, attempts = w.attempts + 1
-                    FROM next WHERE w.sequence = next.sequence
-                    RETURNING w.item, w.lease_token, w.attempts;
-                    """, UnixTime.Floor(now), Parameters.TextArray(excluded), request.WorkerId, expiresAt);
+                await using var command = workItemId is null
+                    ? Command(c, sql, UnixTime.Floor(now), Parameters.TextArray(excluded), request.WorkerId, expiresAt)
+                    : Command(c, sql, UnixTime.Floor(now), Parameters.TextArray(excluded), request.WorkerId, expiresAt, workItemId);
                 await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
                 if (!await reader.ReadAsync(ct).ConfigureAwait(false))
                 {

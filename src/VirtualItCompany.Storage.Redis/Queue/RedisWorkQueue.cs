@@ -20,6 +20,10 @@ internal sealed class RedisWorkQueue : IWorkQueue
     private readonly ConcurrentDictionary<string, RedisValue> _entries = new(StringComparer.Ordinal);
     private long _fallbacks;
 
+    // Claiming idle entries before reading new ones: not on every lease (a round trip), at most this often per process.
+    private static readonly TimeSpan MinClaimFirstInterval = TimeSpan.FromMilliseconds(100);
+    private long _nextClaimFirstAtTicks; // UTC ticks; workers of the process share it
+
     public RedisWorkQueue(IAddressableWorkQueue store, WorkStream stream, OutboxRelay relay, ILogger logger)
     {
         _store = store;
@@ -150,8 +154,23 @@ internal sealed class RedisWorkQueue : IWorkQueue
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var consumer = (RedisValue)request.WorkerId;
         int batch = _stream.Options.ReadBatchSize;
+        var minIdle = _stream.Options.ClaimMinIdle ?? request.Duration;
 
-        // New entries first, oldest first; one at a time, so that no entry is left pending on this worker once it has its lease.
+        // Entries idle long enough that their worker may be dead come first now and then (at most every half claim
+        // interval per process), so a dead worker's items are taken over soon after their lease even while new work keeps
+        // coming, as the store's queue would (oldest first); otherwise they are looked at when no new entry waits.
+        var now = _stream.Time.GetUtcNow();
+        long due = Interlocked.Read(ref _nextClaimFirstAtTicks);
+        long next = (now + (minIdle / 2 > MinClaimFirstInterval ? minIdle / 2 : MinClaimFirstInterval)).UtcTicks;
+        if (now.UtcTicks >= due && Interlocked.CompareExchange(ref _nextClaimFirstAtTicks, next, due) == due)
+        {
+            if (await ClaimIdleAsync(consumer, request, minIdle, seen, batch, cancellationToken).ConfigureAwait(false) is { } claimed)
+            {
+                return claimed;
+            }
+        }
+
+        // New entries, oldest first; one at a time, so that no entry is left pending on this worker once it has its lease.
         for (int read = 0; read < batch; read++)
         {
             var entries = await ReadGroupAsync(consumer, 1, cancellationToken).ConfigureAwait(false);
@@ -174,14 +193,19 @@ internal sealed class RedisWorkQueue : IWorkQueue
             }
         }
 
-        // Then entries idle long enough that their worker may be dead: the store says whether their lease lapsed.
-        long minIdle = (long)(_stream.Options.ClaimMinIdle ?? request.Duration).TotalMilliseconds;
+        return await ClaimIdleAsync(consumer, request, minIdle, seen, batch, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Claims entries idle for <paramref name="minIdle"/> (<c>XAUTOCLAIM</c>) and leases the first whose store lease lapsed.</summary>
+    private async ValueTask<WorkLease?> ClaimIdleAsync(RedisValue consumer, LeaseRequest request, TimeSpan minIdle, HashSet<string> seen, int batch, CancellationToken cancellationToken)
+    {
+        long idleMs = (long)minIdle.TotalMilliseconds;
         RedisValue start = "0-0";
         for (int claim = 0; claim < batch; claim++)
         {
-            var claimed = await _stream.RunAsync(db => db.StreamAutoClaimAsync(_stream.StreamKey, _stream.Group, consumer, minIdle, start, 1), cancellationToken).ConfigureAwait(false);
+            var claimed = await _stream.RunAsync(db => db.StreamAutoClaimAsync(_stream.StreamKey, _stream.Group, consumer, idleMs, start, 1), cancellationToken).ConfigureAwait(false);
             start = claimed.NextStartId;
-            if (claimed.ClaimedEntries.Length == 1 && !seen.Contains(claimed.ClaimedEntries[0]["item"].ToString()))
+            if (claimed.ClaimedEntries.Length == 1 && seen.Add(claimed.ClaimedEntries[0]["item"].ToString()))
             {
                 var entry = claimed.ClaimedEntries[0];
                 var counts = await DeliveriesAsync(consumer, claimed.ClaimedEntries, cancellationToken).ConfigureAwait(false);

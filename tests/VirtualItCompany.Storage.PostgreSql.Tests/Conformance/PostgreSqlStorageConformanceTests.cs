@@ -24,3 +24,5 @@ public sealed class PostgreSqlOutboxTests : OutboxConformanceTests<PostgreSqlSto
 public sealed class PostgreSqlModelCallJournalTests : ModelCallJournalConformanceTests<PostgreSqlStorageFixture>;
 
 public sealed class PostgreSqlBudgetCommitTests : BudgetCommitConformanceTests<PostgreSqlStorageFixture>;
+
+public sealed class PostgreSqlAddressableQueueTests : AddressableQueueConformanceTests<PostgreSqlStorageFixture>;

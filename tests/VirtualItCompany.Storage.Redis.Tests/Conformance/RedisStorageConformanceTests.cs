@@ -22,3 +22,24 @@ public sealed class RedisOptimisticConcurrencyTests : OptimisticConcurrencyConfo
 public sealed class RedisModelCallJournalTests : ModelCallJournalConformanceTests<RedisStorageFixture>;
 
 public sealed class RedisBudgetCommitTests : BudgetCommitConformanceTests<RedisStorageFixture>;
+
+// The same suites over PostgreSQL + Redis.
+public sealed class RedisPostgreSqlLeaseTests : LeaseConformanceTests<RedisPostgreSqlStorageFixture>;
+
+public sealed class RedisPostgreSqlParkedWorkTests : ParkedWorkConformanceTests<RedisPostgreSqlStorageFixture>;
+
+public sealed class RedisPostgreSqlIdempotentEnqueueTests : IdempotentEnqueueConformanceTests<RedisPostgreSqlStorageFixture>;
+
+public sealed class RedisPostgreSqlConcurrentWorkerTests : ConcurrentWorkerConformanceTests<RedisPostgreSqlStorageFixture>;
+
+public sealed class RedisPostgreSqlWorkWakeUpTests : WorkWakeUpConformanceTests<RedisPostgreSqlStorageFixture>;
+
+public sealed class RedisPostgreSqlCommitAtomicityTests : CommitAtomicityConformanceTests<RedisPostgreSqlStorageFixture>;
+
+public sealed class RedisPostgreSqlCommitAndReadTests : CommitAndReadConformanceTests<RedisPostgreSqlStorageFixture>;
+
+public sealed class RedisPostgreSqlOptimisticConcurrencyTests : OptimisticConcurrencyConformanceTests<RedisPostgreSqlStorageFixture>;
+
+public sealed class RedisPostgreSqlModelCallJournalTests : ModelCallJournalConformanceTests<RedisPostgreSqlStorageFixture>;
+
+public sealed class RedisPostgreSqlBudgetCommitTests : BudgetCommitConformanceTests<RedisPostgreSqlStorageFixture>;

@@ -24,3 +24,5 @@ public sealed class SqliteOutboxTests : OutboxConformanceTests<SqliteStorageFixt
 public sealed class SqliteModelCallJournalTests : ModelCallJournalConformanceTests<SqliteStorageFixture>;
 
 public sealed class SqliteBudgetCommitTests : BudgetCommitConformanceTests<SqliteStorageFixture>;
+
+public sealed class SqliteAddressableQueueTests : AddressableQueueConformanceTests<SqliteStorageFixture>;
