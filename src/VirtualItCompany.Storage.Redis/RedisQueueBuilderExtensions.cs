@@ -25,6 +25,8 @@ public static class RedisQueueBuilderExtensions
     /// Delivers work through a Redis stream with a consumer group, layered on the store registered before (call it after
     /// <c>UsePostgreSqlStorage</c> or <c>UseSqliteStorage</c>): the store's queue stays the truth and its outbox feeds the stream,
     /// workers lease the items Redis hands them in the store (fenced), and the stream is rebuilt from the store after Redis loses it.
+    /// Commits are also announced on Redis pub/sub (<c>{KeyPrefix}:commits</c>, registered as <see cref="IProjectCommitAnnouncer"/>),
+    /// so <see cref="IDeliveryCompany.WatchAsync"/> in one process follows what workers commit in others.
     /// </summary>
     /// <param name="builder">The builder.</param>
     /// <param name="configure">Sets options in code, after configuration (<c>VirtualItCompany:Storage:Redis</c>) is bound; <see langword="null"/> for configuration only.</param>
@@ -59,6 +61,9 @@ public static class RedisQueueBuilderExtensions
         services.AddSingleton(RedisQueueRuntime.Create);
         services.AddSingleton<IProjectStore>(sp => sp.GetRequiredService<RedisQueueRuntime>().Store);
         services.AddSingleton<IWorkQueue>(sp => sp.GetRequiredService<RedisQueueRuntime>().Queue);
+        // The live feed across processes on pub/sub (the store's own announcer, such as PostgreSQL's NOTIFY, is not listened to then).
+        services.RemoveAll<IProjectCommitAnnouncer>();
+        services.AddSingleton<IProjectCommitAnnouncer>(sp => sp.GetRequiredService<RedisQueueRuntime>().Announcer);
         services.AddSingleton<IHostedService, RedisQueueService>();
         return builder;
     }

@@ -30,9 +30,10 @@ internal sealed class RedisQueueRuntime : IAsyncDisposable
         Stream = new WorkStream(connection, options, time, logger);
         Relay = new OutboxRelay(Stream, outbox, addressable, logger);
         Queue = new RedisWorkQueue(addressable, Stream, Relay, logger);
+        Announcer = new RedisCommitAnnouncer(connection, options, logger);
         Store = innerStore is IModelCallJournal
-            ? new RedisFedJournalingProjectStore(innerStore, Queue, Relay, options, logger)
-            : new RedisFedProjectStore(innerStore, Queue, Relay, options, logger);
+            ? new RedisFedJournalingProjectStore(innerStore, Queue, Relay, Announcer, options, logger)
+            : new RedisFedProjectStore(innerStore, Queue, Relay, Announcer, options, logger);
         Logger = logger;
     }
 
@@ -47,6 +48,9 @@ internal sealed class RedisQueueRuntime : IAsyncDisposable
     public RedisWorkQueue Queue { get; }
 
     public RedisFedProjectStore Store { get; }
+
+    /// <summary>Gets the commit announcer on Redis pub/sub, registered as the company's <see cref="IProjectCommitAnnouncer"/>.</summary>
+    public RedisCommitAnnouncer Announcer { get; }
 
     public ILogger Logger { get; }
 

@@ -7,7 +7,7 @@ namespace VirtualItCompany.Storage.Redis;
 /// The registered store, with every commit also writing, in its own transaction, a work message to the outbox for each item
 /// it enqueues or retries; after the commit, the lease's stream entry is acknowledged and the outbox relayed to Redis.
 /// </summary>
-internal class RedisFedProjectStore(IProjectStore inner, RedisWorkQueue queue, OutboxRelay relay, RedisQueueOptions options, ILogger logger) : IProjectStore, IBudgetCommitStore
+internal class RedisFedProjectStore(IProjectStore inner, RedisWorkQueue queue, OutboxRelay relay, RedisCommitAnnouncer announcer, RedisQueueOptions options, ILogger logger) : IProjectStore, IBudgetCommitStore
 {
     /// <summary>Gets the store this one feeds Redis from.</summary>
     public IProjectStore Inner { get; } = inner;
@@ -31,6 +31,10 @@ internal class RedisFedProjectStore(IProjectStore inner, RedisWorkQueue queue, O
         }
 
         await Inner.CommitAsync(messages.Count == commit.Outbox.Count ? commit : commit with { Outbox = messages }, cancellationToken).ConfigureAwait(false);
+        if (commit.Events.Count > 0)
+        {
+            announcer.Announce(commit.ProjectId, commit.Snapshot.Version);
+        }
 
         // Only after the store's commit: a crash before here leaves the entry pending, and its next claimer finds the item settled.
         if (commit.CompletesLease is { } lease)
@@ -68,8 +72,8 @@ internal class RedisFedProjectStore(IProjectStore inner, RedisWorkQueue queue, O
 }
 
 /// <summary>The same, over a store that is also the model-call journal (as the runtime requires the journal to be the store).</summary>
-internal sealed class RedisFedJournalingProjectStore(IProjectStore inner, RedisWorkQueue queue, OutboxRelay relay, RedisQueueOptions options, ILogger logger)
-    : RedisFedProjectStore(inner, queue, relay, options, logger), IModelCallJournal
+internal sealed class RedisFedJournalingProjectStore(IProjectStore inner, RedisWorkQueue queue, OutboxRelay relay, RedisCommitAnnouncer announcer, RedisQueueOptions options, ILogger logger)
+    : RedisFedProjectStore(inner, queue, relay, announcer, options, logger), IModelCallJournal
 {
     private IModelCallJournal Journal => (IModelCallJournal)Inner;
 
