@@ -15,6 +15,7 @@ internal sealed class BenchmarkCompany : IAsyncDisposable
     /// <param name="projectStore">A project store to register instead of the default one (in-memory storage only).</param>
     /// <param name="sqlite">SQLite storage in this file (<c>UseSqliteStorage</c>), or <see langword="null"/> for the in-memory store.</param>
     /// <param name="agents">The agents, or <see langword="null"/> for a forward agent for every role.</param>
+    /// <param name="storage">Registers other storage on the builder (PostgreSQL, Redis), or <see langword="null"/>.</param>
     /// <param name="configure">Changes the container last (decorators).</param>
     public BenchmarkCompany(
         int workers = 4,
@@ -23,7 +24,8 @@ internal sealed class BenchmarkCompany : IAsyncDisposable
         Func<IServiceProvider, IProjectStore>? projectStore = null,
         SqliteStorageOptions? sqlite = null,
         IEnumerable<IAgent>? agents = null,
-        Action<IServiceCollection>? configure = null)
+        Action<IServiceCollection>? configure = null,
+        Action<IVirtualItCompanyBuilder>? storage = null)
     {
         var services = new ServiceCollection();
         Model = new FakeChatClient("fake-model", new ModelPricing(1m, 2m));
@@ -50,6 +52,8 @@ internal sealed class BenchmarkCompany : IAsyncDisposable
                 o.BusyTimeout = sqlite.BusyTimeout;
             });
         }
+
+        storage?.Invoke(builder);
 
         // The built-in agents are not registered on this branch: every role gets a forward agent.
         foreach (var agent in agents ?? ForwardAgent.ForAllRoles(featureCount))

@@ -13,6 +13,17 @@ if (args.Length > 0 && args[0] == "recovery")
     return await RecoveryCommand.RunAsync(args[1..]).ConfigureAwait(false);
 }
 
+// `processes`: worker processes sharing PostgreSQL (and Redis); `processes-worker` is one of them, started by `processes`.
+if (args.Length > 0 && args[0] == "processes")
+{
+    return await ProcessLoadCommand.RunAsync(args[1..]).ConfigureAwait(false);
+}
+
+if (args.Length > 0 && args[0] == "processes-worker")
+{
+    return await ProcessLoadCommand.WorkerAsync(args[1..]).ConfigureAwait(false);
+}
+
 if (args.Length > 0 && args[0] == "idle")
 {
     return await IdleCommand.RunAsync(args[1..]).ConfigureAwait(false);

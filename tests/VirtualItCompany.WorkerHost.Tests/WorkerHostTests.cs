@@ -86,10 +86,21 @@ public abstract class WorkerHostTests
 
         var paused = fleet.StartWorker("worker A", "--VirtualItCompany:Workers=2");
         var other = fleet.StartWorker("worker B", "--VirtualItCompany:Workers=2");
-        var held = await database.WaitForLeasesAsync(paused, minimumCompleted: 4, TimeSpan.FromMinutes(2));
-        await paused.SignalAsync("STOP");
+        // Paused while it holds a lease: the lease seen may end (committed) just before SIGSTOP lands, then resume and try again.
+        Dictionary<string, long> held = [];
         var stopped = Stopwatch.StartNew();
-        held = await database.LeasesOfAsync(paused);
+        for (int tries = 0; held.Count == 0 && tries < 20; tries++)
+        {
+            await database.WaitForLeasesAsync(paused, minimumCompleted: 4, TimeSpan.FromMinutes(2));
+            await paused.SignalAsync("STOP");
+            stopped.Restart();
+            held = await database.LeasesOfAsync(paused);
+            if (held.Count == 0)
+            {
+                await paused.SignalAsync("CONT");
+            }
+        }
+
         Assert.NotEmpty(held);
         var takeover = await database.WaitForTakeoverAsync(paused, held, stopped, Lease + TimeSpan.FromSeconds(60));
         Log?.WriteLine($"paused worker: {held.Count} item(s) taken over {Describe(takeover.Values.Max())} after SIGSTOP (lease {Lease.TotalSeconds:0} s)");

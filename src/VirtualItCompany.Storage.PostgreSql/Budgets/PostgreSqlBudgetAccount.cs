@@ -5,8 +5,10 @@ namespace VirtualItCompany.Storage.PostgreSql;
 
 /// <summary>
 /// The budget account in the PostgreSQL schema: limits, settled spend and open reservations (with their owners) per scope.
-/// A reservation locks its budgets' rows (company first, then the project: one order for every writer, so no deadlock),
-/// checks and writes in one transaction: two workers of any processes can never both take the last dollar.
+/// A reservation locks its budgets' rows (the company's, then the project's: one order for every writer, so no deadlock),
+/// checks and writes in one transaction: two workers of any processes can never both take the last dollar. The company's
+/// spend and reservations are spread over <see cref="CompanyRows"/> rows: without a company limit a reservation locks one
+/// of them at random, so workers do not queue for one row; with a limit it locks all of them and checks their sum.
 /// </summary>
 /// <remarks>
 /// Reservations, settlements and refusals follow <c>InMemoryBudgetAccount</c> to the nano-dollar. A reservation that waits
@@ -155,7 +157,7 @@ internal sealed class PostgreSqlBudgetAccount : IBudgetAccount
     {
         cancellationToken.ThrowIfCancellationRequested();
         await EnsureCompanyLimitAsync().ConfigureAwait(false);
-        var tally = await _database.RunAsync((c, _, ct) => ReadTallyAsync(c, scope.Value, forUpdate: false, ct), cancellationToken).ConfigureAwait(false);
+        var tally = await _database.RunAsync((c, _, ct) => scope.IsCompany ? ReadCompanyTallyAsync(c, ct) : ReadTallyAsync(c, scope.Value, forUpdate: false, ct), cancellationToken).ConfigureAwait(false);
         if (tally is null)
         {
             return new BudgetBalance(scope, null, 0m, 0m);
@@ -216,9 +218,8 @@ internal sealed class PostgreSqlBudgetAccount : IBudgetAccount
     {
         switch (operation)
         {
-            case SettleReservation settle:
-                // Ignored when the reservation is already settled or released, as SettleAsync has it.
-                await CloseAsync(connection, settle.ReservationId, BudgetUnits.FromDollarsCeiling(settle.Cost), release: false, cancellationToken).ConfigureAwait(false);
+            case SettleReservation:
+                // Batched with the rest of the commit (AddSettlement), so the budgets' rows are held only to its end.
                 break;
             case RaiseBudgetLimit raise:
                 await RaiseLimitAsync(connection, raise.Scope, BudgetUnits.FromDollarsFloor(raise.Limit), cancellationToken).ConfigureAwait(false);
@@ -241,11 +242,96 @@ internal sealed class PostgreSqlBudgetAccount : IBudgetAccount
     private Task<int> NotifyAsync(NpgsqlConnection c, CancellationToken ct) =>
         ExecuteAsync(c, "SELECT pg_notify($1, $2);", ct, _database.BudgetChannel, _database.InstanceId);
 
+    /// <summary>Reads the company's figures: the limit of its first row, the spend and reservations of all its rows.</summary>
+    private static async Task<Tally?> ReadCompanyTallyAsync(NpgsqlConnection c, CancellationToken ct)
+    {
+        await using var command = Command(c, "SELECT scope, limit_units, spent_units, reserved_units FROM budgets WHERE scope = ANY ($1);", Parameters.TextArray(AllCompanyRows));
+        await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        long limit = BudgetUnits.Unlimited, spent = 0, reserved = 0;
+        bool any = false;
+        while (await reader.ReadAsync(ct).ConfigureAwait(false))
+        {
+            any = true;
+            if (reader.GetString(0) == BudgetScope.Company.Value && !reader.IsDBNull(1))
+            {
+                limit = reader.GetInt64(1);
+            }
+
+            spent = BudgetUnits.AddSaturating(spent, reader.GetInt64(2));
+            reserved = BudgetUnits.AddSaturating(reserved, reader.GetInt64(3));
+        }
+
+        return any ? new Tally(limit, spent, reserved) : null;
+    }
+
     private static async Task<Tally?> ReadTallyAsync(NpgsqlConnection c, string scope, bool forUpdate, CancellationToken ct)
     {
         await using var command = Command(c, forUpdate ? "SELECT limit_units, spent_units, reserved_units FROM budgets WHERE scope = $1 FOR UPDATE;" : "SELECT limit_units, spent_units, reserved_units FROM budgets WHERE scope = $1;", scope);
         await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
         return await reader.ReadAsync(ct).ConfigureAwait(false) ? new Tally(reader.IsDBNull(0) ? BudgetUnits.Unlimited : reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2)) : null;
+    }
+
+    /// <summary>How many rows the company's spend and reservations are spread over (schema version 2).</summary>
+    internal const int CompanyRows = 16;
+
+    private static readonly string[] AllCompanyRows = [.. Enumerable.Range(0, CompanyRows).Select(CompanyRow)];
+
+    /// <summary>The scope of one of the company's rows: <c>company</c> (which also holds the limit), then <c>company#1</c> to <c>company#15</c>.</summary>
+    internal static string CompanyRow(int index) => index == 0 ? BudgetScope.Company.Value : "company#" + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// Locks and reads, in scope order and one statement, one company row (<paramref name="companyRow"/>) or every one of them
+    /// (<see langword="null"/>: the company's figures are their sum) and the project's row when given.
+    /// </summary>
+    /// <returns>The figures (unlimited and zero for a missing row) and whether a row is missing.</returns>
+    private static async Task<(Tally Company, Tally? Project, bool Missing)> LockTalliesAsync(NpgsqlConnection c, string? companyRow, string? projectScope, CancellationToken ct)
+    {
+        long limit = BudgetUnits.Unlimited, spent = 0, reserved = 0;
+        int companyRows = 0;
+        Tally? project = null;
+        string sql = companyRow is null
+            ? "SELECT scope, limit_units, spent_units, reserved_units FROM budgets WHERE scope = ANY ($2) OR scope = $1 ORDER BY scope FOR UPDATE;"
+            : "SELECT scope, limit_units, spent_units, reserved_units FROM budgets WHERE scope = $2 OR scope = $1 ORDER BY scope FOR UPDATE;";
+        await using (var command = Command(c, sql, Parameters.Text(projectScope), companyRow is null ? Parameters.TextArray(AllCompanyRows) : companyRow))
+        await using (var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(ct).ConfigureAwait(false))
+            {
+                var tally = new Tally(reader.IsDBNull(1) ? BudgetUnits.Unlimited : reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3));
+                if (projectScope is not null && reader.GetString(0) == projectScope)
+                {
+                    project = tally;
+                    continue;
+                }
+
+                companyRows++;
+                limit = reader.GetString(0) == BudgetScope.Company.Value ? tally.Limit : limit;
+                spent = BudgetUnits.AddSaturating(spent, tally.Spent);
+                reserved = BudgetUnits.AddSaturating(reserved, tally.Reserved);
+            }
+        }
+
+        bool missing = companyRows == 0 || (projectScope is not null && project is null);
+        return (new Tally(limit, spent, reserved), projectScope is null ? null : project ?? new Tally(BudgetUnits.Unlimited, 0, 0), missing);
+    }
+
+    /// <summary>Adds a statement that settles (charging <paramref name="actualUnits"/>) an open reservation to a commit's last batch: its budgets' rows are locked in order and updated in the same round trip as the rest of the commit. Nothing happens when the reservation is not open.</summary>
+    internal static void AddSettlement(NpgsqlBatch batch, string reservationId, long actualUnits)
+    {
+        batch.BatchCommands.Add(BatchCommand("""
+            SELECT 1 FROM budgets
+            WHERE scope = (SELECT company_scope FROM budget_reservations WHERE id = $1)
+               OR scope = (SELECT 'project:' || project_id FROM budget_reservations WHERE id = $1)
+            ORDER BY scope FOR UPDATE;
+            """, reservationId));
+        batch.BatchCommands.Add(BatchCommand("""
+            WITH closed AS (DELETE FROM budget_reservations WHERE id = $1 RETURNING project_id, units, company_scope)
+            UPDATE budgets b SET
+                reserved_units = greatest(0, b.reserved_units - closed.units),
+                spent_units = CASE WHEN $2 > 0 AND b.spent_units > $3 - $2 THEN $3 ELSE b.spent_units + $2 END
+            FROM closed
+            WHERE b.scope = closed.company_scope OR b.scope = 'project:' || closed.project_id;
+            """, reservationId, actualUnits, BudgetUnits.Unlimited));
     }
 
     /// <summary>Adds to a budget's reservations and spend in one statement (never below zero reserved; spend saturates at <see cref="BudgetUnits.Unlimited"/>).</summary>
@@ -268,9 +354,24 @@ internal sealed class PostgreSqlBudgetAccount : IBudgetAccount
         }
 
         string? projectScope = request.ProjectId is { } id ? BudgetScope.ForProject(id).Value : null;
-        // Lock in one order for every writer: 'company' sorts before every 'project:...'.
-        var company = await ReadTallyAsync(c, BudgetScope.Company.Value, forUpdate: true, ct).ConfigureAwait(false) ?? new Tally(BudgetUnits.Unlimited, 0, 0);
-        var project = projectScope is null ? (Tally?)null : await ReadTallyAsync(c, projectScope, forUpdate: true, ct).ConfigureAwait(false) ?? new Tally(BudgetUnits.Unlimited, 0, 0);
+        // Without a company limit only one of the company's rows is locked (a random one of CompanyRows), with the
+        // project's; with one, every company row, so the check sees the whole company. Rows are locked in one order for every
+        // writer (scope order: 'company', 'company#1'..., then 'project:...'), in one round trip, and written in one more.
+        bool companyLimited = await ScalarAsync<bool>(c, "SELECT limit_units IS NOT NULL FROM budgets WHERE scope = 'company';", ct).ConfigureAwait(false);
+        string companyRow = companyLimited ? BudgetScope.Company.Value : CompanyRow(Random.Shared.Next(CompanyRows));
+        var (company, project, missing) = await LockTalliesAsync(c, companyLimited ? null : companyRow, projectScope, ct).ConfigureAwait(false);
+        if (missing)
+        {
+            // The first reservation in a budget: its row is created (idempotently), then the rows are locked in order.
+            await EnsureScopeAsync(c, companyRow, ct).ConfigureAwait(false);
+            if (projectScope is not null)
+            {
+                await EnsureScopeAsync(c, projectScope, ct).ConfigureAwait(false);
+            }
+
+            (company, project, _) = await LockTalliesAsync(c, companyLimited ? null : companyRow, projectScope, ct).ConfigureAwait(false);
+        }
+
         if (project is { } p && !p.Fits(units))
         {
             return Refused(BudgetScope.ForProject(request.ProjectId!.Value), p);
@@ -281,14 +382,16 @@ internal sealed class PostgreSqlBudgetAccount : IBudgetAccount
             return Refused(BudgetScope.Company, company);
         }
 
-        await ExecuteAsync(c, """
-            INSERT INTO budget_reservations (id, owner, project_id, amount, units, model_id, reserved_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7);
-            """, ct, reservationId, request.Owner, Parameters.Text(request.ProjectId?.Value), request.Amount, units, Parameters.Text(request.ModelId), UnixTime.Floor(_database.Time.GetUtcNow())).ConfigureAwait(false);
-        await AddReservedAsync(c, BudgetScope.Company.Value, units, 0, ct).ConfigureAwait(false);
-        if (projectScope is not null)
+        await using (var write = new NpgsqlBatch(c))
         {
-            await AddReservedAsync(c, projectScope, units, 0, ct).ConfigureAwait(false);
+            write.BatchCommands.Add(BatchCommand("""
+                INSERT INTO budget_reservations (id, owner, project_id, amount, units, model_id, reserved_at, company_scope)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8);
+                """, reservationId, request.Owner, Parameters.Text(request.ProjectId?.Value), request.Amount, units, Parameters.Text(request.ModelId), UnixTime.Floor(_database.Time.GetUtcNow()), companyRow));
+            write.BatchCommands.Add(BatchCommand(
+                "UPDATE budgets SET reserved_units = greatest(0, reserved_units + $3) WHERE scope = $1 OR scope = $2;",
+                companyRow, Parameters.Text(projectScope), units));
+            await write.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         }
 
         return granted;
@@ -325,7 +428,8 @@ internal sealed class PostgreSqlBudgetAccount : IBudgetAccount
     {
         string? projectId;
         long units;
-        await using (var command = Command(c, "DELETE FROM budget_reservations WHERE id = $1 RETURNING project_id, units;", reservationId))
+        string companyRow;
+        await using (var command = Command(c, "DELETE FROM budget_reservations WHERE id = $1 RETURNING project_id, units, company_scope;", reservationId))
         await using (var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false))
         {
             if (!await reader.ReadAsync(ct).ConfigureAwait(false))
@@ -335,10 +439,11 @@ internal sealed class PostgreSqlBudgetAccount : IBudgetAccount
 
             projectId = reader.IsDBNull(0) ? null : reader.GetString(0);
             units = reader.GetInt64(1);
+            companyRow = reader.GetString(2);
         }
 
         long spent = release ? 0 : actual;
-        await AddReservedAsync(c, BudgetScope.Company.Value, -units, spent, ct).ConfigureAwait(false);
+        await AddReservedAsync(c, companyRow, -units, spent, ct).ConfigureAwait(false);
         if (projectId is not null)
         {
             await AddReservedAsync(c, BudgetScope.ForProject(new ProjectId(projectId)).Value, -units, spent, ct).ConfigureAwait(false);

@@ -116,6 +116,14 @@ internal static class PostgreSqlSchema
         );
         CREATE INDEX commit_log_by_time ON commit_log (committed_at);
         """,
+
+        // 2: the company's spend and reservations spread over 16 rows ('company' and 'company#1' to 'company#15'; the limit
+        // stays on 'company'), so that workers reserving without a company limit do not all queue for one row lock. A
+        // reservation records the row it used, and its settlement updates that row; existing ones used 'company'.
+        """
+        ALTER TABLE budget_reservations ADD COLUMN company_scope text NOT NULL DEFAULT 'company';
+        INSERT INTO budgets (scope) SELECT 'company#' || n FROM generate_series(1, 15) AS n ON CONFLICT (scope) DO NOTHING;
+        """,
     ];
 
     /// <summary>Gets the schema version this package writes.</summary>

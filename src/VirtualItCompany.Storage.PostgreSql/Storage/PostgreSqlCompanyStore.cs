@@ -237,9 +237,15 @@ internal sealed partial class PostgreSqlCompanyStore : IProjectStore, IAddressab
             await PostgreSqlBudgetAccount.ApplyAsync(c, operation, ct).ConfigureAwait(false);
         }
 
-        FaultInjection?.Invoke("after the events, snapshot and budget operations, before the queue, outbox and journal");
+        FaultInjection?.Invoke("after the events, snapshot and limit changes, before the settlements, queue, outbox and journal");
 
         await using var rest = new NpgsqlBatch(c);
+        foreach (var settle in commit.Budget.OfType<SettleReservation>())
+        {
+            // Ignored when the reservation is already settled or released, as SettleAsync has it.
+            PostgreSqlBudgetAccount.AddSettlement(rest, settle.ReservationId, BudgetUnits.FromDollarsCeiling(settle.Cost));
+        }
+
         if (commit.Outbox.Count > 0)
         {
             rest.BatchCommands.Add(BatchCommand("""
