@@ -130,8 +130,8 @@ try
         case "run":
             var company0 = host.Services.GetRequiredService<IOptions<CompanyOptions>>().Value;
             log.LogInformation(
-                "Worker host {WorkerId} (process {Pid}): {Workers} workers, lease {Lease}, shutdown grace {Grace}; storage {Storage}; model {Model}{Stand}; commands {Commands}{Client}.",
-                host.Services.GetRequiredService<WorkDispatcher>().WorkerId, Environment.ProcessId, company0.Workers, company0.LeaseDuration, company0.ShutdownGracePeriod, options.Storage, options.Model,
+                "Worker host {WorkerId} (process {Pid}): {Workers} workers, lease {Lease}, shutdown grace {Grace}; storage {Storage}, work delivered by {Queue}; model {Model}{Stand}; commands {Commands}{Client}.",
+                host.Services.GetRequiredService<WorkDispatcher>().WorkerId, Environment.ProcessId, company0.Workers, company0.LeaseDuration, company0.ShutdownGracePeriod, options.Storage, options.Is(options.Queue, "Redis") ? "Redis Streams" : "the database's queue", options.Model,
                 options.Is(options.Model, "offline") ? " (offline stand-in: no AI, deterministic answers)" : "",
                 options.Is(options.Commands, "Simulated") ? "SIMULATED (nothing is built or run; for demonstrations and tests)" : "sandboxed",
                 options.PlayClient ? "; playing every project's client (approves reviews, answers questions)" : "");
