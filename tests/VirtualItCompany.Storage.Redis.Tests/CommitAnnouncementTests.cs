@@ -123,7 +123,7 @@ public sealed class CommitAnnouncementTests
         await watching;
         Assert.Equal("cancelled by the worker host", Assert.IsType<ProjectCancelled>(seen[^1]).Reason);
         Assert.Equal(Enumerable.Range(1, seen.Count).Select(v => (long)v), seen.Select(e => e.Version));
-        await (await SharedRedis.ConnectionAsync()).GetDatabase().KeyDeleteAsync([$"{prefix}:work", $"{prefix}:work:delayed", $"{prefix}:work:dead", $"{prefix}:work:marker"]);
+        await RedisKeys.DeleteAsync(worker.GetRequiredService<RedisQueueRuntime>());
     }
 
     private static ServiceProvider Company(string schema, string redis, string prefix)

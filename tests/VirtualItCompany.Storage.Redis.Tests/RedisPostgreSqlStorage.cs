@@ -45,17 +45,7 @@ internal sealed class RedisPostgreSqlStorage : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        try
-        {
-            await Runtime.Connection.GetDatabase().KeyDeleteAsync(
-            [
-                Runtime.Stream.StreamKey, Runtime.Stream.DelayedKey, Runtime.Stream.DeadKey, Runtime.Stream.MarkerKey, Runtime.Stream.RebuildLockKey,
-            ]);
-        }
-        catch (Exception ex) when (ex is RedisException or ObjectDisposedException)
-        {
-        }
-
+        await RedisKeys.DeleteAsync(Runtime);
         await _schema.DisposeAsync();
     }
 }

@@ -69,7 +69,7 @@ public sealed class UseRedisQueueTests : IAsyncDisposable
         // Every item of every project went through the stream and was acknowledged after its commit.
         var info = await redis.StreamGroupInfoAsync(runtime.Stream.StreamKey);
         Assert.True(info.Single().EntriesRead > 3, $"The workers read {info.Single().EntriesRead} entries from the stream.");
-        await redis.KeyDeleteAsync([runtime.Stream.StreamKey, runtime.Stream.DelayedKey, runtime.Stream.DeadKey, runtime.Stream.MarkerKey]);
+        await RedisKeys.DeleteAsync(runtime);
     }
 
     [Fact]
