@@ -9,6 +9,9 @@ public sealed partial class TesterAgent : BuiltInAgent
 {
     private const int OutputTailChars = 4_000;
 
+    /// <summary>The exit code of a process killed with SIGKILL (128 + 9), as the shell and the sandbox report it.</summary>
+    private const int KilledExitCode = 137;
+
     /// <summary>Creates the agent.</summary>
     /// <param name="options">The agents' options: the test run's time limit.</param>
     public TesterAgent(IOptions<AgentOptions> options)
@@ -64,6 +67,14 @@ public sealed partial class TesterAgent : BuiltInAgent
         }
 
         var (passed, failed) = CountResults(result.Output);
+        if (result.ExitCode == KilledExitCode && passed == 0 && failed == 0 && !OperatingSystem.IsWindows())
+        {
+            // SIGKILL before any result: the machine ended the run (out of memory, an operator, a limit), which says nothing
+            // about the code. Sending it back to the developers would be a false failure; the run is tried again instead, and
+            // a project whose runs keep being killed is paused for a human with this reason.
+            return AgentOutcome.Failed($"The test command \"{string.Join(' ', arguments)}\" was killed (SIGKILL, exit code {KilledExitCode}) before it reported any result.", retryable: true);
+        }
+
         string tail = result.Output.Length <= OutputTailChars ? result.Output : result.Output[^OutputTailChars..];
         var run = new TestsRun(arguments, result.ExitCode, passed, failed, tail);
         return result.Succeeded

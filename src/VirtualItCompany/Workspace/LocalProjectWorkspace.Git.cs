@@ -53,6 +53,7 @@ internal sealed partial class LocalProjectWorkspace
         try
         {
             // Every commit: a host sharing this workspace root (another worker process) may have died mid-commit since.
+            RemoveAbandonedInit();
             RemoveStaleLocks();
             if (!_locksChecked)
             {
@@ -129,16 +130,18 @@ internal sealed partial class LocalProjectWorkspace
         if (!git.Exists)
         {
             await GitAsync(["init", "-q", "-b", "main", "--template="], cancellationToken).ConfigureAwait(false);
-            var info = Directory.CreateDirectory(Path.Combine(RootPath, ".git", "info"));
-            await File.AppendAllTextAsync(Path.Combine(info.FullName, "exclude"), "\nbin/\nobj/\n", cancellationToken).ConfigureAwait(false);
         }
 
-        // A file being written is renamed into place when complete: git never takes the half-written temporary.
+        // Build output is not committed, and a file being written is renamed into place when complete: git never takes the
+        // half-written temporary. Checked every time: a process killed right after its init had not written them yet.
         var exclude = Path.Combine(git.FullName, "info", "exclude");
-        if (!File.Exists(exclude) || !(await File.ReadAllTextAsync(exclude, cancellationToken).ConfigureAwait(false)).Contains(TemporaryPattern, StringComparison.Ordinal))
+        string excluded = File.Exists(exclude) ? await File.ReadAllTextAsync(exclude, cancellationToken).ConfigureAwait(false) : "";
+        var present = excluded.ReplaceLineEndings("\n").Split('\n').ToHashSet(StringComparer.Ordinal);
+        var missing = ExcludedPatterns.Where(pattern => !present.Contains(pattern)).ToList();
+        if (missing.Count > 0)
         {
             Directory.CreateDirectory(Path.GetDirectoryName(exclude)!);
-            await File.AppendAllTextAsync(exclude, "\n" + TemporaryPattern + "\n", cancellationToken).ConfigureAwait(false);
+            await File.AppendAllTextAsync(exclude, "\n" + string.Join("\n", missing) + "\n", cancellationToken).ConfigureAwait(false);
         }
 
         var config = new FileInfo(Path.Combine(git.FullName, "config"));
@@ -197,15 +200,41 @@ internal sealed partial class LocalProjectWorkspace
     private static string Tail(string output) =>
         output.Length <= 4000 ? output : "..." + output[^4000..];
 
+    /// <summary>The age past which a git lock file is a dead process's: git holds its locks for the milliseconds of one command.</summary>
+    private static readonly TimeSpan StaleGitLockAge = TimeSpan.FromMinutes(1);
+
+    /// <summary>What <c>.git/info/exclude</c> must hold: build output and the temporaries of files being written.</summary>
+    private static readonly string[] ExcludedPatterns = ["bin/", "obj/", TemporaryPattern];
+
+    /// <summary>
+    /// Removes a <c>.git</c> that a process killed during <c>git init</c> left without its object folder (git writes
+    /// <c>HEAD</c>, <c>config</c> and <c>refs</c> first): git takes it for no repository at all, so every later commit of the
+    /// project failed. Without objects nothing was ever committed in it, so nothing is lost; the next commit makes the
+    /// repository again. As with the locks, only one older than this process or than <see cref="StaleGitLockAge"/> (another
+    /// process's init may be under way).
+    /// </summary>
+    private void RemoveAbandonedInit()
+    {
+        var git = new DirectoryInfo(Path.Combine(RootPath, ".git"));
+        if (!git.Exists || git.LinkTarget is not null || Directory.Exists(Path.Combine(git.FullName, "objects")))
+        {
+            return;
+        }
+
+        var written = git.LastWriteTimeUtc;
+        if (written < ProcessStartedAt.Value || _timeProvider.GetUtcNow().UtcDateTime - written > StaleGitLockAge)
+        {
+            git.Delete(recursive: true);
+            WorkspaceLog.RemovedAbandonedInit(_logger, ProjectId);
+        }
+    }
+
     /// <summary>
     /// Removes git's lock files (<c>index.lock</c>, <c>HEAD.lock</c>, branch locks) that a process killed mid-commit left
     /// behind: older than this process, so no git of ours holds them, or older than <see cref="StaleGitLockAge"/>, which no
     /// git commit of any process holds one for (worker processes on one machine share a workspace root). Without this, a
     /// crash during a commit would fail every later commit of the project.
     /// </summary>
-    /// <summary>The age past which a git lock file is a dead process's: git holds its locks for the milliseconds of one command.</summary>
-    private static readonly TimeSpan StaleGitLockAge = TimeSpan.FromMinutes(1);
-
     private void RemoveStaleLocks()
     {
         string git = Path.Combine(RootPath, ".git");

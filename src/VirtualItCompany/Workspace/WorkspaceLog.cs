@@ -34,4 +34,7 @@ internal static partial class WorkspaceLog
 
     [LoggerMessage(10, LogLevel.Warning, "The new release of {Environment} for {ProjectId} failed; rolled back: the previous release {ReleaseId} keeps running at {Url}")]
     public static partial void RolledBack(ILogger logger, string environment, ProjectId projectId, string releaseId, Uri url);
+
+    [LoggerMessage(11, LogLevel.Warning, "Removed the repository of workspace {ProjectId}: a git init that a stopped process left unfinished (no objects, nothing committed); it is made again")]
+    public static partial void RemovedAbandonedInit(ILogger logger, ProjectId projectId);
 }

@@ -58,6 +58,30 @@ public sealed class TesterAgentTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_run_killed_before_any_result_is_tried_again_not_sent_back_to_the_developers()
+    {
+        Assert.SkipWhen(OperatingSystem.IsWindows(), "Exit code 137 means SIGKILL on Unix.");
+        _workspace.CannedRun = _ => new CommandResult(137, "", false, TimeSpan.FromSeconds(20));
+
+        var outcome = await AgentRun.ExecuteAsync(new TesterAgent(AgentRun.Options()), _project, LifecycleStage.Testing, _workspace);
+
+        Assert.Equal(AgentOutcomeKind.Failed, outcome.Kind);
+        Assert.True(outcome.Retryable);
+        Assert.Null(outcome.Trigger);
+        Assert.Contains("killed (SIGKILL, exit code 137)", outcome.Summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_run_killed_after_reporting_failures_counts_as_failed()
+    {
+        _workspace.CannedRun = _ => new CommandResult(137, "FAIL c: wrong\n3 passed, 1 failed\n", false, TimeSpan.FromSeconds(20));
+
+        var outcome = await AgentRun.ExecuteAsync(new TesterAgent(AgentRun.Options()), _project, LifecycleStage.Testing, _workspace);
+
+        Assert.Equal(LifecycleTrigger.TestsFailed, outcome.Trigger);
+    }
+
+    [Fact]
     public async Task A_real_failing_command_is_reported_as_TestsFailed()
     {
         // No service was scaffolded, so the tests the model wrote cannot build.

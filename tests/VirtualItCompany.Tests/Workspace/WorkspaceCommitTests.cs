@@ -225,6 +225,29 @@ public sealed class WorkspaceCommitTests
     }
 
     [Fact]
+    public async Task A_git_init_a_killed_process_left_unfinished_is_made_again()
+    {
+        await using var scratch = new ScratchWorkspaces();
+        var workspace = await scratch.GetAsync();
+        await workspace.WriteFileAsync("docs/requirements.md", "# Requirements", Ct);
+
+        // What a kill during `git init` left: HEAD, config and refs, but no objects; git takes it for no repository.
+        string git = Path.Combine(workspace.RootPath, ".git");
+        Directory.CreateDirectory(Path.Combine(git, "refs", "heads"));
+        await File.WriteAllTextAsync(Path.Combine(git, "HEAD"), "ref: refs/heads/main\n", Ct);
+        await File.WriteAllTextAsync(Path.Combine(git, "config"), "[core]\n\trepositoryformatversion = 0\n", Ct);
+        Directory.SetLastWriteTimeUtc(git, DateTime.UtcNow.AddDays(-1)); // by a process older than this one
+
+        await using var next = new LocalWorkspaceProvider(Microsoft.Extensions.Options.Options.Create(scratch.Options), TimeProvider.System);
+        var after = await next.GetWorkspaceAsync(workspace.ProjectId, Ct);
+        await after.WriteFileAsync("bin/Debug/app.dll", "build output", Ct);
+
+        Assert.NotNull(await after.CommitAsync("Requirements", cancellationToken: Ct));
+        var files = await after.RunAsync(new CommandRequest(["git", "ls-files"]), Ct);
+        Assert.Equal("docs/requirements.md", files.Output.Trim()); // and the rebuilt repository still leaves build output out
+    }
+
+    [Fact]
     public async Task A_git_lock_a_minute_old_is_removed_even_when_this_process_is_older()
     {
         await using var scratch = new ScratchWorkspaces();
