@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Publishes samples/InYourApp as a native AOT binary against the packed packages (artifacts/packages: run
-# `dotnet pack VirtualItCompany.sln -c Release -o artifacts/packages` first), then runs it: the team must deliver the
+# `dotnet pack VirtualItCompany.Packages.slnf -c Release -o artifacts/packages` first), then runs it: the team must deliver the
 # project offline and the binary exit 0. Warnings are errors in every build, the trim and AOT analysis of the publish
 # included, so a trim or AOT warning from any package fails this script; each is listed on its own.
 # Needs clang and zlib1g-dev (eng/install-test-dependencies.sh installs them); the SDK picks the ILCompiler package.
