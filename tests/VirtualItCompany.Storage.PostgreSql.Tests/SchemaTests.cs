@@ -19,6 +19,34 @@ public sealed class SchemaTests
     }
 
     [Fact]
+    public async Task A_version_2_company_limit_is_on_every_company_row_after_the_migration_and_still_refuses_past_it()
+    {
+        await using var schema = new TempSchema();
+        await schema.OpenAsync();
+        // As version 2 left it: the company's limit ($1) only on the row 'company', its other 15 rows without one.
+        await TestPostgres.ExecuteAsync($"""
+            DELETE FROM "{schema.Name}".schema_version WHERE version = 3;
+            INSERT INTO "{schema.Name}".budgets (scope) VALUES ('company') ON CONFLICT (scope) DO NOTHING;
+            UPDATE "{schema.Name}".budgets SET limit_units = CASE WHEN scope = 'company' THEN {BudgetUnits.FromDollarsFloor(1m)} ELSE NULL END WHERE scope LIKE 'company%';
+            """);
+
+        var account = new PostgreSqlBudgetAccount(await schema.OpenAsync());
+
+        Assert.Equal(PostgreSqlSchema.CurrentVersion, await TestPostgres.ScalarAsync<int>($"SELECT max(version) FROM \"{schema.Name}\".schema_version;"));
+        Assert.Equal(0L, await TestPostgres.ScalarAsync<long>($"SELECT count(*) FROM \"{schema.Name}\".budgets WHERE scope LIKE 'company%' AND limit_units IS DISTINCT FROM {BudgetUnits.FromDollarsFloor(1m)};"));
+        Assert.Equal(16L, await TestPostgres.ScalarAsync<long>($"SELECT count(*) FROM \"{schema.Name}\".budgets WHERE scope LIKE 'company%';"));
+        // Whichever row a reservation locks first, the company's limit holds.
+        for (int i = 0; i < 20; i++)
+        {
+            var refused = await account.TryReserveAsync(new BudgetReservationRequest(null, 1.5m, "owner"), TestContext.Current.CancellationToken);
+            Assert.False(refused.IsGranted);
+            Assert.Equal(BudgetScope.Company, refused.RefusedBy);
+        }
+
+        Assert.True((await account.TryReserveAsync(new BudgetReservationRequest(null, 0.5m, "owner"), TestContext.Current.CancellationToken)).IsGranted);
+    }
+
+    [Fact]
     public async Task A_schema_of_a_newer_version_is_refused_and_left_as_it_is()
     {
         await using var schema = new TempSchema();

@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Npgsql;
+using VirtualItCompany.Storage.PostgreSql.Tests;
 
 namespace VirtualItCompany.WorkerHost.Tests;
 
@@ -52,20 +53,62 @@ internal sealed class PostgreSqlTestStorage : TestStorage
     public const string Variable = "VIRTUALITCOMPANY_TEST_POSTGRES";
 
     private readonly string _server;
+    private readonly PrivatePostgreSqlServer? _private;
     private readonly string _database = "vic_workerhost_" + Guid.NewGuid().ToString("N")[..12];
 
-    private PostgreSqlTestStorage(string server) => _server = server;
+    private PostgreSqlTestStorage(string server, PrivatePostgreSqlServer? privateServer)
+    {
+        _server = server;
+        _private = privateServer;
+    }
 
+    /// <summary>A database on the shared test server.</summary>
     public static async Task<PostgreSqlTestStorage> CreateAsync(CancellationToken cancellationToken)
     {
         string? server = Environment.GetEnvironmentVariable(Variable);
         Assert.False(string.IsNullOrWhiteSpace(server), $"{Variable} is not set: start the test servers with `source <(bash eng/test-servers.sh env)` (CI does), then run the tests again.");
-        var storage = new PostgreSqlTestStorage(server!);
-        await using var connection = new NpgsqlConnection(server);
-        await connection.OpenAsync(cancellationToken);
-        await using var create = new NpgsqlCommand($"CREATE DATABASE {storage._database}", connection);
-        await create.ExecuteNonQueryAsync(cancellationToken);
+        var storage = new PostgreSqlTestStorage(server!, null);
+        await storage.CreateDatabaseAsync(cancellationToken);
         return storage;
+    }
+
+    /// <summary>A database on a PostgreSQL server of the test's own (eng/test-servers.sh, a private state folder), which <see cref="DisruptAsync"/> restarts mid-run.</summary>
+    public static async Task<PostgreSqlTestStorage> CreatePrivateAsync(CancellationToken cancellationToken)
+    {
+        var server = await PrivatePostgreSqlServer.StartAsync(cancellationToken);
+        try
+        {
+            var storage = new PostgreSqlTestStorage(server.ConnectionString, server);
+            await storage.CreateDatabaseAsync(cancellationToken);
+            return storage;
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+    }
+
+    public override async Task<string?> DisruptAsync(CancellationToken cancellationToken)
+    {
+        if (_private is null)
+        {
+            return null;
+        }
+
+        await _private.RestartAsync(cancellationToken);
+        return "PostgreSQL restarted (pg_ctl restart -m fast: every connection of every worker closed)";
+    }
+
+    // Logged by PostgreSqlDatabase when an operation fails on a lost connection and is tried again.
+    public override string? DisruptionEvidence => _private is null ? null : "failed with a transient fault";
+
+    private async Task CreateDatabaseAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = new NpgsqlConnection(_server);
+        await connection.OpenAsync(cancellationToken);
+        await using var create = new NpgsqlCommand($"CREATE DATABASE {_database}", connection);
+        await create.ExecuteNonQueryAsync(cancellationToken);
     }
 
     // A worker paused (SIGSTOP) inside a transaction keeps its row locks, and the queue's SKIP LOCKED then skips its items
@@ -86,6 +129,12 @@ internal sealed class PostgreSqlTestStorage : TestStorage
 
     public override async ValueTask DisposeAsync()
     {
+        if (_private is not null)
+        {
+            await _private.DisposeAsync(); // the server goes, with its data
+            return;
+        }
+
         try
         {
             await using var connection = new NpgsqlConnection(_server);
@@ -97,6 +146,7 @@ internal sealed class PostgreSqlTestStorage : TestStorage
         {
             TestContext.Current.TestOutputHelper?.WriteLine(string.Create(CultureInfo.InvariantCulture, $"could not drop {_database}: {e.Message}"));
         }
+
     }
 }
 

@@ -180,10 +180,13 @@ public sealed class SqliteWorkerHostTests : WorkerHostTests
     private protected override Task<TestStorage> CreateStorageAsync(string folder) => Task.FromResult<TestStorage>(new SqliteTestStorage(folder));
 }
 
-/// <summary>The worker host tests on PostgreSQL (<c>VIRTUALITCOMPANY_TEST_POSTGRES</c>; failing, not skipped, when it is unset).</summary>
+/// <summary>
+/// The worker host tests on PostgreSQL, a server of the test's own started by eng/test-servers.sh (PostgreSQL must be
+/// installed; failing, not skipped, when it is not); in the kill test the server is also restarted mid-run.
+/// </summary>
 public sealed class PostgreSqlWorkerHostTests : WorkerHostTests
 {
-    private protected override async Task<TestStorage> CreateStorageAsync(string folder) => await PostgreSqlTestStorage.CreateAsync(TestContext.Current.CancellationToken);
+    private protected override async Task<TestStorage> CreateStorageAsync(string folder) => await PostgreSqlTestStorage.CreatePrivateAsync(TestContext.Current.CancellationToken);
 }
 
 /// <summary>The worker host tests on PostgreSQL with the work delivered through Redis Streams; in the kill test Redis is also restarted empty mid-run.</summary>

@@ -8,7 +8,9 @@ namespace VirtualItCompany.Storage.PostgreSql;
 /// A reservation locks its budgets' rows (the company's, then the project's: one order for every writer, so no deadlock),
 /// checks and writes in one transaction: two workers of any processes can never both take the last dollar. The company's
 /// spend and reservations are spread over <see cref="CompanyRows"/> rows: without a company limit a reservation locks one
-/// of them at random, so workers do not queue for one row; with a limit it locks all of them and checks their sum.
+/// of them at random, so workers do not queue for one row; with a limit it locks all of them and checks their sum. Each of
+/// the rows carries the company's limit (schema version 3), so the row a reservation locked tells it whether the company
+/// has one, in the same round trip: no reservation reads first whether to lock one row or all.
 /// </summary>
 /// <remarks>
 /// Reservations, settlements and refusals follow <c>InMemoryBudgetAccount</c> to the nano-dollar. A reservation that waits
@@ -24,6 +26,10 @@ internal sealed class PostgreSqlBudgetAccount : IBudgetAccount
     private readonly decimal? _companyLimit;
     private readonly bool _applyCompanyLimit;
     private Task? _companyLimitApplied;
+
+    // Whether the company had a limit when this process last looked: the guess of how many company rows to lock. A wrong
+    // guess costs one round trip (see ReserveAsync), never a wrong answer: the locked rows decide.
+    private volatile bool _companyLimited;
 
     /// <summary>Creates the account over an open database.</summary>
     /// <param name="database">The database.</param>
@@ -46,6 +52,7 @@ internal sealed class PostgreSqlBudgetAccount : IBudgetAccount
 
         _companyLimit = companyLimit;
         _applyCompanyLimit = true;
+        _companyLimited = companyLimit is not null;
     }
 
     /// <summary>Gets the database the account lives in.</summary>
@@ -69,6 +76,11 @@ internal sealed class PostgreSqlBudgetAccount : IBudgetAccount
             var changed = _database.BudgetChanged.Next;
             string reservationId = "res_" + Guid.CreateVersion7().ToString("N");
             var attempt = await _database.InTransactionAsync((c, tryNumber, ct) => ReserveAsync(c, request, units, reservationId, tryNumber, ct), cancellationToken).ConfigureAwait(false);
+            if (attempt.LockAllCompanyRows)
+            {
+                continue; // the company has a limit now: again, locking all of its rows
+            }
+
             if (attempt.Result.IsGranted || !attempt.OnlyInFlightStandsInWay)
             {
                 return attempt.Result;
@@ -229,11 +241,29 @@ internal sealed class PostgreSqlBudgetAccount : IBudgetAccount
         }
     }
 
-    /// <summary>Raises a limit: never lowers one, gives one to a budget without.</summary>
+    /// <summary>Raises a limit: never lowers one, gives one to a budget without (the company's: on each of its rows).</summary>
     private static async Task<bool> RaiseLimitAsync(NpgsqlConnection c, BudgetScope scope, long units, CancellationToken ct)
     {
-        await EnsureScopeAsync(c, scope.Value, ct).ConfigureAwait(false);
-        return await ExecuteAsync(c, "UPDATE budgets SET limit_units = $2 WHERE scope = $1 AND (limit_units IS NULL OR limit_units < $2);", ct, scope.Value, units).ConfigureAwait(false) > 0;
+        string[] rows = await LockLimitRowsAsync(c, scope, ct).ConfigureAwait(false);
+        return await ExecuteAsync(c, "UPDATE budgets SET limit_units = $2 WHERE scope = ANY ($1) AND (limit_units IS NULL OR limit_units < $2);", ct, Parameters.TextArray(rows), units).ConfigureAwait(false) > 0;
+    }
+
+    /// <summary>
+    /// Creates (when missing) and locks, in scope order, the rows that hold a budget's limit: the project's row, or all the
+    /// company's rows (each carries the company's limit, so a reservation that locks any one of them sees a change).
+    /// </summary>
+    /// <returns>The scopes of the rows.</returns>
+    private static async Task<string[]> LockLimitRowsAsync(NpgsqlConnection c, BudgetScope scope, CancellationToken ct)
+    {
+        string[] rows = scope == BudgetScope.Company ? AllCompanyRows : [scope.Value];
+        await using (var batch = new NpgsqlBatch(c))
+        {
+            batch.BatchCommands.Add(BatchCommand("INSERT INTO budgets (scope) SELECT unnest($1::text[]) ON CONFLICT (scope) DO NOTHING;", Parameters.TextArray(rows)));
+            batch.BatchCommands.Add(BatchCommand("SELECT 1 FROM budgets WHERE scope = ANY ($1) ORDER BY scope FOR UPDATE;", Parameters.TextArray(rows)));
+            await batch.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
+
+        return rows;
     }
 
     private static Task<int> EnsureScopeAsync(NpgsqlConnection c, string scope, CancellationToken ct) =>
@@ -271,7 +301,7 @@ internal sealed class PostgreSqlBudgetAccount : IBudgetAccount
         return await reader.ReadAsync(ct).ConfigureAwait(false) ? new Tally(reader.IsDBNull(0) ? BudgetUnits.Unlimited : reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2)) : null;
     }
 
-    /// <summary>How many rows the company's spend and reservations are spread over (schema version 2).</summary>
+    /// <summary>How many rows the company's spend and reservations are spread over (schema version 2), each with a copy of its limit (version 3).</summary>
     internal const int CompanyRows = 16;
 
     private static readonly string[] AllCompanyRows = [.. Enumerable.Range(0, CompanyRows).Select(CompanyRow)];
@@ -283,10 +313,14 @@ internal sealed class PostgreSqlBudgetAccount : IBudgetAccount
     /// Locks and reads, in scope order and one statement, one company row (<paramref name="companyRow"/>) or every one of them
     /// (<see langword="null"/>: the company's figures are their sum) and the project's row when given.
     /// </summary>
-    /// <returns>The figures (unlimited and zero for a missing row) and whether a row is missing.</returns>
-    private static async Task<(Tally Company, Tally? Project, bool Missing)> LockTalliesAsync(NpgsqlConnection c, string? companyRow, string? projectScope, CancellationToken ct)
+    /// <returns>
+    /// The figures (unlimited and zero for a missing row), whether a row is missing, and whether the company has a limit (the
+    /// locked company row's copy of it: current, since the row is locked and every change of the limit locks every row).
+    /// </returns>
+    private static async Task<(Tally Company, Tally? Project, bool Missing, bool CompanyLimited)> LockTalliesAsync(NpgsqlConnection c, string? companyRow, string? projectScope, CancellationToken ct)
     {
         long limit = BudgetUnits.Unlimited, spent = 0, reserved = 0;
+        bool limited = false;
         int companyRows = 0;
         Tally? project = null;
         string sql = companyRow is null
@@ -305,6 +339,7 @@ internal sealed class PostgreSqlBudgetAccount : IBudgetAccount
                 }
 
                 companyRows++;
+                limited |= !reader.IsDBNull(1);
                 limit = reader.GetString(0) == BudgetScope.Company.Value ? tally.Limit : limit;
                 spent = BudgetUnits.AddSaturating(spent, tally.Spent);
                 reserved = BudgetUnits.AddSaturating(reserved, tally.Reserved);
@@ -312,7 +347,7 @@ internal sealed class PostgreSqlBudgetAccount : IBudgetAccount
         }
 
         bool missing = companyRows == 0 || (projectScope is not null && project is null);
-        return (new Tally(limit, spent, reserved), projectScope is null ? null : project ?? new Tally(BudgetUnits.Unlimited, 0, 0), missing);
+        return (new Tally(limit, spent, reserved), projectScope is null ? null : project ?? new Tally(BudgetUnits.Unlimited, 0, 0), missing, limited);
     }
 
     /// <summary>Adds a statement that settles (charging <paramref name="actualUnits"/>) an open reservation to a commit's last batch: its budgets' rows are locked in order and updated in the same round trip as the rest of the commit. Nothing happens when the reservation is not open.</summary>
@@ -357,9 +392,10 @@ internal sealed class PostgreSqlBudgetAccount : IBudgetAccount
         // Without a company limit only one of the company's rows is locked (a random one of CompanyRows), with the
         // project's; with one, every company row, so the check sees the whole company. Rows are locked in one order for every
         // writer (scope order: 'company', 'company#1'..., then 'project:...'), in one round trip, and written in one more.
-        bool companyLimited = await ScalarAsync<bool>(c, "SELECT limit_units IS NOT NULL FROM budgets WHERE scope = 'company';", ct).ConfigureAwait(false);
-        string companyRow = companyLimited ? BudgetScope.Company.Value : CompanyRow(Random.Shared.Next(CompanyRows));
-        var (company, project, missing) = await LockTalliesAsync(c, companyLimited ? null : companyRow, projectScope, ct).ConfigureAwait(false);
+        // How many to lock is guessed from the last look; the locked rows say whether the guess was right.
+        bool lockAll = _companyLimited;
+        string companyRow = lockAll ? BudgetScope.Company.Value : CompanyRow(Random.Shared.Next(CompanyRows));
+        var (company, project, missing, limited) = await LockTalliesAsync(c, lockAll ? null : companyRow, projectScope, ct).ConfigureAwait(false);
         if (missing)
         {
             // The first reservation in a budget: its row is created (idempotently), then the rows are locked in order.
@@ -369,7 +405,18 @@ internal sealed class PostgreSqlBudgetAccount : IBudgetAccount
                 await EnsureScopeAsync(c, projectScope, ct).ConfigureAwait(false);
             }
 
-            (company, project, _) = await LockTalliesAsync(c, companyLimited ? null : companyRow, projectScope, ct).ConfigureAwait(false);
+            (company, project, _, limited) = await LockTalliesAsync(c, lockAll ? null : companyRow, projectScope, ct).ConfigureAwait(false);
+        }
+
+        if (limited != lockAll)
+        {
+            _companyLimited = limited;
+            if (limited)
+            {
+                // One row of a company that has a limit: the check needs them all. Nothing is written; the transaction ends
+                // (locking the others now, out of order, could deadlock) and the caller tries again with every row.
+                return new Attempt(BudgetReservationResult.Granted(new BudgetReservation(reservationId, request.ProjectId, request.Amount, request.Owner, request.ModelId)), false, LockAllCompanyRows: true);
+            }
         }
 
         if (project is { } p && !p.Fits(units))
@@ -475,8 +522,8 @@ internal sealed class PostgreSqlBudgetAccount : IBudgetAccount
         await _database.InTransactionAsync(
             async (c, _, ct) =>
             {
-                await EnsureScopeAsync(c, scope.Value, ct).ConfigureAwait(false);
-                await ExecuteAsync(c, "UPDATE budgets SET limit_units = $2 WHERE scope = $1;", ct, scope.Value, Parameters.Bigint(limit is { } l ? BudgetUnits.FromDollarsFloor(l) : null)).ConfigureAwait(false);
+                string[] rows = await LockLimitRowsAsync(c, scope, ct).ConfigureAwait(false);
+                await ExecuteAsync(c, "UPDATE budgets SET limit_units = $2 WHERE scope = ANY ($1);", ct, Parameters.TextArray(rows), Parameters.Bigint(limit is { } l ? BudgetUnits.FromDollarsFloor(l) : null)).ConfigureAwait(false);
                 await NotifyAsync(c, ct).ConfigureAwait(false);
                 return true;
             },
@@ -484,7 +531,7 @@ internal sealed class PostgreSqlBudgetAccount : IBudgetAccount
         _database.BudgetChanged.Raise();
     }
 
-    private readonly record struct Attempt(BudgetReservationResult Result, bool OnlyInFlightStandsInWay);
+    private readonly record struct Attempt(BudgetReservationResult Result, bool OnlyInFlightStandsInWay, bool LockAllCompanyRows = false);
 
     /// <summary>One budget's figures in units: the limit (<see cref="BudgetUnits.Unlimited"/> for none), settled spend and open reservations.</summary>
     private readonly record struct Tally(long Limit, long Spent, long Reserved)

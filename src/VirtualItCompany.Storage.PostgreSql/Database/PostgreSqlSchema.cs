@@ -124,6 +124,14 @@ internal static class PostgreSqlSchema
         ALTER TABLE budget_reservations ADD COLUMN company_scope text NOT NULL DEFAULT 'company';
         INSERT INTO budgets (scope) SELECT 'company#' || n FROM generate_series(1, 15) AS n ON CONFLICT (scope) DO NOTHING;
         """,
+
+        // 3: the company's limit on each of its 16 rows (set and raised on all of them together, under their locks), so a
+        // reservation that locks one row at random learns from that row whether the company has a limit, instead of
+        // reading it first in a round trip of its own.
+        """
+        INSERT INTO budgets (scope) VALUES ('company') ON CONFLICT (scope) DO NOTHING;
+        UPDATE budgets SET limit_units = (SELECT limit_units FROM budgets WHERE scope = 'company') WHERE scope LIKE 'company#%';
+        """,
     ];
 
     /// <summary>Gets the schema version this package writes.</summary>
