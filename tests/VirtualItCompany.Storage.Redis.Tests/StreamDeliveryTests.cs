@@ -120,6 +120,27 @@ public sealed class StreamDeliveryTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task An_entry_claimed_while_its_lease_lives_is_claimable_again_when_the_lease_lapses_not_a_whole_idle_time_later()
+    {
+        var storage = await CreateAsync(o => o.ClaimMinIdle = TimeSpan.FromSeconds(2));
+        var (_, items) = await AddProjectAsync(storage, AgentRole.Developer);
+        await LeaseAsync(storage, "paused-worker");
+
+        // The entry has been idle for ClaimMinIdle, one second before the lease lapses (the holder renewed it later than its entry).
+        await Task.Delay(2_100, Ct);
+        _time.Advance(Lease - TimeSpan.FromSeconds(1));
+        Assert.Null(await storage.Queue.TryLeaseAsync(new LeaseRequest("w2", Lease), Ct)); // claimed, but the lease lives
+
+        // The lease lapses a second later: the entry is claimable then, not two seconds after the claim above.
+        _time.Advance(TimeSpan.FromSeconds(1.5));
+        await Task.Delay(1_300, Ct);
+        var taken = await storage.Queue.TryLeaseAsync(new LeaseRequest("w2", Lease), Ct);
+
+        Assert.Equal(items[0].Id, taken?.Item.Id);
+        Assert.Equal(2, taken!.Attempt);
+    }
+
+    [Fact]
     public async Task Renewing_a_lease_keeps_its_entry_from_being_claimed()
     {
         var storage = await CreateAsync(o => o.ClaimMinIdle = TimeSpan.FromMilliseconds(300));

@@ -156,12 +156,12 @@ internal sealed class RedisWorkQueue : IWorkQueue
         int batch = _stream.Options.ReadBatchSize;
         var minIdle = _stream.Options.ClaimMinIdle ?? request.Duration;
 
-        // Entries idle long enough that their worker may be dead come first now and then (at most every half claim
+        // Entries idle long enough that their worker may be dead come first now and then (at most every quarter claim
         // interval per process), so a dead worker's items are taken over soon after their lease even while new work keeps
         // coming, as the store's queue would (oldest first); otherwise they are looked at when no new entry waits.
         var now = _stream.Time.GetUtcNow();
         long due = Interlocked.Read(ref _nextClaimFirstAtTicks);
-        long next = (now + (minIdle / 2 > MinClaimFirstInterval ? minIdle / 2 : MinClaimFirstInterval)).UtcTicks;
+        long next = (now + (minIdle / 4 > MinClaimFirstInterval ? minIdle / 4 : MinClaimFirstInterval)).UtcTicks;
         if (now.UtcTicks >= due && Interlocked.CompareExchange(ref _nextClaimFirstAtTicks, next, due) == due)
         {
             if (await ClaimIdleAsync(consumer, request, minIdle, seen, batch, cancellationToken).ConfigureAwait(false) is { } claimed)
@@ -187,7 +187,7 @@ internal sealed class RedisWorkQueue : IWorkQueue
                 break;
             }
 
-            if (await TakeAsync(entry, request, deliveries: 1, cancellationToken).ConfigureAwait(false) is { } lease)
+            if (await TakeAsync(entry, request, deliveries: 1, minIdle, cancellationToken).ConfigureAwait(false) is { } lease)
             {
                 return lease;
             }
@@ -209,7 +209,7 @@ internal sealed class RedisWorkQueue : IWorkQueue
             {
                 var entry = claimed.ClaimedEntries[0];
                 var counts = await DeliveriesAsync(consumer, claimed.ClaimedEntries, cancellationToken).ConfigureAwait(false);
-                if (await TakeAsync(entry, request, counts.GetValueOrDefault(entry.Id.ToString(), 1), cancellationToken).ConfigureAwait(false) is { } lease)
+                if (await TakeAsync(entry, request, counts.GetValueOrDefault(entry.Id.ToString(), 1), minIdle, cancellationToken).ConfigureAwait(false) is { } lease)
                 {
                     return lease;
                 }
@@ -248,7 +248,7 @@ internal sealed class RedisWorkQueue : IWorkQueue
     }
 
     /// <summary>Tries to lease the item an entry delivers; settles the entry when it is stale, gives it back when this worker cannot take its role, sets it aside when it is poison.</summary>
-    private async ValueTask<WorkLease?> TakeAsync(StreamEntry entry, LeaseRequest request, long deliveries, CancellationToken cancellationToken)
+    private async ValueTask<WorkLease?> TakeAsync(StreamEntry entry, LeaseRequest request, long deliveries, TimeSpan minIdle, CancellationToken cancellationToken)
     {
         string itemId = entry["item"].ToString();
         if (string.IsNullOrEmpty(itemId))
@@ -303,7 +303,17 @@ internal sealed class RedisWorkQueue : IWorkQueue
             await _stream.DelayAsync(entry, found.AvailableAt, cancellationToken).ConfigureAwait(false);
         }
 
-        // Otherwise another worker's live lease holds it: the entry stays pending and is claimed again once idle.
+        else if (found.LeaseExpiresAt is { } expires && expires > now)
+        {
+            // Another worker's live lease holds it: the entry stays pending and is claimed again once idle. Reading or
+            // claiming it just made its idle time zero, so left alone it would become claimable a whole ClaimMinIdle
+            // after this, up to that long after the lease lapses (a dead worker's items were taken over at about twice the
+            // lease). Its idle time is set so that it becomes claimable when the lease lapses; a renewal by the holder
+            // resets it, as ever. JUSTID: not counted as a delivery.
+            long idleMs = Math.Max(0L, (long)(minIdle - (expires - now)).TotalMilliseconds);
+            await _stream.RunAsync(db => db.ExecuteAsync("XCLAIM", _stream.StreamKey, _stream.Group, request.WorkerId, 0, entry.Id, "IDLE", idleMs, "JUSTID"), cancellationToken).ConfigureAwait(false);
+        }
+
         return null;
     }
 }
