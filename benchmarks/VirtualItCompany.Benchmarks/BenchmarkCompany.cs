@@ -17,6 +17,7 @@ internal sealed class BenchmarkCompany : IAsyncDisposable
     /// <param name="agents">The agents, or <see langword="null"/> for a forward agent for every role.</param>
     /// <param name="storage">Registers other storage on the builder (PostgreSQL, Redis), or <see langword="null"/>.</param>
     /// <param name="configure">Changes the container last (decorators).</param>
+    /// <param name="modelLatency">How long each model call waits before the fake model answers (a simulated provider latency); zero for none.</param>
     public BenchmarkCompany(
         int workers = 4,
         int featureCount = 2,
@@ -25,11 +26,12 @@ internal sealed class BenchmarkCompany : IAsyncDisposable
         SqliteStorageOptions? sqlite = null,
         IEnumerable<IAgent>? agents = null,
         Action<IServiceCollection>? configure = null,
-        Action<IVirtualItCompanyBuilder>? storage = null)
+        Action<IVirtualItCompanyBuilder>? storage = null,
+        TimeSpan modelLatency = default)
     {
         var services = new ServiceCollection();
         Model = new FakeChatClient("fake-model", new ModelPricing(1m, 2m));
-        services.AddSingleton<IChatClient>(Model);
+        services.AddSingleton<IChatClient>(modelLatency > TimeSpan.Zero ? new SlowChatClient(Model, modelLatency) : Model);
         services.AddSingleton<IWorkspaceProvider>(new InMemoryWorkspaceProvider());
         if (projectStore is not null)
         {
@@ -106,4 +108,14 @@ internal sealed class BenchmarkCompany : IAsyncDisposable
     };
 
     public ValueTask DisposeAsync() => Services.DisposeAsync();
+}
+
+/// <summary>Waits a fixed time before each call to the model it wraps: a provider's latency, spent waiting.</summary>
+internal sealed class SlowChatClient(IChatClient inner, TimeSpan latency) : DelegatingChatClient(inner)
+{
+    public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        await Task.Delay(latency, TimeProvider.System, cancellationToken).ConfigureAwait(false);
+        return await base.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
+    }
 }

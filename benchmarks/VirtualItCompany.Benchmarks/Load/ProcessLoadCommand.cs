@@ -22,7 +22,7 @@ namespace VirtualItCompany.Benchmarks.Load;
 /// </remarks>
 internal static class ProcessLoadCommand
 {
-    private static readonly string[] Names = ["--storage", "--processes", "--workers", "--projects", "--seconds", "--warmup", "--features", "--postgres", "--redis", "--output"];
+    private static readonly string[] Names = ["--storage", "--processes", "--workers", "--projects", "--seconds", "--warmup", "--features", "--postgres", "--redis", "--output", "--latency-ms"];
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -47,21 +47,36 @@ internal static class ProcessLoadCommand
             throw new ArgumentException("postgres+redis needs --redis host:port, or the test servers: source <(bash eng/test-servers.sh env).");
         }
 
+        int latencyMs = options.Int("--latency-ms", 0);
         string settings = await ServerSettingsAsync(postgres).ConfigureAwait(false) + "; load average at the start " + LoadAverage();
         Console.WriteLine("PostgreSQL: " + settings);
         var rows = new List<Row>();
+        var criticalPaths = new Dictionary<string, TimeSpan>(StringComparer.Ordinal);
         foreach (string storage in storages)
         {
+            string? redisFor = storage == "postgres+redis" ? redis : null;
+            if (latencyMs > 0)
+            {
+                // The critical path: one project alone, on one process, with the same model latency.
+                var alone = await RunOnceAsync(storage, 1, workers, 1, features, warmup, seconds, postgres, redisFor, latencyMs, measureWindow: false).ConfigureAwait(false);
+                criticalPaths[storage] = alone.EndToEnd;
+                Console.WriteLine(Invariant($"{storage}: one project alone takes {alone.EndToEnd.TotalSeconds:0.0} s (the critical path at {latencyMs} ms per model call)"));
+            }
+
             foreach (int count in processCounts)
             {
-                var row = await RunOnceAsync(storage, count, workers, projects, features, warmup, seconds, postgres, storage == "postgres+redis" ? redis : null).ConfigureAwait(false);
-                Console.WriteLine(Invariant($"{storage}, {count} process(es) x {workers} workers: {row.ItemsPerSecond:N0} items/s ({row.Items} items in {row.Window.TotalSeconds:0.0} s, {row.TransactionsPerItem:0.0} transactions and {row.RollbacksPerItem:0.00} rollbacks per item); {row.Verified}/{projects} projects verified{(row.Problems.Count > 0 ? "; " + string.Join(" ", row.Problems) : "")}"));
+                var row = await RunOnceAsync(storage, count, workers, projects, features, warmup, seconds, postgres, redisFor, latencyMs, measureWindow: latencyMs == 0).ConfigureAwait(false);
+                Console.WriteLine(latencyMs == 0
+                    ? Invariant($"{storage}, {count} process(es) x {workers} workers: {row.ItemsPerSecond:N0} items/s ({row.Items} items in {row.Window.TotalSeconds:0.0} s, {row.TransactionsPerItem:0.0} transactions and {row.RollbacksPerItem:0.00} rollbacks per item); {row.Verified}/{projects} projects verified{(row.Problems.Count > 0 ? "; " + string.Join(" ", row.Problems) : "")}")
+                    : Invariant($"{storage}, {count} process(es) x {workers} workers: {projects} projects in {row.EndToEnd.TotalSeconds:0.0} s, peak memory per worker process {row.PeakMemoryMb:N0} MB; {row.Verified}/{projects} projects verified{(row.Problems.Count > 0 ? "; " + string.Join(" ", row.Problems) : "")}"));
                 rows.Add(row);
             }
         }
 
-        string output = options.Output("load-harness-postgresql-processes.md");
-        await File.WriteAllTextAsync(output, Report(rows, workers, projects, features, warmup, seconds, settings)).ConfigureAwait(false);
+        string output = options.Output(latencyMs == 0 ? "load-harness-postgresql-processes.md" : "load-harness-postgresql-latency.md");
+        await File.WriteAllTextAsync(output, latencyMs == 0
+            ? Report(rows, workers, projects, features, warmup, seconds, settings)
+            : LatencyReport(rows, criticalPaths, workers, projects, features, latencyMs, settings)).ConfigureAwait(false);
         Console.WriteLine("report: " + output);
         return rows.All(r => r.Problems.Count == 0) ? 0 : 1;
     }
@@ -69,8 +84,8 @@ internal static class ProcessLoadCommand
     /// <summary>One worker process: runs its dispatcher on the shared database until its standard input closes or it is stopped.</summary>
     public static async Task<int> WorkerAsync(string[] args)
     {
-        var options = VerbOptions.Parse(args, ["--postgres", "--schema", "--redis", "--prefix", "--workers", "--features"], []);
-        await using var company = Company(options.Int("--workers", 16), options.Int("--features", 2), options.String("--postgres")!, options.String("--schema")!, options.String("--redis"), options.String("--prefix"));
+        var options = VerbOptions.Parse(args, ["--postgres", "--schema", "--redis", "--prefix", "--workers", "--features", "--latency-ms"], []);
+        await using var company = Company(options.Int("--workers", 16), options.Int("--features", 2), options.String("--postgres")!, options.String("--schema")!, options.String("--redis"), options.String("--prefix"), options.Int("--latency-ms", 0));
         var hosted = company.Services.GetServices<IHostedService>().ToList();
         foreach (var service in hosted)
         {
@@ -105,8 +120,8 @@ internal static class ProcessLoadCommand
         return 0;
     }
 
-    private static BenchmarkCompany Company(int workers, int features, string postgres, string schema, string? redis, string? prefix) =>
-        new(workers, features, storage: builder =>
+    private static BenchmarkCompany Company(int workers, int features, string postgres, string schema, string? redis, string? prefix, int latencyMs = 0) =>
+        new(workers, features, modelLatency: TimeSpan.FromMilliseconds(latencyMs), storage: builder =>
         {
             builder.UsePostgreSqlStorage(o =>
             {
@@ -123,7 +138,7 @@ internal static class ProcessLoadCommand
             }
         });
 
-    private static async Task<Row> RunOnceAsync(string storage, int processes, int workers, int projects, int features, double warmup, double seconds, string postgres, string? redis)
+    private static async Task<Row> RunOnceAsync(string storage, int processes, int workers, int projects, int features, double warmup, double seconds, string postgres, string? redis, int latencyMs, bool measureWindow)
     {
         string schema = "vic_load_" + Guid.NewGuid().ToString("N")[..12];
         string prefix = "vicload" + Guid.NewGuid().ToString("N")[..8];
@@ -147,7 +162,7 @@ internal static class ProcessLoadCommand
             for (int i = 0; i < processes; i++)
             {
                 var start = new ProcessStartInfo("dotnet") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-                foreach (string argument in new[] { self, "processes-worker", "--postgres", postgres, "--schema", schema, "--workers", workers.ToString(CultureInfo.InvariantCulture), "--features", features.ToString(CultureInfo.InvariantCulture) }
+                foreach (string argument in new[] { self, "processes-worker", "--postgres", postgres, "--schema", schema, "--workers", workers.ToString(CultureInfo.InvariantCulture), "--features", features.ToString(CultureInfo.InvariantCulture), "--latency-ms", latencyMs.ToString(CultureInfo.InvariantCulture) }
                     .Concat(redis is null ? [] : ["--redis", redis, "--prefix", prefix]))
                 {
                     start.ArgumentList.Add(argument);
@@ -177,18 +192,24 @@ internal static class ProcessLoadCommand
                 _ = child.StandardOutput.ReadToEndAsync();
             }
 
-            await Task.Delay(TimeSpan.FromSeconds(warmup)).ConfigureAwait(false);
-            long before = await CompletedItemsAsync(connection).ConfigureAwait(false);
-            var (commitsBefore, rollbacksBefore) = await TransactionsAsync(connection).ConfigureAwait(false);
-            var clock = Stopwatch.StartNew();
-            await Task.Delay(TimeSpan.FromSeconds(seconds)).ConfigureAwait(false);
-            long after = await CompletedItemsAsync(connection).ConfigureAwait(false);
-            var window = clock.Elapsed;
-            var (commitsAfter, rollbacksAfter) = await TransactionsAsync(connection).ConfigureAwait(false);
+            var endToEnd = Stopwatch.StartNew();
+            long before = 0, after = 0, commitsBefore = 0, rollbacksBefore = 0, commitsAfter = 0, rollbacksAfter = 0;
+            var window = TimeSpan.Zero;
             long expected = (long)projects * BenchmarkCompany.ItemsFor(features);
-            if (after >= expected)
+            if (measureWindow)
             {
-                problems.Add(Invariant($"The work ran out inside the window: raise --projects (now {projects})."));
+                await Task.Delay(TimeSpan.FromSeconds(warmup)).ConfigureAwait(false);
+                before = await CompletedItemsAsync(connection).ConfigureAwait(false);
+                (commitsBefore, rollbacksBefore) = await TransactionsAsync(connection).ConfigureAwait(false);
+                var clock = Stopwatch.StartNew();
+                await Task.Delay(TimeSpan.FromSeconds(seconds)).ConfigureAwait(false);
+                after = await CompletedItemsAsync(connection).ConfigureAwait(false);
+                window = clock.Elapsed;
+                (commitsAfter, rollbacksAfter) = await TransactionsAsync(connection).ConfigureAwait(false);
+                if (after >= expected)
+                {
+                    problems.Add(Invariant($"The work ran out inside the window: raise --projects (now {projects})."));
+                }
             }
 
             // The rest, then the check of every project.
@@ -201,9 +222,12 @@ internal static class ProcessLoadCommand
                     break;
                 }
 
-                await Task.Delay(200).ConfigureAwait(false);
+                await Task.Delay(measureWindow ? 200 : 50).ConfigureAwait(false);
             }
 
+            var elapsed = endToEnd.Elapsed;
+            // The most memory each worker process held at any moment (VmHWM: its peak resident set), before they stop.
+            double peakMb = children.Select(c => PeakResidentMb(c.Id)).DefaultIfEmpty(0).Max();
             long completedItems = await CompletedItemsAsync(connection).ConfigureAwait(false);
             long distinct = await ScalarAsync(connection, "SELECT count(DISTINCT (event::jsonb ->> 'workItemId')) FROM events WHERE event LIKE '{\"$type\":\"workItemCompleted\"%';").ConfigureAwait(false);
             if (completedItems != expected || distinct != expected)
@@ -215,6 +239,8 @@ internal static class ProcessLoadCommand
             long items = after - before;
             return new Row(storage, processes, workers, items, window, (int)verified, problems)
             {
+                EndToEnd = elapsed,
+                PeakMemoryMb = peakMb,
                 TransactionsPerItem = items == 0 ? double.NaN : (double)(commitsAfter - commitsBefore) / items,
                 RollbacksPerItem = items == 0 ? double.NaN : (double)(rollbacksAfter - rollbacksBefore) / items,
             };
@@ -253,6 +279,26 @@ internal static class ProcessLoadCommand
         await reader.NextResultAsync().ConfigureAwait(false);
         await reader.ReadAsync().ConfigureAwait(false);
         return (reader.GetInt64(0), reader.GetInt64(1));
+    }
+
+    /// <summary>A process's peak resident set in MB (VmHWM in /proc/pid/status), or 0 where there is no /proc.</summary>
+    private static double PeakResidentMb(int pid)
+    {
+        string path = $"/proc/{pid}/status";
+        if (!File.Exists(path))
+        {
+            return 0;
+        }
+
+        foreach (string line in File.ReadLines(path))
+        {
+            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+            {
+                return long.Parse(line["VmHWM:".Length..].Replace("kB", "", StringComparison.Ordinal).Trim(), CultureInfo.InvariantCulture) / 1024.0;
+            }
+        }
+
+        return 0;
     }
 
     private static string LoadAverage() =>
@@ -298,8 +344,38 @@ internal static class ProcessLoadCommand
         return md.ToString();
     }
 
+    private static string LatencyReport(List<Row> rows, Dictionary<string, TimeSpan> criticalPaths, int workers, int projects, int features, int latencyMs, string settings)
+    {
+        int items = BenchmarkCompany.ItemsFor(features);
+        var md = new StringBuilder();
+        md.AppendLine("# Load harness: many concurrent projects with a slow model, worker processes on PostgreSQL (and Redis)");
+        md.AppendLine();
+        md.AppendLine(Invariant($"`dotnet run -c Release --project benchmarks/VirtualItCompany.Benchmarks -- processes --latency-ms {latencyMs} --projects {projects} --workers {workers}` on {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd}, with PostgreSQL and Redis from `eng/test-servers.sh` on the same machine; PostgreSQL {settings}."));
+        md.AppendLine(Invariant($"{projects:N0} projects of {items} items each are submitted, then the worker processes start, each with {workers} workers (the real dispatcher, orchestrator and lifecycle, forward agents); every model call waits {latencyMs} ms before the fake model answers (a simulated provider latency; the time is spent waiting, not computing). **End-to-end** is from the moment every worker process is ready to the moment the last project is completed in the store. The **critical path** is one project alone on one process with the same latency: the least any project can take. Peak memory is the highest peak resident set (VmHWM) of the run's worker processes. Every project is then checked: completed, each item completed exactly once."));
+        md.AppendLine();
+        md.AppendLine("| storage | worker processes | workers in all | end-to-end s | critical path s | end-to-end / critical path | items/s over the run | least possible s with this many workers | peak memory per worker process MB | projects verified | problems |");
+        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+        foreach (var row in rows)
+        {
+            var critical = criticalPaths.GetValueOrDefault(row.Storage);
+            double total = (double)projects * items;
+            // With W workers, at least projects * items calls of latency each must be waited for, W at a time.
+            double leastSeconds = Math.Max(critical.TotalSeconds, total * latencyMs / 1000.0 / (row.Processes * workers));
+            md.AppendLine(Invariant($"| {row.Storage} | {row.Processes} | {row.Processes * workers} | {row.EndToEnd.TotalSeconds:0.0} | {critical.TotalSeconds:0.0} | {row.EndToEnd.TotalSeconds / critical.TotalSeconds:0.0} | {total / row.EndToEnd.TotalSeconds:N0} | {leastSeconds:0.0} | {row.PeakMemoryMb:N0} | {row.Verified}/{projects} | {(row.Problems.Count == 0 ? "none" : string.Join(" ", row.Problems))} |"));
+        }
+
+        md.AppendLine();
+        return md.ToString();
+    }
+
     private sealed record Row(string Storage, int Processes, int Workers, long Items, TimeSpan Window, int Verified, List<string> Problems)
     {
+        /// <summary>Gets the time from every worker process being ready to the last project completed.</summary>
+        public TimeSpan EndToEnd { get; init; }
+
+        /// <summary>Gets the highest peak resident set of the run's worker processes, in MB.</summary>
+        public double PeakMemoryMb { get; init; }
+
         public double ItemsPerSecond => Window.TotalSeconds > 0 ? Items / Window.TotalSeconds : 0;
 
         /// <summary>Gets the database transactions (explicit or one statement) per item in the window: what the round trips cost.</summary>
