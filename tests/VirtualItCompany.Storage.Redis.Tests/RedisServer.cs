@@ -3,14 +3,13 @@ using System.Net;
 using System.Net.Sockets;
 using StackExchange.Redis;
 
-[assembly: AssemblyFixture(typeof(VirtualItCompany.Storage.Redis.Tests.SharedRedis))]
-
 namespace VirtualItCompany.Storage.Redis.Tests;
 
 /// <summary>
 /// A real Redis for the tests: the one in <c>VIRTUALITCOMPANY_TEST_REDIS</c> (host:port, started by eng/test-servers.sh) when set,
 /// otherwise a private <c>redis-server</c> process on a free port in a temporary folder, killed when the tests end.
-/// Fails (never skips) when neither is available.
+/// Fails (never skips) when neither is available. Also compiled into the worker host tests (their private Redis, killed
+/// and restarted empty mid-run).
 /// </summary>
 public sealed class RedisServer : IAsyncDisposable
 {
@@ -133,30 +132,5 @@ public sealed class RedisServer : IAsyncDisposable
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-}
-
-/// <summary>The server shared by the tests of this assembly, and one connection to it; stopped when the tests end.</summary>
-public sealed class SharedRedis : IAsyncDisposable
-{
-    private static readonly Lazy<Task<(RedisServer Server, ConnectionMultiplexer Connection)>> Instance = new(async () =>
-    {
-        var server = await RedisServer.FromEnvironmentOrStartAsync();
-        var connection = await ConnectionMultiplexer.ConnectAsync(server.Configuration);
-        return (server, connection);
-    });
-
-    public static async Task<RedisServer> ServerAsync() => (await Instance.Value).Server;
-
-    public static async Task<ConnectionMultiplexer> ConnectionAsync() => (await Instance.Value).Connection;
-
-    public async ValueTask DisposeAsync()
-    {
-        if (Instance.IsValueCreated)
-        {
-            var (server, connection) = await Instance.Value;
-            await connection.DisposeAsync();
-            await server.DisposeAsync();
-        }
     }
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 using VirtualItCompany.Storage.PostgreSql.Tests;
+using VirtualItCompany.Storage.Redis.Tests;
 
 namespace VirtualItCompany.WorkerHost.Tests;
 
@@ -158,9 +159,9 @@ internal sealed class PostgreSqlTestStorage : TestStorage
 internal sealed class PostgreSqlRedisTestStorage : TestStorage
 {
     private readonly PostgreSqlTestStorage _postgres;
-    private readonly PrivateRedis _redis;
+    private readonly RedisServer _redis;
 
-    private PostgreSqlRedisTestStorage(PostgreSqlTestStorage postgres, PrivateRedis redis)
+    private PostgreSqlRedisTestStorage(PostgreSqlTestStorage postgres, RedisServer redis)
     {
         _postgres = postgres;
         _redis = redis;
@@ -171,7 +172,7 @@ internal sealed class PostgreSqlRedisTestStorage : TestStorage
         var postgres = await PostgreSqlTestStorage.CreateAsync(cancellationToken);
         try
         {
-            return new PostgreSqlRedisTestStorage(postgres, await PrivateRedis.StartAsync(cancellationToken));
+            return new PostgreSqlRedisTestStorage(postgres, await RedisServer.StartAsync());
         }
         catch
         {
@@ -193,7 +194,7 @@ internal sealed class PostgreSqlRedisTestStorage : TestStorage
 
     public override async Task<string?> DisruptAsync(CancellationToken cancellationToken)
     {
-        await _redis.RestartAsync(cancellationToken);
+        await _redis.RestartAsync();
         return "Redis killed and restarted empty (no persistence)";
     }
 
@@ -202,7 +203,7 @@ internal sealed class PostgreSqlRedisTestStorage : TestStorage
 
     public override async ValueTask DisposeAsync()
     {
-        _redis.Dispose();
+        await _redis.DisposeAsync();
         await _postgres.DisposeAsync();
     }
 }
