@@ -25,6 +25,12 @@ public abstract class TestStorage : IAsyncDisposable
     /// <summary>What a worker logs when it recovers from <see cref="DisruptAsync"/>, or <see langword="null"/>.</summary>
     public virtual string? DisruptionEvidence => null;
 
+    /// <summary>
+    /// Tells whether some process holds the database's write lock for longer than a write takes (a stopped worker that
+    /// does stops every other one's writes, since SQLite has one writer per file and never breaks a live process's lock).
+    /// </summary>
+    public virtual Task<bool> IsWriteLockHeldAsync(CancellationToken cancellationToken) => Task.FromResult(false);
+
     public virtual ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }
 
@@ -43,6 +49,28 @@ internal sealed class SqliteTestStorage(string folder) : TestStorage
     }
 
     public override IVirtualItCompanyBuilder Use(IVirtualItCompanyBuilder company) => company.UseSqliteStorage("Data Source=" + _path);
+
+    public override async Task<bool> IsWriteLockHeldAsync(CancellationToken cancellationToken)
+    {
+        // The workers' writes hold the lock for milliseconds: waiting 2 s for it and not getting it means a stopped holder.
+        await using var connection = new SqliteConnection($"Data Source={_path};Mode=ReadWrite;Pooling=False;Default Timeout=2");
+        await connection.OpenAsync(cancellationToken);
+        await using var begin = connection.CreateCommand();
+        begin.CommandText = "BEGIN IMMEDIATE;";
+        try
+        {
+            await begin.ExecuteNonQueryAsync(cancellationToken);
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode is 5 or 6) // SQLITE_BUSY, SQLITE_LOCKED
+        {
+            return true;
+        }
+
+        await using var rollback = connection.CreateCommand();
+        rollback.CommandText = "ROLLBACK;";
+        await rollback.ExecuteNonQueryAsync(cancellationToken);
+        return false;
+    }
 }
 
 /// <summary>

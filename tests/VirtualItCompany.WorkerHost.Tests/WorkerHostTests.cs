@@ -86,7 +86,9 @@ public abstract class WorkerHostTests
 
         var paused = fleet.StartWorker("worker A", "--VirtualItCompany:Workers=2");
         var other = fleet.StartWorker("worker B", "--VirtualItCompany:Workers=2");
-        // Paused while it holds a lease: the lease seen may end (committed) just before SIGSTOP lands, then resume and try again.
+        // Paused while it holds a lease: the lease seen may end (committed) just before SIGSTOP lands, then resume and try
+        // again. On SQLite, also when SIGSTOP lands inside one of its writes: it then holds the file's write lock, which no
+        // other process can take from a live one, so every worker waits for it (a limit of one file shared by processes).
         Dictionary<string, long> held = [];
         var stopped = Stopwatch.StartNew();
         for (int tries = 0; held.Count == 0 && tries < 20; tries++)
@@ -95,6 +97,12 @@ public abstract class WorkerHostTests
             await paused.SignalAsync("STOP");
             stopped.Restart();
             held = await database.LeasesOfAsync(paused);
+            if (held.Count > 0 && await fleet.Storage!.IsWriteLockHeldAsync(TestContext.Current.CancellationToken))
+            {
+                Log?.WriteLine("SIGSTOP landed inside a write (the paused worker holds the database's write lock): resumed, and paused again");
+                held = [];
+            }
+
             if (held.Count == 0)
             {
                 await paused.SignalAsync("CONT");
