@@ -75,8 +75,7 @@ internal sealed class PostgreSqlBudgetAccount : IBudgetAccount
             // Take the signal before trying, so a settlement between the try and the wait is not missed.
             var changed = _database.BudgetChanged.Next;
             string reservationId = "res_" + Guid.CreateVersion7().ToString("N");
-            var attempt = await _database.InTransactionAsync((c, tryNumber, ct) => ReserveAsync(c, request, units, reservationId, tryNumber, ct), cancellationToken).ConfigureAwait(false);
-            if (attempt.LockAllCompanyRows)
+            if (await _database.InTransactionAsync((c, tryNumber, ct) => ReserveAsync(c, request, units, reservationId, tryNumber, ct), cancellationToken).ConfigureAwait(false) is not { } attempt)
             {
                 continue; // the company has a limit now: again, locking all of its rows
             }
@@ -314,13 +313,12 @@ internal sealed class PostgreSqlBudgetAccount : IBudgetAccount
     /// (<see langword="null"/>: the company's figures are their sum) and the project's row when given.
     /// </summary>
     /// <returns>
-    /// The figures (unlimited and zero for a missing row), whether a row is missing, and whether the company has a limit (the
-    /// locked company row's copy of it: current, since the row is locked and every change of the limit locks every row).
+    /// The figures (unlimited and zero for a missing row) and whether a row is missing. The company's limit is the locked
+    /// rows' copy of it: current, since they are locked and every change of the limit locks every company row.
     /// </returns>
-    private static async Task<(Tally Company, Tally? Project, bool Missing, bool CompanyLimited)> LockTalliesAsync(NpgsqlConnection c, string? companyRow, string? projectScope, CancellationToken ct)
+    private static async Task<(Tally Company, Tally? Project, bool Missing)> LockTalliesAsync(NpgsqlConnection c, string? companyRow, string? projectScope, CancellationToken ct)
     {
         long limit = BudgetUnits.Unlimited, spent = 0, reserved = 0;
-        bool limited = false;
         int companyRows = 0;
         Tally? project = null;
         string sql = companyRow is null
@@ -339,15 +337,14 @@ internal sealed class PostgreSqlBudgetAccount : IBudgetAccount
                 }
 
                 companyRows++;
-                limited |= !reader.IsDBNull(1);
-                limit = reader.GetString(0) == BudgetScope.Company.Value ? tally.Limit : limit;
+                limit = tally.Limit;
                 spent = BudgetUnits.AddSaturating(spent, tally.Spent);
                 reserved = BudgetUnits.AddSaturating(reserved, tally.Reserved);
             }
         }
 
         bool missing = companyRows == 0 || (projectScope is not null && project is null);
-        return (new Tally(limit, spent, reserved), projectScope is null ? null : project ?? new Tally(BudgetUnits.Unlimited, 0, 0), missing, limited);
+        return (new Tally(limit, spent, reserved), projectScope is null ? null : project ?? new Tally(BudgetUnits.Unlimited, 0, 0), missing);
     }
 
     /// <summary>Adds a statement that settles (charging <paramref name="actualUnits"/>) an open reservation to a commit's last batch: its budgets' rows are locked in order and updated in the same round trip as the rest of the commit. Nothing happens when the reservation is not open.</summary>
@@ -379,7 +376,8 @@ internal sealed class PostgreSqlBudgetAccount : IBudgetAccount
             """, ct, scope, reservedDelta, spentDelta, BudgetUnits.Unlimited);
 
     /// <summary>Reserves in the project (when given) and the company, or in neither; says who refused and whether only reservations stood in the way.</summary>
-    private async Task<Attempt> ReserveAsync(NpgsqlConnection c, BudgetReservationRequest request, long units, string reservationId, int tryNumber, CancellationToken ct)
+    /// <returns>The attempt, or <see langword="null"/> to start again locking every company row (nothing was written).</returns>
+    private async Task<Attempt?> ReserveAsync(NpgsqlConnection c, BudgetReservationRequest request, long units, string reservationId, int tryNumber, CancellationToken ct)
     {
         var granted = new Attempt(BudgetReservationResult.Granted(new BudgetReservation(reservationId, request.ProjectId, request.Amount, request.Owner, request.ModelId)), false);
         if (tryNumber > 0 && await ScalarAsync<bool>(c, "SELECT EXISTS (SELECT 1 FROM budget_reservations WHERE id = $1);", ct, reservationId).ConfigureAwait(false))
@@ -395,7 +393,7 @@ internal sealed class PostgreSqlBudgetAccount : IBudgetAccount
         // How many to lock is guessed from the last look; the locked rows say whether the guess was right.
         bool lockAll = _companyLimited;
         string companyRow = lockAll ? BudgetScope.Company.Value : CompanyRow(Random.Shared.Next(CompanyRows));
-        var (company, project, missing, limited) = await LockTalliesAsync(c, lockAll ? null : companyRow, projectScope, ct).ConfigureAwait(false);
+        var (company, project, missing) = await LockTalliesAsync(c, lockAll ? null : companyRow, projectScope, ct).ConfigureAwait(false);
         if (missing)
         {
             // The first reservation in a budget: its row is created (idempotently), then the rows are locked in order.
@@ -405,9 +403,10 @@ internal sealed class PostgreSqlBudgetAccount : IBudgetAccount
                 await EnsureScopeAsync(c, projectScope, ct).ConfigureAwait(false);
             }
 
-            (company, project, _, limited) = await LockTalliesAsync(c, lockAll ? null : companyRow, projectScope, ct).ConfigureAwait(false);
+            (company, project, _) = await LockTalliesAsync(c, lockAll ? null : companyRow, projectScope, ct).ConfigureAwait(false);
         }
 
+        bool limited = company.Limit != BudgetUnits.Unlimited;
         if (limited != lockAll)
         {
             _companyLimited = limited;
@@ -415,7 +414,7 @@ internal sealed class PostgreSqlBudgetAccount : IBudgetAccount
             {
                 // One row of a company that has a limit: the check needs them all. Nothing is written; the transaction ends
                 // (locking the others now, out of order, could deadlock) and the caller tries again with every row.
-                return new Attempt(BudgetReservationResult.Granted(new BudgetReservation(reservationId, request.ProjectId, request.Amount, request.Owner, request.ModelId)), false, LockAllCompanyRows: true);
+                return null;
             }
         }
 
@@ -531,7 +530,7 @@ internal sealed class PostgreSqlBudgetAccount : IBudgetAccount
         _database.BudgetChanged.Raise();
     }
 
-    private readonly record struct Attempt(BudgetReservationResult Result, bool OnlyInFlightStandsInWay, bool LockAllCompanyRows = false);
+    private readonly record struct Attempt(BudgetReservationResult Result, bool OnlyInFlightStandsInWay);
 
     /// <summary>One budget's figures in units: the limit (<see cref="BudgetUnits.Unlimited"/> for none), settled spend and open reservations.</summary>
     private readonly record struct Tally(long Limit, long Spent, long Reserved)

@@ -221,13 +221,16 @@ internal sealed partial class LocalProjectWorkspace
             return;
         }
 
-        var written = git.LastWriteTimeUtc;
-        if (written < ProcessStartedAt.Value || _timeProvider.GetUtcNow().UtcDateTime - written > StaleGitLockAge)
+        if (LeftByStoppedProcess(git.LastWriteTimeUtc))
         {
             git.Delete(recursive: true);
             WorkspaceLog.RemovedAbandonedInit(_logger, ProjectId);
         }
     }
+
+    /// <summary>Tells whether git's file written at <paramref name="written"/> (UTC) belongs to no running git: older than this process, or than <see cref="StaleGitLockAge"/>.</summary>
+    private bool LeftByStoppedProcess(DateTime written) =>
+        written < ProcessStartedAt.Value || _timeProvider.GetUtcNow().UtcDateTime - written > StaleGitLockAge;
 
     /// <summary>
     /// Removes git's lock files (<c>index.lock</c>, <c>HEAD.lock</c>, branch locks) that a process killed mid-commit left
@@ -243,12 +246,11 @@ internal sealed partial class LocalProjectWorkspace
             return;
         }
 
-        var processStarted = ProcessStartedAt.Value;
         var candidates = new[] { Path.Combine(git, "index.lock"), Path.Combine(git, "HEAD.lock") }
             .Concat(Directory.Exists(Path.Combine(git, "refs")) ? Directory.EnumerateFiles(Path.Combine(git, "refs"), "*.lock", SearchOption.AllDirectories) : []);
         foreach (var file in candidates)
         {
-            if (File.Exists(file) && File.GetLastWriteTimeUtc(file) is var written && (written < processStarted || _timeProvider.GetUtcNow().UtcDateTime - written > StaleGitLockAge))
+            if (File.Exists(file) && LeftByStoppedProcess(File.GetLastWriteTimeUtc(file)))
             {
                 File.Delete(file);
                 WorkspaceLog.RemovedStaleLock(_logger, Path.GetRelativePath(RootPath, file), ProjectId);
