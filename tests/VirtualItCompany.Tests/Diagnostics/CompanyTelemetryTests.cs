@@ -18,10 +18,16 @@ public sealed class CompanyTelemetryTests
             ActivityStopped = activities.Enqueue,
         };
         ActivitySource.AddActivityListener(listener);
-        await using var company = new TestCompany();
+        var company = new TestCompany();
+        ProjectSnapshot project;
+        await using (company)
+        {
+            project = await company.Company.SubmitAsync(TestCompany.Brief(), TestContext.Current.CancellationToken);
+            await company.WatchUntilAsync(project.Id, e => e is ProjectCompleted);
 
-        var project = await company.Company.SubmitAsync(TestCompany.Brief(), TestContext.Current.CancellationToken);
-        await company.WatchUntilAsync(project.Id, e => e is ProjectCompleted);
+            // ProjectCompleted is published by the last item's commit, before that item's span ends: stopping the
+            // workers (disposal waits for them) lets every span end before they are counted.
+        }
 
         var items = activities.Where(a => a.Source.Name == CompanyTelemetry.SourceName && Equals(a.GetTagItem(AgentChatTags.ProjectId), project.Id.Value)).ToList();
         var itemSpans = items.Select(i => i.SpanId).ToHashSet();
