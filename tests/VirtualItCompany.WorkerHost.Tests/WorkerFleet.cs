@@ -164,6 +164,23 @@ internal sealed class WorkerProcess : IDisposable
         }
     }
 
+    /// <summary>Waits until the output contains <paramref name="text"/>; <see langword="false"/> when it did not within the limit or the process ended first.</summary>
+    public async Task<bool> WaitForOutputAsync(string text, TimeSpan limit)
+    {
+        var waited = Stopwatch.StartNew();
+        while (!Output.Contains(text, StringComparison.Ordinal))
+        {
+            if (waited.Elapsed > limit || HasExited)
+            {
+                return Output.Contains(text, StringComparison.Ordinal);
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(100), TestContext.Current.CancellationToken);
+        }
+
+        return true;
+    }
+
     /// <summary>Sends a signal (KILL, STOP, CONT, TERM) to this process only.</summary>
     public async Task SignalAsync(string signal)
     {

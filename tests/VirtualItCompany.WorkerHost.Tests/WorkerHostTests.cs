@@ -117,8 +117,13 @@ public abstract class WorkerHostTests
         await paused.SignalAsync("CONT");
         var (waited, waitOutput) = await fleet.RunAsync("wait", TimeSpan.FromMinutes(9), "wait");
         Assert.True(waited == 0, $"Not every project completed:\n{waitOutput}");
+        // The other worker may finish every project before the resumed one gets to its items (a pause inside a PostgreSQL
+        // transaction costs it its connection, and it retries with backoff): SIGTERM only once it has found its lease gone,
+        // or it would release the items instead.
+        bool noticed = await paused.WaitForOutputAsync("Lost the lease on", TimeSpan.FromSeconds(90));
         await StopAsync(paused, other);
-        Assert.Contains("Lost the lease on", paused.Output, StringComparison.Ordinal);
+        string log = paused.Output;
+        Assert.True(noticed, $"The resumed worker never logged that it lost its lease; its log ends:\n{log[Math.Max(0, log.Length - 6000)..]}");
 
         await AssertDeliveredOnceAsync(database, 4);
     }
