@@ -145,7 +145,7 @@ public sealed class WorkDispatcher
 
     private const int WorkersPerPump = 8;
 
-    private const int MaxPumps = 8;
+    private const int MaxPumps = 32;
 
     private async Task PumpAsync(ChannelWriter<WorkLease> writer, RoleSlots slots, CancellationToken cancellationToken)
     {
