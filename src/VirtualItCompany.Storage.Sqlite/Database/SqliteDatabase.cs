@@ -284,6 +284,9 @@ internal sealed class SqliteDatabase : IAsyncDisposable, IDisposable
                 throw new SqliteStorageException(SqliteStorageProblem.Failed, FilePath, $"SQLite could not switch '{FilePath}' to write-ahead logging (it stayed in journal mode '{mode}'). Put the file on a local disk that supports shared memory (not a network share).");
             }
 
+            // A migration that rebuilds a table needs foreign keys off, which SQLite only switches outside a transaction;
+            // the migration checks them before it commits. This connection only opens the file.
+            Execute(connection, "PRAGMA foreign_keys = OFF;");
             Execute(connection, "BEGIN IMMEDIATE;");
             try
             {
@@ -292,7 +295,14 @@ internal sealed class SqliteDatabase : IAsyncDisposable, IDisposable
                 Check(found);
                 if (found.UserVersion < SqliteSchema.CurrentVersion)
                 {
-                    SqliteSchema.Migrate(connection, found.UserVersion);
+                    try
+                    {
+                        SqliteSchema.Migrate(connection, found.UserVersion);
+                    }
+                    catch (InvalidOperationException ex)
+                    {
+                        throw new SqliteStorageException(SqliteStorageProblem.Failed, FilePath, $"The SQLite database '{FilePath}' cannot be brought to this version's schema: {ex.Message} Its data breaks a rule the store keeps (it was changed outside VirtualItCompany, or is damaged); restore it from a backup.", ex);
+                    }
                 }
 
                 Execute(connection, "COMMIT;");
