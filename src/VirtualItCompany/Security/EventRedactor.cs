@@ -61,8 +61,11 @@ internal sealed class EventRedactor
         switch (typeInfo.Kind)
         {
             case JsonTypeInfoKind.Object:
-                foreach (var property in typeInfo.Properties)
+                // Indexed: enumerating the metadata's property list allocates an enumerator per object visited.
+                var properties = typeInfo.Properties;
+                for (int i = 0; i < properties.Count; i++)
                 {
+                    var property = properties[i];
                     // A property without a getter (ignored, or read-only to the serializer) is never written.
                     if (property.Get is { } get && !HoldsNoText(property.PropertyType) && !IsClean(get(value), property.PropertyType, depth + 1))
                     {
