@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
@@ -26,42 +27,49 @@ internal static class CallJournal
     }
 
     /// <summary>A SHA-256 over what a model reads: each message's role and contents, and the options that shape the answer.</summary>
-    /// <remarks>The work item's context and other in-process objects in the options are left out: they differ between tries.</remarks>
+    /// <remarks>
+    /// The work item's context and other in-process objects in the options are left out: they differ between tries. The keys
+    /// are stored, so the bytes hashed never change (a test pins them): each content as the serializer writes it, each text
+    /// part UTF-8 and a zero byte. They go through a buffer kept per thread, not a new array per content (a prompt's size).
+    /// </remarks>
     public static string Fingerprint(IReadOnlyList<ChatMessage> messages, ChatOptions? options)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var json = AIJsonUtilities.DefaultOptions;
+        var scratch = t_scratch ??= new Scratch(json);
+        var contentInfo = json.GetTypeInfo(typeof(AIContent));
         foreach (var message in messages)
         {
-            Append(hash, "message:" + message.Role.Value + ":" + message.AuthorName);
+            scratch.AppendText(hash, "message:" + message.Role.Value + ":" + message.AuthorName);
             foreach (var content in message.Contents)
             {
-                hash.AppendData(JsonSerializer.SerializeToUtf8Bytes(content, json.GetTypeInfo(typeof(AIContent))));
+                scratch.AppendJson(hash, content, contentInfo);
             }
         }
 
         if (options is not null)
         {
-            Append(hash, "options:" + options.ModelId + ":" + options.Instructions + ":" + options.Temperature + ":" + options.TopP + ":" + options.Seed + ":" + options.ToolMode);
+            scratch.AppendText(hash, "options:" + options.ModelId + ":" + options.Instructions + ":" + options.Temperature + ":" + options.TopP + ":" + options.Seed + ":" + options.ToolMode);
             if (options.ResponseFormat is { } format)
             {
-                hash.AppendData(JsonSerializer.SerializeToUtf8Bytes(format, json.GetTypeInfo(typeof(ChatResponseFormat))));
+                scratch.AppendJson(hash, format, json.GetTypeInfo(typeof(ChatResponseFormat)));
             }
 
             foreach (var tool in options.Tools ?? [])
             {
-                Append(hash, "tool:" + tool.Name + ":" + (tool is AIFunctionDeclaration f ? f.JsonSchema.GetRawText() : ""));
+                scratch.AppendText(hash, "tool:" + tool.Name + ":" + (tool is AIFunctionDeclaration f ? f.JsonSchema.GetRawText() : ""));
             }
 
             foreach (var (key, value) in options.AdditionalProperties ?? [])
             {
                 if (value is string or bool or int or long or double or decimal)
                 {
-                    Append(hash, "property:" + key + "=" + Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture));
+                    scratch.AppendText(hash, "property:" + key + "=" + Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture));
                 }
             }
         }
 
+        scratch.Trim();
         return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 
@@ -93,10 +101,57 @@ internal static class CallJournal
         (ChatResponse?)JsonSerializer.Deserialize(json, AIJsonUtilities.DefaultOptions.GetTypeInfo(typeof(ChatResponse)))
         ?? throw new InvalidOperationException("The model-call journal holds an empty response.");
 
-    private static void Append(IncrementalHash hash, string text)
+    [ThreadStatic]
+    private static Scratch? t_scratch;
+
+    /// <summary>A thread's buffer and JSON writer for <see cref="Fingerprint"/>, written with the serializer's own writer settings.</summary>
+    private sealed class Scratch(JsonSerializerOptions json)
     {
-        hash.AppendData(Encoding.UTF8.GetBytes(text));
-        hash.AppendData([0]);
+        // A buffer grown past this by one big prompt is let go after the call instead of being kept by the thread.
+        private const int KeptCapacity = 64 * 1024;
+
+        private ArrayBufferWriter<byte> _buffer = new(1024);
+        private readonly JsonWriterOptions _writerOptions = new()
+        {
+            Encoder = json.Encoder,
+            Indented = json.WriteIndented,
+            IndentCharacter = json.IndentCharacter,
+            IndentSize = json.IndentSize,
+            NewLine = json.NewLine,
+            MaxDepth = json.MaxDepth,
+            SkipValidation = true,
+        };
+
+        private Utf8JsonWriter? _writer;
+
+        public void AppendJson(IncrementalHash hash, object value, System.Text.Json.Serialization.Metadata.JsonTypeInfo typeInfo)
+        {
+            _buffer.ResetWrittenCount();
+            var writer = _writer ??= new Utf8JsonWriter(_buffer, _writerOptions);
+            writer.Reset(_buffer);
+            JsonSerializer.Serialize(writer, value, typeInfo);
+            writer.Flush();
+            hash.AppendData(_buffer.WrittenSpan);
+        }
+
+        public void AppendText(IncrementalHash hash, string text)
+        {
+            _buffer.ResetWrittenCount();
+            var span = _buffer.GetSpan(Encoding.UTF8.GetMaxByteCount(text.Length) + 1);
+            int length = Encoding.UTF8.GetBytes(text, span);
+            span[length] = 0;
+            hash.AppendData(span[..(length + 1)]);
+        }
+
+        public void Trim()
+        {
+            if (_buffer.Capacity > KeptCapacity)
+            {
+                _buffer = new ArrayBufferWriter<byte>(1024);
+                _writer?.Dispose();
+                _writer = null;
+            }
+        }
     }
 }
 
