@@ -10,10 +10,12 @@ namespace VirtualItCompany.Outcomes;
 /// with the lifecycle's verdict rules; the same events give the same report in every process and on every store.
 /// </summary>
 /// <remarks>
-/// A call's own project is read up to the version its work item began at, and projects that committed a verdict-bearing
-/// event in this process are read before the next report; other processes' verdicts arrive within
-/// <see cref="OutcomeFeedbackOptions.RefreshInterval"/>, when every project is listed again. With no call (the admin views)
-/// every project is brought up to date.
+/// A call's own project is folded up to the version its work item began at, and what this process committed is folded before
+/// the next report. This process's commits are folded from the events the commit writer publishes (kept until the next
+/// report, up to <see cref="MaxHeldCommits"/> commits), so they are not read back from the store; a commit that does not
+/// follow its project's cursor (another process committed in between, or the held commits overflowed) has its project read
+/// from the store instead. Other processes' verdicts arrive within <see cref="OutcomeFeedbackOptions.RefreshInterval"/>,
+/// when every project is listed again. With no call (the admin views) every project is brought up to date.
 /// </remarks>
 internal sealed class ModelOutcomeStatistics : IModelOutcomeStatistics, IDisposable
 {
@@ -23,7 +25,12 @@ internal sealed class ModelOutcomeStatistics : IModelOutcomeStatistics, IDisposa
     private readonly TimeProvider _timeProvider;
     private readonly IDisposable? _observation;
     private readonly SemaphoreSlim _gate = new(1, 1);
+    /// <summary>How many of this process's commits are held for the next report; past it, their projects are read from the store.</summary>
+    internal const int MaxHeldCommits = 16_384;
+
     private readonly ConcurrentDictionary<ProjectId, byte> _dirty = new();
+    private readonly ConcurrentQueue<IReadOnlyList<ProjectEvent>> _committed = new();
+    private int _held;
     private readonly ConcurrentDictionary<ProjectId, long> _versions = new();
     private readonly Dictionary<ProjectId, ProjectVerdictFold> _projects = [];
     private readonly Dictionary<(string Model, AgentRole Role, LifecycleStage Stage), (int Accepted, int SentBack)> _counts = new(ModelKeyComparer.Instance);
@@ -60,6 +67,8 @@ internal sealed class ModelOutcomeStatistics : IModelOutcomeStatistics, IDisposa
             long now = _timeProvider.GetTimestamp();
             if (call is null || _refreshedAt < 0 || _timeProvider.GetElapsedTime(_refreshedAt, now) >= _options.RefreshInterval)
             {
+                // The held commits are behind what the listing reads: fold them first, so that they are not read back.
+                changed |= FoldCommitted();
                 _dirty.Clear(); // the listing reads every project as it is now; what commits during it marks its project again
                 await foreach (var project in _store.ListAsync(cancellationToken: cancellationToken).ConfigureAwait(false))
                 {
@@ -70,6 +79,7 @@ internal sealed class ModelOutcomeStatistics : IModelOutcomeStatistics, IDisposa
             }
             else
             {
+                changed |= FoldCommitted();
                 foreach (var id in _dirty.Keys)
                 {
                     _dirty.TryRemove(id, out _);
@@ -107,12 +117,27 @@ internal sealed class ModelOutcomeStatistics : IModelOutcomeStatistics, IDisposa
         return refreshed >= 0
             && _timeProvider.GetElapsedTime(refreshed) < _options.RefreshInterval
             && _dirty.IsEmpty
+            && Volatile.Read(ref _held) == 0
             && call.ProjectVersion <= _versions.GetValueOrDefault(call.ProjectId);
     }
 
-    /// <summary>Marks the projects whose committed events may be verdicts; called on the committing thread, so it only notes them.</summary>
+    /// <summary>Holds a commit's events for the next report; called on the committing thread, so it only notes them.</summary>
     private void NoteCommitted(IReadOnlyList<ProjectEvent> events)
     {
+        if (events.Count == 0)
+        {
+            return;
+        }
+
+        if (Interlocked.Increment(ref _held) <= MaxHeldCommits)
+        {
+            _committed.Enqueue(events);
+            return;
+        }
+
+        // Too many held: this commit is read from the store, and only when it may hold a verdict (the next call of its
+        // project reads the rest).
+        Interlocked.Decrement(ref _held);
         foreach (var e in events)
         {
             if (e is StageChanged or ClientInputRequested)
@@ -121,6 +146,46 @@ internal sealed class ModelOutcomeStatistics : IModelOutcomeStatistics, IDisposa
                 return;
             }
         }
+    }
+
+    /// <summary>
+    /// Folds the commits this process published since the last report (under the gate). A commit that follows its project's
+    /// cursor is folded from its events; one already folded is skipped; one after a gap (events another process committed, or
+    /// a commit published out of order) marks its project for reading from the store.
+    /// </summary>
+    private bool FoldCommitted()
+    {
+        bool found = false;
+        while (_committed.TryDequeue(out var events))
+        {
+            Interlocked.Decrement(ref _held);
+            var id = events[0].ProjectId;
+            if (!_projects.TryGetValue(id, out var fold))
+            {
+                _projects[id] = fold = new ProjectVerdictFold();
+            }
+
+            foreach (var e in events)
+            {
+                if (e.Version <= fold.Version)
+                {
+                    continue;
+                }
+
+                if (e.Version != fold.Version + 1)
+                {
+                    _dirty.TryAdd(id, 0);
+                    break;
+                }
+
+                fold.Apply(e, _rules, _newModels, _newStages);
+                found |= Merge();
+            }
+
+            _versions[id] = fold.Version;
+        }
+
+        return found;
     }
 
     /// <summary>Folds a project's events after its cursor; whether any verdict was found.</summary>
