@@ -12,6 +12,10 @@ internal sealed class CommitWriter
 
     private readonly VirtualItCompany.Security.EventRedactor _redactor;
 
+    // The newest version of each unfinished project this process committed: a snapshot read before is still current unless
+    // this process committed since (another process's commit is found by the store's version check).
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<ProjectId, long> _committed = new();
+
     public CommitWriter(IProjectStore store, ProjectEventFeed feed, TimeProvider timeProvider, RunningWork running, IBudgetAccount? budget = null, VirtualItCompany.Security.SecretRedactor? redactor = null)
     {
         _running = running;
@@ -37,14 +41,26 @@ internal sealed class CommitWriter
     /// commit to the project came first (<see cref="ConcurrencyException"/>), decides again on the fresh snapshot, up to
     /// <see cref="MaxCommitAttempts"/> times. A decision of <see langword="null"/> commits nothing.
     /// </summary>
+    /// <param name="projectId">The project.</param>
+    /// <param name="decide">Decides the plan on a snapshot; <see langword="null"/> commits nothing.</param>
+    /// <param name="completesLease">The lease the commit settles, if any.</param>
+    /// <param name="cancellationToken">Cancels the commit.</param>
+    /// <param name="budget">Budget operations applied with the plan.</param>
+    /// <param name="known">
+    /// A snapshot the caller read before (the one its work item ran on): the first decision is made on it, without reading
+    /// the project again, unless this process has committed a newer version since. When another process did, the store's
+    /// version check refuses the commit and the decision is made again on a fresh read, as after any lost race.
+    /// </param>
     /// <returns>The project after the commit, or <see langword="null"/> when nothing was committed.</returns>
     /// <exception cref="ProjectNotFoundException">The project does not exist.</exception>
     /// <exception cref="LeaseLostException">The lease is no longer current.</exception>
-    public async Task<ProjectSnapshot?> DecideAndCommitAsync(ProjectId projectId, Func<ProjectSnapshot, WorkPlan?> decide, WorkLease? completesLease, CancellationToken cancellationToken, IReadOnlyList<BudgetOperation>? budget = null)
+    public async Task<ProjectSnapshot?> DecideAndCommitAsync(ProjectId projectId, Func<ProjectSnapshot, WorkPlan?> decide, WorkLease? completesLease, CancellationToken cancellationToken, IReadOnlyList<BudgetOperation>? budget = null, ProjectSnapshot? known = null)
     {
         for (int attempt = 0; ; attempt++)
         {
-            var project = await _store.GetAsync(projectId, cancellationToken).ConfigureAwait(false) ?? throw new ProjectNotFoundException(projectId);
+            var project = attempt == 0 && known is not null && known.Id == projectId && IsNewest(known)
+                ? known
+                : await _store.GetAsync(projectId, cancellationToken).ConfigureAwait(false) ?? throw new ProjectNotFoundException(projectId);
             if (decide(project) is not { } plan)
             {
                 return null;
@@ -65,6 +81,9 @@ internal sealed class CommitWriter
             }
         }
     }
+
+    /// <summary>Whether this process has committed nothing newer than <paramref name="snapshot"/>.</summary>
+    private bool IsNewest(ProjectSnapshot snapshot) => !_committed.TryGetValue(snapshot.Id, out long newest) || newest <= snapshot.Version;
 
     /// <summary>Commits a plan on top of <paramref name="current"/> (<see langword="null"/> to create the project with the plan's first event).</summary>
     public async Task<ProjectSnapshot> CommitAsync(ProjectId projectId, ProjectSnapshot? current, WorkPlan plan, WorkLease? completesLease, CancellationToken cancellationToken)
@@ -96,6 +115,15 @@ internal sealed class CommitWriter
         if (!FoldsBudget && plan.Budget.Count > 0 && _budget is not null)
         {
             await ApplyAsync(_budget, plan.Budget).ConfigureAwait(false);
+        }
+
+        if (snapshot.Status is ProjectStatus.Completed or ProjectStatus.Cancelled)
+        {
+            _committed.TryRemove(projectId, out _);
+        }
+        else
+        {
+            _committed.AddOrUpdate(projectId, static (_, mine) => mine, static (_, seen, mine) => Math.Max(seen, mine), snapshot.Version);
         }
 
         _feed.Publish(events);

@@ -86,7 +86,7 @@ internal sealed class WorkOrchestrator
         var (earlier, journaled) = await EarlierCallsAsync(lease, cancellationToken).ConfigureAwait(false);
         if (!LifecycleDecider.IsCurrent(project, item) || project.Status is not ProjectStatus.Active)
         {
-            await CommitWithoutWorkAsync(lease, earlier, cancellationToken).ConfigureAwait(false);
+            await CommitWithoutWorkAsync(lease, earlier, project, cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -214,7 +214,7 @@ internal sealed class WorkOrchestrator
             CompanyTelemetry.WorkItemDuration.Record(duration.TotalSeconds, tags);
         }
 
-        await CommitOutcomeAsync(lease, outcome, budgetExhausted, recorded, NotJournaled(charges), settlements, duration, leaseKeeper, finishing.Token).ConfigureAwait(false);
+        await CommitOutcomeAsync(lease, project, outcome, budgetExhausted, recorded, NotJournaled(charges), settlements, duration, leaseKeeper, finishing.Token).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -449,7 +449,7 @@ internal sealed class WorkOrchestrator
         return written.Count == 0 && commitId is null ? null : new FilesChanged(written, commitId);
     }
 
-    private async Task CommitOutcomeAsync(WorkLease lease, AgentOutcome outcome, BudgetExhaustedException? budgetExhausted, List<ProjectEvent> recorded, List<ProjectEvent> notJournaled, List<BudgetOperation> settlements, TimeSpan duration, LeaseKeeper leaseKeeper, CancellationToken cancellationToken)
+    private async Task CommitOutcomeAsync(WorkLease lease, ProjectSnapshot ranOn, AgentOutcome outcome, BudgetExhaustedException? budgetExhausted, List<ProjectEvent> recorded, List<ProjectEvent> notJournaled, List<BudgetOperation> settlements, TimeSpan duration, LeaseKeeper leaseKeeper, CancellationToken cancellationToken)
     {
         var item = lease.Item;
         leaseKeeper.Stop();
@@ -463,7 +463,9 @@ internal sealed class WorkOrchestrator
                 lease,
                 cancellationToken,
                 // Settled in the commit's transaction, which also removes the journal records that keep their cost.
-                settlements).ConfigureAwait(false);
+                settlements,
+                // Decided first on the snapshot the agent ran on; a commit made since (here or elsewhere) means a fresh read.
+                ranOn).ConfigureAwait(false);
         }
         catch (LeaseLostException)
         {
@@ -473,7 +475,7 @@ internal sealed class WorkOrchestrator
         }
     }
 
-    private async Task CommitWithoutWorkAsync(WorkLease lease, List<ProjectEvent> earlier, CancellationToken cancellationToken)
+    private async Task CommitWithoutWorkAsync(WorkLease lease, List<ProjectEvent> earlier, ProjectSnapshot known, CancellationToken cancellationToken)
     {
         var item = lease.Item;
         bool due = false;
@@ -493,7 +495,7 @@ internal sealed class WorkOrchestrator
                 return current
                     ? new WorkPlan([.. earlier, new WorkItemParked(item, project.Status == ProjectStatus.Paused ? "the project is paused" : "the project waits for the client")], [])
                     : new WorkPlan(earlier, []);
-            }, lease, cancellationToken).ConfigureAwait(false);
+            }, lease, cancellationToken, known: known).ConfigureAwait(false);
         }
         catch (LeaseLostException)
         {
