@@ -51,6 +51,7 @@ internal sealed class BenchmarkCompany : IAsyncDisposable
                 o.ConnectionString = sqlite.ConnectionString;
                 o.Synchronous = sqlite.Synchronous;
                 o.MaxBatchSize = sqlite.MaxBatchSize;
+                o.PageSize = sqlite.PageSize;
                 o.BusyTimeout = sqlite.BusyTimeout;
             });
         }

@@ -47,6 +47,7 @@ public sealed class DependencyInjectionTests : IAsyncDisposable
                 ["VirtualItCompany:Storage:Sqlite:BusyTimeout"] = "00:00:02",
                 ["VirtualItCompany:Storage:Sqlite:Synchronous"] = "Normal",
                 ["VirtualItCompany:Storage:Sqlite:MaxBatchSize"] = "8",
+                ["VirtualItCompany:Storage:Sqlite:PageSize"] = "8192",
             });
         await using var _ = provider;
 
@@ -56,6 +57,7 @@ public sealed class DependencyInjectionTests : IAsyncDisposable
         Assert.Equal(TimeSpan.FromSeconds(2), options.BusyTimeout);
         Assert.Equal(SqliteSynchronous.Normal, options.Synchronous);
         Assert.Equal(8, options.MaxBatchSize);
+        Assert.Equal(8192, options.PageSize);
     }
 
     [Fact]
@@ -79,6 +81,7 @@ public sealed class DependencyInjectionTests : IAsyncDisposable
             ["VirtualItCompany:Storage:Sqlite:ConnectionString"] = "Data Source=:memory:",
             ["VirtualItCompany:Storage:Sqlite:BusyTimeout"] = "-00:00:01",
             ["VirtualItCompany:Storage:Sqlite:MaxBatchSize"] = "0",
+            ["VirtualItCompany:Storage:Sqlite:PageSize"] = "3000",
         });
         builder.Services.AddVirtualItCompany().AddOfflineModel().UseSqliteStorage();
         using var host = builder.Build();
@@ -88,6 +91,7 @@ public sealed class DependencyInjectionTests : IAsyncDisposable
         Assert.Contains(ex.Failures, f => f.StartsWith("VirtualItCompany:Storage:Sqlite: ConnectionString", StringComparison.Ordinal) && f.Contains("in-memory", StringComparison.Ordinal));
         Assert.Contains(ex.Failures, f => f.Contains("BusyTimeout", StringComparison.Ordinal));
         Assert.Contains(ex.Failures, f => f.Contains("MaxBatchSize", StringComparison.Ordinal));
+        Assert.Contains(ex.Failures, f => f.Contains("PageSize is 3000; it must be a power of two", StringComparison.Ordinal));
     }
 
     [Fact]

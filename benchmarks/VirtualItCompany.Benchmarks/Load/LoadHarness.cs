@@ -26,6 +26,7 @@ internal static class LoadHarness
             ConnectionString = "Data Source=" + Path.Combine(folder.Path, "company.db"),
             Synchronous = scenario.Store.Synchronous,
             MaxBatchSize = scenario.Store.MaxBatchSize,
+            PageSize = scenario.Store.PageSize,
         };
         if (!scenario.Feed && sqlite is not null)
         {

@@ -33,10 +33,12 @@ internal sealed class LoadOptions
 
     public int SqliteBatch { get; private set; } = 64;
 
+    public IReadOnlyList<int> SqlitePageSizes { get; private set; } = [2048];
+
     /// <summary>Gets whether the Microsoft Agent Framework comparison runs after our scenarios.</summary>
     public bool Maf { get; private set; }
 
-    public IEnumerable<LoadStorage> StorageList => Storages.Select(s => s == "sqlite" ? new LoadStorage("sqlite", SqliteSynchronous, SqliteBatch) : LoadStorage.Memory);
+    public IEnumerable<LoadStorage> StorageList => Storages.SelectMany(s => s == "sqlite" ? SqlitePageSizes.Select(p => new LoadStorage("sqlite", SqliteSynchronous, SqliteBatch, p)) : [LoadStorage.Memory]);
 
     public IReadOnlyList<int> WorkersFor(LoadStorage storage) => storage.IsSqlite ? SqliteWorkers : Workers;
 
@@ -95,6 +97,9 @@ internal sealed class LoadOptions
                         _ => throw new ArgumentException("--sqlite-sync takes full or normal."),
                     };
                     break;
+                case "--sqlite-page-size":
+                    options.SqlitePageSizes = [.. Value().Split(',').Select(v => (int)Positive(name, int.Parse(v, CultureInfo.InvariantCulture)))];
+                    break;
                 case "--sqlite-batch":
                     options.SqliteBatch = (int)Positive(name, int.Parse(Value(), CultureInfo.InvariantCulture));
                     break;
@@ -102,7 +107,7 @@ internal sealed class LoadOptions
                     options.Maf = true;
                     break;
                 default:
-                    throw new ArgumentException($"Unknown option '{name}'. Options: --projects 1,64 --workers 1,2,4,8 --seconds 5 --warmup 2 --features 2 --max-projects N --repeat 3 --no-breakdown --output path --storage memory|sqlite|memory,sqlite --sqlite-workers 16,64 --sqlite-sync full|normal --sqlite-batch 64 --maf.");
+                    throw new ArgumentException($"Unknown option '{name}'. Options: --projects 1,64 --workers 1,2,4,8 --seconds 5 --warmup 2 --features 2 --max-projects N --repeat 3 --no-breakdown --output path --storage memory|sqlite|memory,sqlite --sqlite-workers 16,64 --sqlite-sync full|normal --sqlite-batch 64 --sqlite-page-size 2048,4096 --maf.");
             }
         }
 

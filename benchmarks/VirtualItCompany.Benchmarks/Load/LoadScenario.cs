@@ -26,13 +26,14 @@ internal sealed record LoadScenario(int InFlight, int Workers, int Features, boo
 /// <param name="Kind"><c>memory</c> or <c>sqlite</c>.</param>
 /// <param name="Synchronous">For SQLite: how hard each commit is pushed to disk (<c>Full</c>: every commit durable once its task completes).</param>
 /// <param name="MaxBatchSize">For SQLite: the most writes that share one transaction and one flush (group commit).</param>
-internal sealed record LoadStorage(string Kind, Storage.Sqlite.SqliteSynchronous Synchronous = Storage.Sqlite.SqliteSynchronous.Full, int MaxBatchSize = 64)
+/// <param name="PageSize">For SQLite: the page size of the new file (the store's default unless told).</param>
+internal sealed record LoadStorage(string Kind, Storage.Sqlite.SqliteSynchronous Synchronous = Storage.Sqlite.SqliteSynchronous.Full, int MaxBatchSize = 64, int PageSize = 2048)
 {
     public static LoadStorage Memory { get; } = new("memory");
 
     public bool IsSqlite => Kind == "sqlite";
 
     public override string ToString() => IsSqlite
-        ? $"SQLite, synchronous={Synchronous.ToString().ToUpperInvariant()}{(MaxBatchSize == 64 ? string.Empty : $", batch {MaxBatchSize}")}"
+        ? $"SQLite, synchronous={Synchronous.ToString().ToUpperInvariant()}{(MaxBatchSize == 64 ? string.Empty : $", batch {MaxBatchSize}")}{(PageSize == 2048 ? string.Empty : $", page {PageSize}")}"
         : "memory";
 }

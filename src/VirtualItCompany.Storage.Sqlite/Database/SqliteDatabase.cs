@@ -17,6 +17,7 @@ internal sealed class SqliteDatabase : IAsyncDisposable, IDisposable
     private readonly string _connectionPragmas;
     private readonly int _commandTimeoutSeconds;
     private readonly int _maxBatchSize;
+    private readonly int _pageSize;
     private readonly TimeSpan _busyTimeout;
     private readonly Channel<WriteOperation> _writes = Channel.CreateUnbounded<WriteOperation>(new UnboundedChannelOptions { SingleReader = true });
     // Open read connections, set up once (pragmas) and kept with their prepared statements; a read takes one and gives it back.
@@ -35,6 +36,7 @@ internal sealed class SqliteDatabase : IAsyncDisposable, IDisposable
         Json = eventTypes?.SerializerOptions ?? ProjectEventSerializer.Options;
         _busyTimeout = options.BusyTimeout;
         _maxBatchSize = options.MaxBatchSize;
+        _pageSize = options.PageSize;
         // Microsoft.Data.Sqlite retries a busy statement itself until the command timeout (whole seconds); SQLite's busy handler waits the exact time.
         _commandTimeoutSeconds = Math.Max(1, (int)Math.Ceiling(options.BusyTimeout.TotalSeconds));
         string synchronous = options.Synchronous == SqliteSynchronous.Normal ? "NORMAL" : "FULL";
@@ -275,6 +277,12 @@ internal sealed class SqliteDatabase : IAsyncDisposable, IDisposable
             if (SQLitePCL.raw.sqlite3_db_readonly(connection.Handle, "main") == 1)
             {
                 throw new SqliteStorageException(SqliteStorageProblem.ReadOnly, FilePath, $"The SQLite database '{FilePath}' can only be opened read-only. Make the file and its folder writable by this process (SQLite also writes '{Path.GetFileName(FilePath)}-wal' and '{Path.GetFileName(FilePath)}-shm' beside it).");
+            }
+
+            if (found.Objects == 0)
+            {
+                // A new file: its page size is set before anything is written (it cannot change once the file is in WAL mode).
+                Execute(connection, string.Create(CultureInfo.InvariantCulture, $"PRAGMA page_size = {_pageSize};"));
             }
 
             // The write-ahead log lets readers run beside the writer, and other processes beside this one. It is a property of the file.
