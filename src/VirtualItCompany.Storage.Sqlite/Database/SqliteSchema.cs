@@ -156,6 +156,13 @@ internal static class SqliteSchema
         CREATE INDEX snapshots_newest_first ON snapshots (created_at_ticks DESC, project_id DESC);
         CREATE INDEX snapshots_by_status ON snapshots (status, created_at_ticks DESC, project_id DESC);
         """,
+
+        // 4: the waiting items in enqueue order. A lease takes the oldest waiting item that is due; without this index
+        // SQLite walked the table in enqueue order past every leased item first (all the work in flight sits at the head
+        // of the queue), or sorted every waiting item, on the writer for each lease.
+        """
+        CREATE INDEX work_items_ready ON work_items (sequence, available_at) WHERE lease_token IS NULL;
+        """,
     ];
 
     /// <summary>Gets the schema version this package writes.</summary>

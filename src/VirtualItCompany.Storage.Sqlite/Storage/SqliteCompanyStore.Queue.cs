@@ -17,7 +17,7 @@ internal sealed partial class SqliteCompanyStore : IAddressableWorkQueue
         // Computed before anything is leased, so an absurd duration fails without touching an item.
         _ = _database.Time.GetUtcNow() + request.Duration;
         string? excluded = request.ExcludedRoles is { Count: > 0 } roles ? JsonArrays.Of(roles.Select(r => r.Value)) : null;
-        return await _database.WriteAsync(context => Lease(context.Connection, request, excluded, itemId: null), cancellationToken).ConfigureAwait(false);
+        return ToLease(await _database.WriteAsync(context => Lease(context.Connection, request, excluded, itemId: null), cancellationToken).ConfigureAwait(false));
     }
 
     /// <inheritdoc />
@@ -28,7 +28,7 @@ internal sealed partial class SqliteCompanyStore : IAddressableWorkQueue
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(request.Duration, TimeSpan.Zero, nameof(request));
         _ = _database.Time.GetUtcNow() + request.Duration;
         string? excluded = request.ExcludedRoles is { Count: > 0 } roles ? JsonArrays.Of(roles.Select(r => r.Value)) : null;
-        return await _database.WriteAsync(context => Lease(context.Connection, request, excluded, workItemId), cancellationToken).ConfigureAwait(false);
+        return ToLease(await _database.WriteAsync(context => Lease(context.Connection, request, excluded, workItemId), cancellationToken).ConfigureAwait(false));
     }
 
     /// <inheritdoc />
@@ -169,34 +169,49 @@ internal sealed partial class SqliteCompanyStore : IAddressableWorkQueue
         reader.IsDBNull(2) ? null : UnixTime.ToTime(reader.GetInt64(2)));
 
     /// <summary>Leases the oldest available item the worker can take (or the named one, if available): waiting and due, or held by a lease that lapsed.</summary>
-    private WorkLease? Lease(SqliteConnection connection, LeaseRequest request, string? excludedRoles, string? itemId)
+    /// <remarks>Runs on the writer: the item's JSON is read back by the caller (<see cref="ToLease"/>), not here.</remarks>
+    private LeasedRow? Lease(SqliteConnection connection, LeaseRequest request, string? excludedRoles, string? itemId)
     {
         var now = _database.Time.GetUtcNow();
         long nowMs = UnixTime.Floor(now);
-        long sequence;
-        string json;
-        int attempt;
-        using (var command = connection.Command("""
-            SELECT sequence, item, attempts FROM work_items
-            WHERE ((lease_token IS NULL AND available_at <= $now) OR lease_expires_at <= $now)
-              AND ($excluded IS NULL OR role NOT IN (SELECT value FROM json_each($excluded)))
-              AND ($item IS NULL OR item_id = $item)
-            ORDER BY sequence
-            LIMIT 1;
-            """).With("$now", nowMs).With("$excluded", excludedRoles).With("$item", itemId))
+        Candidate? found;
+        if (itemId is not null)
         {
-            using var reader = command.ExecuteReader();
-            if (!reader.Read())
-            {
-                return null;
-            }
-
-            sequence = reader.GetInt64(0);
-            json = reader.GetString(1);
-            // A lapsed lease was counted when it was taken; this lease counts too.
-            attempt = reader.GetInt32(2) + 1;
+            found = Find(connection.Command("""
+                SELECT sequence, item, attempts FROM work_items
+                WHERE item_id = $item
+                  AND ((lease_token IS NULL AND available_at <= $now) OR lease_expires_at <= $now)
+                  AND ($excluded IS NULL OR role NOT IN (SELECT value FROM json_each($excluded)));
+                """).With("$item", itemId), nowMs, excludedRoles);
+        }
+        else
+        {
+            // The oldest waiting item that is due (the partial index in enqueue order stops at the first), and the oldest
+            // item whose lease lapsed (usually none); the older of the two is leased.
+            var waiting = Find(connection.Command("""
+                SELECT sequence, item, attempts FROM work_items INDEXED BY work_items_ready
+                WHERE lease_token IS NULL AND available_at <= $now
+                  AND ($excluded IS NULL OR role NOT IN (SELECT value FROM json_each($excluded)))
+                ORDER BY sequence
+                LIMIT 1;
+                """), nowMs, excludedRoles);
+            var lapsed = Find(connection.Command("""
+                SELECT sequence, item, attempts FROM work_items
+                WHERE lease_token IS NOT NULL AND lease_expires_at <= $now
+                  AND ($excluded IS NULL OR role NOT IN (SELECT value FROM json_each($excluded)))
+                ORDER BY sequence
+                LIMIT 1;
+                """), nowMs, excludedRoles);
+            found = waiting is { } w && (lapsed is not { } l || w.Sequence < l.Sequence) ? waiting : lapsed;
         }
 
+        if (found is not { } candidate)
+        {
+            return null;
+        }
+
+        // A lapsed lease was counted when it was taken; this lease counts too.
+        int attempt = candidate.Attempts + 1;
         long token;
         using (var command = connection.Command("UPDATE counters SET value = value + 1 WHERE name = 'lease_token' RETURNING value;"))
         {
@@ -213,11 +228,29 @@ internal sealed partial class SqliteCompanyStore : IAddressableWorkQueue
                 .With("$worker", request.WorkerId)
                 .With("$expires", expiresAt)
                 .With("$attempt", attempt)
-                .With("$sequence", sequence)
+                .With("$sequence", candidate.Sequence)
                 .ExecuteNonQuery();
         }
 
-        var item = JsonSerializer.Deserialize(json, _itemJson)!;
-        return new WorkLease(item, token, request.WorkerId, UnixTime.ToTime(expiresAt), attempt);
+        return new LeasedRow(candidate.Json, token, request.WorkerId, expiresAt, attempt);
+
+        static Candidate? Find(SqliteCommand command, long nowMs, string? excludedRoles)
+        {
+            using (command)
+            {
+                command.With("$now", nowMs).With("$excluded", excludedRoles);
+                using var reader = command.ExecuteReader();
+                return reader.Read() ? new Candidate(reader.GetInt64(0), reader.GetString(1), reader.GetInt32(2)) : null;
+            }
+        }
     }
+
+    /// <summary>Turns what the writer leased into the lease, on the caller's thread.</summary>
+    private WorkLease? ToLease(LeasedRow? row) => row is { } r
+        ? new WorkLease(JsonSerializer.Deserialize(r.Json, _itemJson)!, r.Token, r.WorkerId, UnixTime.ToTime(r.ExpiresAt), r.Attempt)
+        : null;
+
+    private readonly record struct Candidate(long Sequence, string Json, int Attempts);
+
+    private readonly record struct LeasedRow(string Json, long Token, string WorkerId, long ExpiresAt, int Attempt);
 }
