@@ -137,10 +137,16 @@ internal sealed partial class SqliteCompanyStore : IProjectStore, IWorkQueue, IO
         var c = context.Connection;
 
         // Check everything first, so that a refused commit writes nothing.
-        long? current;
-        using (var command = c.Command("SELECT version FROM snapshots WHERE project_id = $project;").With("$project", commit.ProjectId.Value))
+        long? current = null;
+        string? currentStatus = null;
+        using (var command = c.Command("SELECT version, status FROM snapshots WHERE project_id = $project;").With("$project", commit.ProjectId.Value))
+        using (var reader = command.ExecuteReader())
         {
-            current = command.Int64OrNull();
+            if (reader.Read())
+            {
+                current = reader.GetInt64(0);
+                currentStatus = reader.GetString(1);
+            }
         }
 
         if (current is null && commit.ExpectedVersion != 0)
@@ -160,16 +166,29 @@ internal sealed partial class SqliteCompanyStore : IProjectStore, IWorkQueue, IO
         }
 
         var snapshot = commit.Snapshot;
-        using (var command = c.Command("""
-            INSERT INTO snapshots (project_id, version, status, created_at_ticks, updated_at, snapshot)
-            VALUES ($project, $version, $status, $created, $updated, $snapshot)
-            ON CONFLICT (project_id) DO UPDATE SET version = excluded.version, status = excluded.status, updated_at = excluded.updated_at, snapshot = excluded.snapshot;
-            """))
+        string status = snapshot.Status.ToString();
+        if (current is null)
         {
+            using var command = c.Command("""
+                INSERT INTO snapshots (project_id, version, status, created_at_ticks, updated_at, snapshot)
+                VALUES ($project, $version, $status, $created, $updated, $snapshot);
+                """);
             command.With("$project", commit.ProjectId.Value)
                 .With("$version", snapshot.Version)
-                .With("$status", snapshot.Status.ToString())
+                .With("$status", status)
                 .With("$created", snapshot.CreatedAt.UtcTicks)
+                .With("$updated", UnixTime.Floor(snapshot.UpdatedAt))
+                .With("$snapshot", prepared.Snapshot)
+                .ExecuteNonQuery();
+        }
+        else
+        {
+            // The status is indexed: set only when it changes (assigning it, even the same value, rewrites its index entry).
+            using var command = status == currentStatus
+                ? c.Command("UPDATE snapshots SET version = $version, updated_at = $updated, snapshot = $snapshot WHERE project_id = $project;")
+                : c.Command("UPDATE snapshots SET version = $version, status = $status, updated_at = $updated, snapshot = $snapshot WHERE project_id = $project;").With("$status", status);
+            command.With("$project", commit.ProjectId.Value)
+                .With("$version", snapshot.Version)
                 .With("$updated", UnixTime.Floor(snapshot.UpdatedAt))
                 .With("$snapshot", prepared.Snapshot)
                 .ExecuteNonQuery();
