@@ -1,10 +1,10 @@
-using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Time.Testing;
 using VirtualItCompany.Lifecycle;
 using VirtualItCompany.Outcomes;
 using VirtualItCompany.Routing;
 using VirtualItCompany.Runtime;
 using VirtualItCompany.Storage;
+using VirtualItCompany.Tests.Storage;
 
 namespace VirtualItCompany.Tests.Outcomes;
 
@@ -22,7 +22,7 @@ public sealed class OutcomeStatisticsTests
     public async Task This_processs_commits_are_folded_from_the_feed_and_a_commit_it_did_not_see_is_read_from_the_store()
     {
         var time = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
-        var store = new CountingStore(new InMemoryCompanyStore(time));
+        var store = new CountingProjectStore(new InMemoryCompanyStore(time));
         using var feed = new ProjectEventFeed();
         using var statistics = new ModelOutcomeStatistics(store, LifecycleDefinition.Default, new OutcomeFeedbackOptions(), time, feed);
         var project = new Project(store, feed, new ProjectId("p-1"));
@@ -61,7 +61,7 @@ public sealed class OutcomeStatisticsTests
     public async Task Commits_published_out_of_order_are_each_folded_once()
     {
         var time = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
-        var store = new CountingStore(new InMemoryCompanyStore(time));
+        var store = new CountingProjectStore(new InMemoryCompanyStore(time));
         using var feed = new ProjectEventFeed();
         using var statistics = new ModelOutcomeStatistics(store, LifecycleDefinition.Default, new OutcomeFeedbackOptions(), time, feed);
         var project = new Project(store, feed, new ProjectId("p-2"));
@@ -108,29 +108,6 @@ public sealed class OutcomeStatisticsTests
             }
 
             return events;
-        }
-    }
-
-    /// <summary>Counts the event reads of a store.</summary>
-    private sealed class CountingStore(IProjectStore inner) : IProjectStore
-    {
-        private int _eventReads;
-
-        public int EventReads => Volatile.Read(ref _eventReads);
-
-        public Task CommitAsync(ProjectCommit commit, CancellationToken cancellationToken = default) => inner.CommitAsync(commit, cancellationToken);
-
-        public ValueTask<ProjectSnapshot?> GetAsync(ProjectId projectId, CancellationToken cancellationToken = default) => inner.GetAsync(projectId, cancellationToken);
-
-        public IAsyncEnumerable<ProjectSnapshot> ListAsync(ProjectStatus? status = null, CancellationToken cancellationToken = default) => inner.ListAsync(status, cancellationToken);
-
-        public async IAsyncEnumerable<ProjectEvent> ReadEventsAsync(ProjectId projectId, long afterVersion = 0, [EnumeratorCancellation] CancellationToken cancellationToken = default)
-        {
-            Interlocked.Increment(ref _eventReads);
-            await foreach (var e in inner.ReadEventsAsync(projectId, afterVersion, cancellationToken).ConfigureAwait(false))
-            {
-                yield return e;
-            }
         }
     }
 }

@@ -1,7 +1,7 @@
-using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Time.Testing;
 using VirtualItCompany.Runtime;
 using VirtualItCompany.Storage;
+using VirtualItCompany.Tests.Storage;
 
 namespace VirtualItCompany.Tests.Runtime;
 
@@ -14,7 +14,7 @@ public sealed class CommitWriterTests
     public async Task A_known_snapshot_is_decided_on_without_a_read_and_a_stale_one_is_refused_by_the_store_and_read_again()
     {
         var time = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
-        var store = new CountingStore(new InMemoryCompanyStore(time));
+        var store = new CountingProjectStore(new InMemoryCompanyStore(time));
         using var feed = new ProjectEventFeed();
         var writer = new CommitWriter(store, feed, time, new RunningWork());
         var id = new ProjectId("p-1");
@@ -47,31 +47,5 @@ public sealed class CommitWriterTests
     {
         seen.Add(project.Version);
         return new WorkPlan([new ClientRequestedChanges($"note on v{project.Version}")], []);
-    }
-
-    /// <summary>Counts the snapshot reads of a store.</summary>
-    private sealed class CountingStore(IProjectStore inner) : IProjectStore
-    {
-        private int _snapshotReads;
-
-        public int SnapshotReads => Volatile.Read(ref _snapshotReads);
-
-        public Task CommitAsync(ProjectCommit commit, CancellationToken cancellationToken = default) => inner.CommitAsync(commit, cancellationToken);
-
-        public ValueTask<ProjectSnapshot?> GetAsync(ProjectId projectId, CancellationToken cancellationToken = default)
-        {
-            Interlocked.Increment(ref _snapshotReads);
-            return inner.GetAsync(projectId, cancellationToken);
-        }
-
-        public IAsyncEnumerable<ProjectSnapshot> ListAsync(ProjectStatus? status = null, CancellationToken cancellationToken = default) => inner.ListAsync(status, cancellationToken);
-
-        public async IAsyncEnumerable<ProjectEvent> ReadEventsAsync(ProjectId projectId, long afterVersion = 0, [EnumeratorCancellation] CancellationToken cancellationToken = default)
-        {
-            await foreach (var e in inner.ReadEventsAsync(projectId, afterVersion, cancellationToken).ConfigureAwait(false))
-            {
-                yield return e;
-            }
-        }
     }
 }
