@@ -162,7 +162,9 @@ internal static class ProcessLoadCommand
             for (int i = 0; i < processes; i++)
             {
                 var start = new ProcessStartInfo("dotnet") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-                foreach (string argument in new[] { self, "processes-worker", "--postgres", postgres, "--schema", schema, "--workers", workers.ToString(CultureInfo.InvariantCulture), "--features", features.ToString(CultureInfo.InvariantCulture), "--latency-ms", latencyMs.ToString(CultureInfo.InvariantCulture) }
+                // The zero-latency model is the worker's default: --latency-ms takes only a positive value.
+                foreach (string argument in new[] { self, "processes-worker", "--postgres", postgres, "--schema", schema, "--workers", workers.ToString(CultureInfo.InvariantCulture), "--features", features.ToString(CultureInfo.InvariantCulture) }
+                    .Concat(latencyMs > 0 ? ["--latency-ms", latencyMs.ToString(CultureInfo.InvariantCulture)] : [])
                     .Concat(redis is null ? [] : ["--redis", redis, "--prefix", prefix]))
                 {
                     start.ArgumentList.Add(argument);
