@@ -19,15 +19,15 @@ namespace VirtualItCompany.Outcomes;
 /// </remarks>
 internal sealed class ModelOutcomeStatistics : IModelOutcomeStatistics, IDisposable
 {
+    /// <summary>How many of this process's commits are held for the next report; past it, their projects are read from the store.</summary>
+    internal const int MaxHeldCommits = 16_384;
+
     private readonly IProjectStore _store;
     private readonly VerdictRules _rules;
     private readonly OutcomeFeedbackOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly IDisposable? _observation;
     private readonly SemaphoreSlim _gate = new(1, 1);
-    /// <summary>How many of this process's commits are held for the next report; past it, their projects are read from the store.</summary>
-    internal const int MaxHeldCommits = 16_384;
-
     private readonly ConcurrentDictionary<ProjectId, byte> _dirty = new();
     private readonly ConcurrentQueue<IReadOnlyList<ProjectEvent>> _committed = new();
     private int _held;
@@ -160,11 +160,7 @@ internal sealed class ModelOutcomeStatistics : IModelOutcomeStatistics, IDisposa
         {
             Interlocked.Decrement(ref _held);
             var id = events[0].ProjectId;
-            if (!_projects.TryGetValue(id, out var fold))
-            {
-                _projects[id] = fold = new ProjectVerdictFold();
-            }
-
+            var fold = FoldOf(id);
             foreach (var e in events)
             {
                 if (e.Version <= fold.Version)
@@ -178,11 +174,8 @@ internal sealed class ModelOutcomeStatistics : IModelOutcomeStatistics, IDisposa
                     break;
                 }
 
-                fold.Apply(e, _rules, _newModels, _newStages);
-                found |= Merge();
+                found |= Apply(id, fold, e);
             }
-
-            _versions[id] = fold.Version;
         }
 
         return found;
@@ -191,11 +184,7 @@ internal sealed class ModelOutcomeStatistics : IModelOutcomeStatistics, IDisposa
     /// <summary>Folds a project's events after its cursor; whether any verdict was found.</summary>
     private async ValueTask<bool> CatchUpAsync(ProjectId id, long upTo, CancellationToken cancellationToken)
     {
-        if (!_projects.TryGetValue(id, out var fold))
-        {
-            _projects[id] = fold = new ProjectVerdictFold();
-        }
-
+        var fold = FoldOf(id);
         if (fold.Version >= upTo)
         {
             return false;
@@ -204,12 +193,28 @@ internal sealed class ModelOutcomeStatistics : IModelOutcomeStatistics, IDisposa
         bool found = false;
         await foreach (var e in _store.ReadEventsAsync(id, fold.Version, cancellationToken).ConfigureAwait(false))
         {
-            fold.Apply(e, _rules, _newModels, _newStages);
-            _versions[id] = fold.Version;
-            found |= Merge();
+            found |= Apply(id, fold, e);
         }
 
         return found;
+    }
+
+    private ProjectVerdictFold FoldOf(ProjectId id)
+    {
+        if (!_projects.TryGetValue(id, out var fold))
+        {
+            _projects[id] = fold = new ProjectVerdictFold();
+        }
+
+        return fold;
+    }
+
+    /// <summary>Folds the next event of a project and moves its cursor; whether a verdict was found.</summary>
+    private bool Apply(ProjectId id, ProjectVerdictFold fold, ProjectEvent e)
+    {
+        fold.Apply(e, _rules, _newModels, _newStages);
+        _versions[id] = fold.Version;
+        return Merge();
     }
 
     private bool Merge()
