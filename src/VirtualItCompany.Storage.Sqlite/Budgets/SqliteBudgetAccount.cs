@@ -108,7 +108,7 @@ internal sealed class SqliteBudgetAccount : IBudgetAccount
             context =>
             {
                 var open = new List<(BudgetReservation Reservation, long Units)>();
-                using (var command = context.Connection.Command("SELECT id, project_id, amount, units, model_id FROM budget_reservations WHERE owner = $owner ORDER BY rowid;").With("$owner", owner))
+                using (var command = context.Connection.Command("SELECT id, project_id, amount, units, model_id FROM budget_reservations WHERE owner = $owner ORDER BY reserved_at, id;").With("$owner", owner))
                 using (var reader = command.ExecuteReader())
                 {
                     while (reader.Read())

@@ -163,6 +163,48 @@ internal static class SqliteSchema
         """
         CREATE INDEX work_items_ready ON work_items (sequence, available_at) WHERE lease_token IS NULL;
         """,
+
+        // 5: fewer b-trees written per work item. Each b-tree a transaction touches costs at least one page appended to
+        // and flushed from the write-ahead log, and most of an item's rows live only until its commit. Open reservations
+        // (at most one per call in flight) become one clustered b-tree: their owner index only served the sweep of a
+        // failed item's reservations, which now reads the few open rows. The queue drops AUTOINCREMENT (its counter row
+        // in sqlite_sequence was rewritten by every enqueue; a plain rowid still grows past every item on the queue, which
+        // is all enqueue order needs) and work_items_waiting (the next due time is read from work_items_ready).
+        """
+        CREATE TABLE budget_reservations_v5 (
+            id TEXT NOT NULL PRIMARY KEY,
+            owner TEXT NOT NULL,
+            project_id TEXT,
+            amount TEXT NOT NULL,
+            units INTEGER NOT NULL,
+            model_id TEXT,
+            reserved_at INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        INSERT INTO budget_reservations_v5 (id, owner, project_id, amount, units, model_id, reserved_at)
+        SELECT id, owner, project_id, amount, units, model_id, reserved_at FROM budget_reservations;
+        DROP TABLE budget_reservations;
+        ALTER TABLE budget_reservations_v5 RENAME TO budget_reservations;
+
+        CREATE TABLE work_items_v5 (
+            sequence INTEGER PRIMARY KEY,
+            item_id TEXT NOT NULL UNIQUE,
+            project_id TEXT NOT NULL,
+            role TEXT NOT NULL,
+            available_at INTEGER NOT NULL,
+            lease_token INTEGER,
+            lease_worker TEXT,
+            lease_expires_at INTEGER,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            item TEXT NOT NULL
+        );
+        INSERT INTO work_items_v5 (sequence, item_id, project_id, role, available_at, lease_token, lease_worker, lease_expires_at, attempts, item)
+        SELECT sequence, item_id, project_id, role, available_at, lease_token, lease_worker, lease_expires_at, attempts, item FROM work_items ORDER BY sequence;
+        DROP TABLE work_items;
+        ALTER TABLE work_items_v5 RENAME TO work_items;
+        DELETE FROM sqlite_sequence WHERE name = 'work_items';
+        CREATE INDEX work_items_ready ON work_items (sequence, available_at) WHERE lease_token IS NULL;
+        CREATE INDEX work_items_leased ON work_items (lease_expires_at) WHERE lease_token IS NOT NULL;
+        """,
     ];
 
     /// <summary>Gets the schema version this package writes.</summary>
