@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
@@ -16,6 +17,27 @@ internal sealed partial class SqliteCompanyStore : IProjectStore, IWorkQueue, IO
     private readonly JsonTypeInfo<WorkItem> _itemJson;
 
     private readonly SqliteBudgetAccount? _budget;
+
+    // The newest snapshot this instance committed or read of each active project, so that reading a project back costs a
+    // version check instead of its JSON (a snapshot is immutable; the store's row stays the truth: another process's commit
+    // changes the version, and the row is read again). Bounded: emptied when it would pass MaxRememberedSnapshots.
+    private readonly ConcurrentDictionary<ProjectId, ProjectSnapshot> _latest = new();
+
+    private const int EventsPerInsert = 8;
+
+    // The parameter names and the insert of 1..EventsPerInsert events, made once.
+    private static readonly (string Version, string Event)[] EventParameters =
+        [.. Enumerable.Range(0, EventsPerInsert).Select(i => ($"$version{i}", $"$event{i}"))];
+
+    private static readonly string[] InsertEvents =
+        [.. Enumerable.Range(1, EventsPerInsert).Select(n => "INSERT INTO events (project_id, version, event) VALUES "
+            + string.Join(", ", EventParameters.Take(n).Select(p => $"($project, {p.Version}, {p.Event})")) + ";")];
+
+    /// <summary>Gets or sets how many projects' snapshots are held at most (tests lower it).</summary>
+    internal int MaxRememberedSnapshots { get; init; } = 4096;
+
+    /// <summary>Gets how many projects' snapshots are held now.</summary>
+    internal int RememberedSnapshots => _latest.Count;
 
     /// <summary>Creates the store over an open database.</summary>
     /// <param name="database">The database.</param>
@@ -59,18 +81,39 @@ internal sealed partial class SqliteCompanyStore : IProjectStore, IWorkQueue, IO
             [.. commit.Events.Select(SerializeEvent)],
             [.. commit.Enqueue.Select(i => (i, JsonSerializer.Serialize(i, _itemJson)))]);
         await _database.WriteAsync(context => Commit(context, prepared), cancellationToken).ConfigureAwait(false);
+        Remember(commit.Snapshot);
     }
 
     /// <inheritdoc />
+    /// <remarks>A snapshot this instance committed or read is returned again while the stored version is still its version (checked on every call); otherwise the stored row is read.</remarks>
     public ValueTask<ProjectSnapshot?> GetAsync(ProjectId projectId, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        string? json = _database.Read(c =>
+        var known = _latest.GetValueOrDefault(projectId);
+        long knownVersion = known?.Version ?? -1;
+        var (found, json) = _database.Read(c =>
         {
-            using var command = c.Command("SELECT snapshot FROM snapshots WHERE project_id = $project;").With("$project", projectId.Value);
-            return command.ExecuteScalar() as string;
+            // The JSON only when the version differs from the one held.
+            using var command = c.Command("SELECT CASE WHEN version = $known THEN NULL ELSE snapshot END FROM snapshots WHERE project_id = $project;")
+                .With("$project", projectId.Value)
+                .With("$known", knownVersion);
+            using var reader = command.ExecuteReader();
+            return reader.Read() ? (true, reader.StringOrNull(0)) : (false, null);
         });
-        return ValueTask.FromResult(json is null ? null : JsonSerializer.Deserialize(json, _snapshotJson));
+        if (!found)
+        {
+            _latest.TryRemove(projectId, out _);
+            return ValueTask.FromResult<ProjectSnapshot?>(null);
+        }
+
+        if (json is null)
+        {
+            return ValueTask.FromResult(known);
+        }
+
+        var snapshot = JsonSerializer.Deserialize(json, _snapshotJson)!;
+        Remember(snapshot);
+        return ValueTask.FromResult<ProjectSnapshot?>(snapshot);
     }
 
     /// <inheritdoc />
@@ -194,18 +237,17 @@ internal sealed partial class SqliteCompanyStore : IProjectStore, IWorkQueue, IO
                 .ExecuteNonQuery();
         }
 
-        if (prepared.Events.Length > 0)
+        // Up to EventsPerInsert events per statement: a commit's few events cost one statement, not one each.
+        for (int first = 0; first < prepared.Events.Length; first += EventsPerInsert)
         {
-            using var command = c.Command("INSERT INTO events (project_id, version, event) VALUES ($project, $version, $event);");
-            var version = command.Parameters.AddWithValue("$version", 0L);
-            var json = command.Parameters.AddWithValue("$event", string.Empty);
-            command.With("$project", commit.ProjectId.Value);
-            for (int i = 0; i < prepared.Events.Length; i++)
+            int count = Math.Min(EventsPerInsert, prepared.Events.Length - first);
+            using var command = c.Command(InsertEvents[count - 1]).With("$project", commit.ProjectId.Value);
+            for (int i = 0; i < count; i++)
             {
-                version.Value = commit.Events[i].Version;
-                json.Value = prepared.Events[i];
-                command.ExecuteNonQuery();
+                command.With(EventParameters[i].Version, commit.Events[first + i].Version).With(EventParameters[i].Event, prepared.Events[first + i]);
             }
+
+            command.ExecuteNonQuery();
         }
 
         foreach (var operation in commit.Budget)
@@ -280,6 +322,23 @@ internal sealed partial class SqliteCompanyStore : IProjectStore, IWorkQueue, IO
         {
             throw new LeaseLostException(lease);
         }
+    }
+
+    /// <summary>Holds <paramref name="snapshot"/> as the project's newest unless a newer one is held; only active projects are held (one that waits for its client may wait for days).</summary>
+    private void Remember(ProjectSnapshot snapshot)
+    {
+        if (snapshot.Status != ProjectStatus.Active)
+        {
+            _latest.TryRemove(snapshot.Id, out _);
+            return;
+        }
+
+        if (!_latest.ContainsKey(snapshot.Id) && _latest.Count >= MaxRememberedSnapshots)
+        {
+            _latest.Clear();
+        }
+
+        _latest.AddOrUpdate(snapshot.Id, static (_, s) => s, static (_, held, s) => held.Version >= s.Version ? held : s, snapshot);
     }
 
     private string SerializeEvent(ProjectEvent projectEvent) =>
