@@ -48,7 +48,7 @@ public sealed class SchemaVersion5Tests : IAsyncDisposable
         {
             Assert.Equal((long)SqliteSchema.CurrentVersion, Scalar(raw, "PRAGMA user_version;"));
             Assert.Equal(0L, Scalar(raw, "SELECT count(*) FROM sqlite_schema WHERE name IN ('work_items_waiting', 'budget_reservations_by_owner') OR name LIKE '%_v5';"));
-            Assert.Equal(2L, Scalar(raw, "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name IN ('work_items_ready', 'work_items_leased');"));
+            Assert.Equal(3L, Scalar(raw, "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name IN ('work_items_ready', 'work_items_leased', 'work_items_delayed');"));
             Assert.DoesNotContain("AUTOINCREMENT", (string)Scalar(raw, "SELECT sql FROM sqlite_schema WHERE name = 'work_items';")!, StringComparison.OrdinalIgnoreCase);
             Assert.Contains("WITHOUT ROWID", (string)Scalar(raw, "SELECT sql FROM sqlite_schema WHERE name = 'budget_reservations';")!, StringComparison.OrdinalIgnoreCase);
             Assert.Equal(0L, Scalar(raw, "SELECT count(*) FROM sqlite_sequence WHERE name = 'work_items';"));
@@ -107,6 +107,43 @@ public sealed class SchemaVersion5Tests : IAsyncDisposable
         {
             Assert.True(tokens.Add(reader.GetInt64(0)));
         }
+    }
+
+    [Fact]
+    public async Task A_worker_waiting_for_work_wakes_at_the_retry_time_found_through_the_delayed_index()
+    {
+        var store = new SqliteCompanyStore(_written.Open(_time));
+        var id = ProjectId.New();
+        var created = ProjectCommits.Create(id, _time.GetUtcNow(), ProjectCommits.Item(id, AgentRole.Developer, _time.GetUtcNow()));
+        await store.CommitAsync(created, Ct);
+        var lease = (await store.TryLeaseAsync(new LeaseRequest("w1", LeaseDuration), Ct))!;
+        await store.CommitAsync(ProjectCommits.Retry(created.Snapshot, lease, _time.GetUtcNow(), _time.GetUtcNow().AddMinutes(5)), Ct);
+        // Many items waiting and due are not what the wake-up time is looked up in.
+        var snapshot = (await store.GetAsync(id, Ct))!;
+        await store.CommitAsync(ProjectCommits.Schedule(snapshot, _time.GetUtcNow(), [.. Enumerable.Range(0, 50).Select(i => ProjectCommits.Item(id, AgentRole.Tester, _time.GetUtcNow(), $"due {i}"))]), Ct);
+
+        using (var raw = _written.OpenRaw())
+        using (var command = raw.CreateCommand())
+        {
+            command.CommandText = "EXPLAIN QUERY PLAN SELECT min(available_at) FROM work_items WHERE lease_token IS NULL AND attempts > 0 AND available_at > 0;";
+            using var reader = command.ExecuteReader();
+            var plan = new List<string>();
+            while (reader.Read())
+            {
+                plan.Add(reader.GetString(3));
+            }
+
+            Assert.Contains(plan, p => p.Contains("work_items_delayed", StringComparison.Ordinal));
+        }
+
+        // A worker of a role with nothing due waits until the retry is due (not its whole maxWait); the first wait takes the
+        // signal of the enqueues above.
+        await store.WaitForWorkAsync(TimeSpan.FromHours(1), Ct).AsTask().WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        var waiting = store.WaitForWorkAsync(TimeSpan.FromHours(1), Ct).AsTask();
+        await Task.Delay(50, Ct);
+        Assert.False(waiting.IsCompleted);
+        _time.Advance(TimeSpan.FromMinutes(5));
+        await waiting.WaitAsync(TimeSpan.FromSeconds(10), Ct);
     }
 
     private async Task<List<string>> LeaseAllAsync(SqliteCompanyStore store)

@@ -86,6 +86,61 @@ public sealed class SnapshotReadTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_refused_commit_is_never_held()
+    {
+        var mine = new SqliteCompanyStore(_temp.Open(_time));
+        var other = new SqliteCompanyStore(_temp.Open(_time));
+        var id = ProjectId.New();
+        var created = ProjectCommits.Create(id, _time.GetUtcNow(), ProjectCommits.Item(id, AgentRole.Developer, _time.GetUtcNow()));
+        await mine.CommitAsync(created, Ct);
+
+        // Another process moves the project on; this instance, still holding the version before, commits on it and is refused.
+        var theirs = ProjectCommits.Next((await other.GetAsync(id, Ct))!, _time.GetUtcNow(), new ClientAnswered("theirs"));
+        await other.CommitAsync(theirs, Ct);
+        await Assert.ThrowsAsync<ConcurrencyException>(() => mine.CommitAsync(ProjectCommits.Next(created.Snapshot, _time.GetUtcNow(), new ClientAnswered("refused")), Ct));
+        Assert.Equal(Json(theirs.Snapshot), Json((await mine.GetAsync(id, Ct))!));
+
+        // A commit whose lease lapsed is refused too, and not held.
+        var lease = (await mine.TryLeaseAsync(new LeaseRequest("w1", TimeSpan.FromMinutes(1)), Ct))!;
+        _time.Advance(TimeSpan.FromMinutes(2));
+        var current = (await mine.GetAsync(id, Ct))!;
+        await Assert.ThrowsAsync<LeaseLostException>(() => mine.CommitAsync(ProjectCommits.Complete(current, lease, _time.GetUtcNow()), Ct));
+        Assert.Same(current, await mine.GetAsync(id, Ct));
+        Assert.Equal(Json(theirs.Snapshot), Json((await other.GetAsync(id, Ct))!));
+    }
+
+    [Fact]
+    public async Task A_commit_without_events_replaces_the_held_snapshot_of_its_version()
+    {
+        var store = new SqliteCompanyStore(_temp.Open(_time));
+        var id = ProjectId.New();
+        var created = ProjectCommits.Create(id, _time.GetUtcNow());
+        await store.CommitAsync(created, Ct);
+
+        // No event, the same version, a changed snapshot: what the row now holds is what is read back.
+        var changed = created.Snapshot with { Requirements = "changed without an event" };
+        await store.CommitAsync(new ProjectCommit(id, created.Snapshot.Version, [], changed), Ct);
+        Assert.Equal("changed without an event", (await store.GetAsync(id, Ct))!.Requirements);
+        Assert.Equal(Json(changed), Json((await new SqliteCompanyStore(_temp.Open(_time)).GetAsync(id, Ct))!));
+    }
+
+    [Fact]
+    public async Task A_snapshot_past_the_size_bound_is_read_from_the_row_and_not_held()
+    {
+        var store = new SqliteCompanyStore(_temp.Open(_time)) { MaxRememberedSnapshotChars = 2_000 };
+        var small = ProjectId.New();
+        var large = ProjectId.New();
+        await store.CommitAsync(ProjectCommits.Create(small, _time.GetUtcNow()), Ct);
+        var created = ProjectCommits.Create(large, _time.GetUtcNow());
+        var big = created with { Snapshot = created.Snapshot with { Requirements = new string('r', 3_000) } };
+        await store.CommitAsync(big, Ct);
+
+        Assert.Equal(1, store.RememberedSnapshots);
+        Assert.Equal(Json(big.Snapshot), Json((await store.GetAsync(large, Ct))!));
+        Assert.Equal(1, store.RememberedSnapshots);
+    }
+
+    [Fact]
     public async Task A_commit_of_many_events_is_read_back_whole_and_in_order()
     {
         var store = new SqliteCompanyStore(_temp.Open(_time));

@@ -169,7 +169,9 @@ internal static class SqliteSchema
         // (at most one per call in flight) become one clustered b-tree: their owner index only served the sweep of a
         // failed item's reservations, which now reads the few open rows. The queue drops AUTOINCREMENT (its counter row
         // in sqlite_sequence was rewritten by every enqueue; a plain rowid still grows past every item on the queue, which
-        // is all enqueue order needs) and work_items_waiting (the next due time is read from work_items_ready).
+        // is all enqueue order needs) and work_items_waiting, which every enqueue and lease wrote: the next due time of a
+        // waiting item can only be a retry's (an item is enqueued due at once, a release keeps its time, and a retry follows
+        // a lease, so attempts > 0), and work_items_delayed holds just those.
         """
         CREATE TABLE budget_reservations_v5 (
             id TEXT NOT NULL PRIMARY KEY,
@@ -204,6 +206,7 @@ internal static class SqliteSchema
         DELETE FROM sqlite_sequence WHERE name = 'work_items';
         CREATE INDEX work_items_ready ON work_items (sequence, available_at) WHERE lease_token IS NULL;
         CREATE INDEX work_items_leased ON work_items (lease_expires_at) WHERE lease_token IS NOT NULL;
+        CREATE INDEX work_items_delayed ON work_items (available_at) WHERE lease_token IS NULL AND attempts > 0;
         """,
     ];
 

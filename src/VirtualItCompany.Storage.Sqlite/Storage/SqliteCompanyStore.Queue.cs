@@ -80,12 +80,13 @@ internal sealed partial class SqliteCompanyStore : IAddressableWorkQueue
         }
 
         // Wake for the next retry time or lease expiry too; work that another process enqueues is seen after maxWait at the latest.
+        // Only a retry waits for a later time (it follows a lease, so attempts > 0): work_items_delayed holds just those.
         var now = _database.Time.GetUtcNow();
         long? due = _database.Read(c =>
         {
             using var command = c.Command("""
                 SELECT min(due) FROM (
-                    SELECT min(available_at) AS due FROM work_items WHERE lease_token IS NULL AND available_at > $now
+                    SELECT min(available_at) AS due FROM work_items WHERE lease_token IS NULL AND attempts > 0 AND available_at > $now
                     UNION ALL
                     SELECT min(lease_expires_at) FROM work_items WHERE lease_token IS NOT NULL AND lease_expires_at > $now);
                 """).With("$now", UnixTime.Floor(now));

@@ -20,7 +20,8 @@ internal sealed partial class SqliteCompanyStore : IProjectStore, IWorkQueue, IO
 
     // The newest snapshot this instance committed or read of each active project, so that reading a project back costs a
     // version check instead of its JSON (a snapshot is immutable; the store's row stays the truth: another process's commit
-    // changes the version, and the row is read again). Bounded: emptied when it would pass MaxRememberedSnapshots.
+    // changes the version, and the row is read again). Bounded: emptied when it would pass MaxRememberedSnapshots, and a
+    // snapshot past MaxRememberedSnapshotChars is not held.
     private readonly ConcurrentDictionary<ProjectId, ProjectSnapshot> _latest = new();
 
     private const int EventsPerInsert = 8;
@@ -34,7 +35,10 @@ internal sealed partial class SqliteCompanyStore : IProjectStore, IWorkQueue, IO
             + string.Join(", ", EventParameters.Take(n).Select(p => $"($project, {p.Version}, {p.Event})")) + ";")];
 
     /// <summary>Gets or sets how many projects' snapshots are held at most (tests lower it).</summary>
-    internal int MaxRememberedSnapshots { get; init; } = 4096;
+    internal int MaxRememberedSnapshots { get; init; } = 1024;
+
+    /// <summary>Gets or sets the largest snapshot held, in characters of its JSON: with the count, at most ~32 MB are held.</summary>
+    internal int MaxRememberedSnapshotChars { get; init; } = 16 * 1024;
 
     /// <summary>Gets how many projects' snapshots are held now.</summary>
     internal int RememberedSnapshots => _latest.Count;
@@ -81,7 +85,7 @@ internal sealed partial class SqliteCompanyStore : IProjectStore, IWorkQueue, IO
             [.. commit.Events.Select(SerializeEvent)],
             [.. commit.Enqueue.Select(i => (i, JsonSerializer.Serialize(i, _itemJson)))]);
         await _database.WriteAsync(context => Commit(context, prepared), cancellationToken).ConfigureAwait(false);
-        Remember(commit.Snapshot);
+        Remember(commit.Snapshot, prepared.Snapshot.Length, committed: true);
     }
 
     /// <inheritdoc />
@@ -112,7 +116,7 @@ internal sealed partial class SqliteCompanyStore : IProjectStore, IWorkQueue, IO
         }
 
         var snapshot = JsonSerializer.Deserialize(json, _snapshotJson)!;
-        Remember(snapshot);
+        Remember(snapshot, json.Length, committed: false);
         return ValueTask.FromResult<ProjectSnapshot?>(snapshot);
     }
 
@@ -324,10 +328,14 @@ internal sealed partial class SqliteCompanyStore : IProjectStore, IWorkQueue, IO
         }
     }
 
-    /// <summary>Holds <paramref name="snapshot"/> as the project's newest unless a newer one is held; only active projects are held (one that waits for its client may wait for days).</summary>
-    private void Remember(ProjectSnapshot snapshot)
+    /// <summary>
+    /// Holds <paramref name="snapshot"/> as the project's newest unless a newer one is held (a commit also replaces one of
+    /// its own version: a commit of no events may change a snapshot without its version). Only active projects are held
+    /// (one that waits for its client may wait for days), and only snapshots of at most <see cref="MaxRememberedSnapshotChars"/>.
+    /// </summary>
+    private void Remember(ProjectSnapshot snapshot, int jsonChars, bool committed)
     {
-        if (snapshot.Status != ProjectStatus.Active)
+        if (snapshot.Status != ProjectStatus.Active || jsonChars > MaxRememberedSnapshotChars)
         {
             _latest.TryRemove(snapshot.Id, out _);
             return;
@@ -338,7 +346,14 @@ internal sealed partial class SqliteCompanyStore : IProjectStore, IWorkQueue, IO
             _latest.Clear();
         }
 
-        _latest.AddOrUpdate(snapshot.Id, static (_, s) => s, static (_, held, s) => held.Version >= s.Version ? held : s, snapshot);
+        if (committed)
+        {
+            _latest.AddOrUpdate(snapshot.Id, static (_, s) => s, static (_, held, s) => held.Version > s.Version ? held : s, snapshot);
+        }
+        else
+        {
+            _latest.AddOrUpdate(snapshot.Id, static (_, s) => s, static (_, held, s) => held.Version >= s.Version ? held : s, snapshot);
+        }
     }
 
     private string SerializeEvent(ProjectEvent projectEvent) =>

@@ -75,7 +75,7 @@ public sealed partial class TesterAgent : BuiltInAgent
             return AgentOutcome.Failed($"The test command \"{string.Join(' ', arguments)}\" was killed (SIGKILL, exit code {KilledExitCode}) before it reported any result.", retryable: true);
         }
 
-        string tail = result.Output.Length <= OutputTailChars ? result.Output : result.Output[^OutputTailChars..];
+        string tail = Tail(result.Output, OutputTailChars);
         var run = new TestsRun(arguments, result.ExitCode, passed, failed, tail);
         return result.Succeeded
             ? AgentOutcome.Completed($"The tests passed ({passed} passed, {failed} failed).", LifecycleTrigger.TestsPassed, [run])
@@ -85,6 +85,18 @@ public sealed partial class TesterAgent : BuiltInAgent
                     : $"The tests failed with exit code {result.ExitCode} ({passed} passed, {failed} failed).",
                 LifecycleTrigger.TestsFailed,
                 [run]);
+    }
+
+    /// <summary>The last <paramref name="max"/> characters of <paramref name="output"/> at most, never starting inside a surrogate pair (half a pair would not survive being stored as JSON).</summary>
+    internal static string Tail(string output, int max)
+    {
+        if (output.Length <= max)
+        {
+            return output;
+        }
+
+        int start = output.Length - max;
+        return output[(char.IsLowSurrogate(output[start]) ? start + 1 : start)..];
     }
 
     /// <summary>Reads the last "N passed, N failed" line of a test run's output; 0 and 0 when there is none.</summary>

@@ -97,4 +97,18 @@ public sealed class TesterAgentTests : IAsyncLifetime
     [InlineData("1 passed, 2 failed\nretry\n4 Passed, 0 Failed", 4, 0)]
     public void Counts_come_from_the_last_passed_failed_line(string output, int passed, int failed) =>
         Assert.Equal((passed, failed), TesterAgent.CountResults(output));
+
+    [Theory]
+    [InlineData("ab\U0001F600cd", 3, "cd")]
+    [InlineData("ab\U0001F600cd", 4, "\U0001F600cd")]
+    [InlineData("abc", 5, "abc")]
+    [InlineData("abcdef", 2, "ef")]
+    public void The_output_tail_never_starts_inside_a_surrogate_pair(string output, int max, string expected)
+    {
+        string tail = TesterAgent.Tail(output, max);
+
+        Assert.Equal(expected, tail);
+        // What is stored is what is held: the tail survives JSON unchanged.
+        Assert.Equal(tail, System.Text.Json.JsonSerializer.Deserialize<string>(System.Text.Json.JsonSerializer.Serialize(tail)));
+    }
 }
