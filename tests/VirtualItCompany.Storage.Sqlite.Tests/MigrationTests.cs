@@ -107,26 +107,14 @@ public sealed class MigrationTests : IAsyncDisposable
     /// <summary>Makes <see cref="_older"/> a file of schema version 2 holding every row of <see cref="_written"/>.</summary>
     private void MakeVersion2Copy()
     {
-        using var raw = _older.OpenRaw();
-        SqliteDatabase.Execute(raw, "BEGIN IMMEDIATE;");
-        SqliteSchema.Migrate(raw, fromVersion: 0, toVersion: 2);
-        SqliteDatabase.Execute(raw, "COMMIT;");
-        Assert.Contains("WITHOUT ROWID", (string)Scalar(raw, "SELECT sql FROM sqlite_schema WHERE name = 'events';")!, StringComparison.Ordinal);
-
-        using var attach = raw.CreateCommand();
-        attach.CommandText = "ATTACH DATABASE $file AS written;";
-        attach.Parameters.AddWithValue("$file", _written.FilePath);
-        attach.ExecuteNonQuery();
-        SqliteDatabase.Execute(raw, """
-            BEGIN IMMEDIATE;
+        using var raw = _older.MakeOlderCopy(_written, version: 2, """
             INSERT INTO snapshots SELECT project_id, version, status, created_at_ticks, updated_at, snapshot FROM written.snapshots;
             INSERT INTO events SELECT project_id, version, event FROM written.events;
             INSERT INTO work_items SELECT * FROM written.work_items;
             INSERT OR REPLACE INTO counters SELECT * FROM written.counters;
             INSERT OR REPLACE INTO budgets SELECT * FROM written.budgets;
-            COMMIT;
-            DETACH DATABASE written;
             """);
+        Assert.Contains("WITHOUT ROWID", (string)Scalar(raw, "SELECT sql FROM sqlite_schema WHERE name = 'events';")!, StringComparison.Ordinal);
     }
 
     private static async Task<(List<string> Projects, List<string> Events, List<string> Queued)> ReadAllAsync(TempDatabase temp, SqliteDatabase? open = null)

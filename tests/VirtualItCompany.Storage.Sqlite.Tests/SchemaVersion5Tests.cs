@@ -163,27 +163,15 @@ public sealed class SchemaVersion5Tests : IAsyncDisposable
     /// <summary>Makes <see cref="_older"/> a file of schema version 4 holding every row of <see cref="_written"/>.</summary>
     private void MakeVersion4Copy()
     {
-        using var raw = _older.OpenRaw();
-        SqliteDatabase.Execute(raw, "BEGIN IMMEDIATE;");
-        SqliteSchema.Migrate(raw, fromVersion: 0, toVersion: 4);
-        SqliteDatabase.Execute(raw, "COMMIT;");
-        Assert.Contains("AUTOINCREMENT", (string)Scalar(raw, "SELECT sql FROM sqlite_schema WHERE name = 'work_items';")!, StringComparison.Ordinal);
-
-        using var attach = raw.CreateCommand();
-        attach.CommandText = "ATTACH DATABASE $file AS written;";
-        attach.Parameters.AddWithValue("$file", _written.FilePath);
-        attach.ExecuteNonQuery();
-        SqliteDatabase.Execute(raw, """
-            BEGIN IMMEDIATE;
+        using var raw = _older.MakeOlderCopy(_written, version: 4, """
             INSERT INTO snapshots SELECT * FROM written.snapshots;
             INSERT INTO events SELECT * FROM written.events;
             INSERT INTO work_items SELECT * FROM written.work_items;
             INSERT INTO budget_reservations SELECT * FROM written.budget_reservations;
             INSERT OR REPLACE INTO counters SELECT * FROM written.counters;
             INSERT OR REPLACE INTO budgets SELECT * FROM written.budgets;
-            COMMIT;
-            DETACH DATABASE written;
             """);
+        Assert.Contains("AUTOINCREMENT", (string)Scalar(raw, "SELECT sql FROM sqlite_schema WHERE name = 'work_items';")!, StringComparison.Ordinal);
     }
 
     private static object? Scalar(SqliteConnection connection, string sql)

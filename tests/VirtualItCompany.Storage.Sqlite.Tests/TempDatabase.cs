@@ -37,6 +37,25 @@ internal sealed class TempDatabase : IAsyncDisposable
         return connection;
     }
 
+    /// <summary>Makes this file a file of an earlier schema version holding rows of <paramref name="from"/>: the schema up to <paramref name="version"/>, then <paramref name="copy"/> run with <paramref name="from"/> attached as <c>written</c>.</summary>
+    /// <returns>An open raw connection to this file, for the caller's checks.</returns>
+    public SqliteConnection MakeOlderCopy(TempDatabase from, int version, string copy)
+    {
+        var raw = OpenRaw();
+        SqliteDatabase.Execute(raw, "BEGIN IMMEDIATE;");
+        SqliteSchema.Migrate(raw, fromVersion: 0, toVersion: version);
+        SqliteDatabase.Execute(raw, "COMMIT;");
+        using (var attach = raw.CreateCommand())
+        {
+            attach.CommandText = "ATTACH DATABASE $file AS written;";
+            attach.Parameters.AddWithValue("$file", from.FilePath);
+            attach.ExecuteNonQuery();
+        }
+
+        SqliteDatabase.Execute(raw, "BEGIN IMMEDIATE;\n" + copy + "\nCOMMIT;\nDETACH DATABASE written;");
+        return raw;
+    }
+
     public async ValueTask DisposeAsync()
     {
         foreach (var database in _opened)
