@@ -1,6 +1,6 @@
 using System.Buffers;
-using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -15,14 +15,13 @@ namespace VirtualItCompany.Routing;
 internal static class CallJournal
 {
     // How many calls with each fingerprint a try of a work item has made: the n-th identical call is keyed "#n".
-    private static readonly ConditionalWeakTable<ModelCallContext, ConcurrentDictionary<string, int>> Occurrences = [];
+    private static readonly ConditionalWeakTable<ModelCallContext, CallCounts> Occurrences = [];
 
     /// <summary>Gets the key of the next call of <paramref name="context"/>'s item asking <paramref name="messages"/> with <paramref name="options"/>.</summary>
     public static string NextKey(ModelCallContext context, IReadOnlyList<ChatMessage> messages, ChatOptions? options)
     {
         string fingerprint = Fingerprint(messages, options);
-        var counts = Occurrences.GetValue(context, static _ => new ConcurrentDictionary<string, int>(StringComparer.Ordinal));
-        int occurrence = counts.AddOrUpdate(fingerprint, 1, static (_, n) => n + 1);
+        int occurrence = Occurrences.GetValue(context, static _ => new CallCounts()).Next(fingerprint);
         return fingerprint + "#" + occurrence.ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 
@@ -150,6 +149,22 @@ internal static class CallJournal
                 _buffer = new ArrayBufferWriter<byte>(1024);
                 _writer?.Dispose();
                 _writer = null;
+            }
+        }
+    }
+
+    /// <summary>The calls of one try by fingerprint: a try makes a few calls, mostly one after another, so a lock and a small dictionary (not a concurrent one, ~0.5 KB each) serve.</summary>
+    private sealed class CallCounts
+    {
+        private readonly Lock _gate = new();
+        private readonly Dictionary<string, int> _counts = new(1, StringComparer.Ordinal);
+
+        public int Next(string fingerprint)
+        {
+            lock (_gate)
+            {
+                ref int count = ref CollectionsMarshal.GetValueRefOrAddDefault(_counts, fingerprint, out _);
+                return ++count;
             }
         }
     }
