@@ -85,7 +85,7 @@ internal sealed partial class SqliteCompanyStore : IProjectStore, IWorkQueue, IO
             [.. commit.Events.Select(SerializeEvent)],
             [.. commit.Enqueue.Select(i => (i, JsonSerializer.Serialize(i, _itemJson)))]);
         await _database.WriteAsync(context => Commit(context, prepared), cancellationToken).ConfigureAwait(false);
-        Remember(commit.Snapshot, prepared.Snapshot.Length, committed: true);
+        Remember(commit.Snapshot, prepared.Snapshot.Length);
     }
 
     /// <inheritdoc />
@@ -116,7 +116,7 @@ internal sealed partial class SqliteCompanyStore : IProjectStore, IWorkQueue, IO
         }
 
         var snapshot = JsonSerializer.Deserialize(json, _snapshotJson)!;
-        Remember(snapshot, json.Length, committed: false);
+        Remember(snapshot, json.Length);
         return ValueTask.FromResult<ProjectSnapshot?>(snapshot);
     }
 
@@ -329,11 +329,10 @@ internal sealed partial class SqliteCompanyStore : IProjectStore, IWorkQueue, IO
     }
 
     /// <summary>
-    /// Holds <paramref name="snapshot"/> as the project's newest unless a newer one is held (a commit also replaces one of
-    /// its own version: a commit of no events may change a snapshot without its version). Only active projects are held
+    /// Holds <paramref name="snapshot"/> as the project's newest unless a newer one is held. Only active projects are held
     /// (one that waits for its client may wait for days), and only snapshots of at most <see cref="MaxRememberedSnapshotChars"/>.
     /// </summary>
-    private void Remember(ProjectSnapshot snapshot, int jsonChars, bool committed)
+    private void Remember(ProjectSnapshot snapshot, int jsonChars)
     {
         if (snapshot.Status != ProjectStatus.Active || jsonChars > MaxRememberedSnapshotChars)
         {
@@ -346,14 +345,9 @@ internal sealed partial class SqliteCompanyStore : IProjectStore, IWorkQueue, IO
             _latest.Clear();
         }
 
-        if (committed)
-        {
-            _latest.AddOrUpdate(snapshot.Id, static (_, s) => s, static (_, held, s) => held.Version > s.Version ? held : s, snapshot);
-        }
-        else
-        {
-            _latest.AddOrUpdate(snapshot.Id, static (_, s) => s, static (_, held, s) => held.Version >= s.Version ? held : s, snapshot);
-        }
+        // An equal version replaces too: a commit of no events may change a snapshot without its version, and a read of an
+        // equal version (a commit raced it) has the same content.
+        _latest.AddOrUpdate(snapshot.Id, static (_, s) => s, static (_, held, s) => held.Version > s.Version ? held : s, snapshot);
     }
 
     private string SerializeEvent(ProjectEvent projectEvent) =>
