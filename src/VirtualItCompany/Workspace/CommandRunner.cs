@@ -30,6 +30,10 @@ internal sealed class CommandRunner(WorkspaceOptions options, TimeProvider timeP
 
     private static readonly Lazy<string?> SetSid = new(() => OperatingSystem.IsLinux() ? CommandSandbox.FindOnPath("setsid") : null);
 
+    // util-linux's setpriv (2.33 or later) gives an unsandboxed command the parent-death signal the sandbox gets from
+    // --die-with-parent, so it dies with the app even when the app is killed with SIGKILL.
+    private static readonly Lazy<string?> SetPriv = new(FindDeathSignalProgram);
+
     private readonly CommandSandbox _sandbox = new(options);
 
     /// <summary>Gets the clock used to time commands.</summary>
@@ -106,6 +110,15 @@ internal sealed class CommandRunner(WorkspaceOptions options, TimeProvider timeP
         {
             // A process group of its own, so the whole group is killed at the end (children that leave it survive: only the sandbox catches those).
             startInfo.FileName = setsid;
+            if (SetPriv.Value is { } setpriv)
+            {
+                // Killed when the app dies (the launcher thread that starts it ends only with the app); its own children are not.
+                startInfo.ArgumentList.Add(setpriv);
+                startInfo.ArgumentList.Add("--pdeathsig");
+                startInfo.ArgumentList.Add("KILL");
+                startInfo.ArgumentList.Add("--");
+            }
+
             startInfo.ArgumentList.Add(program);
         }
 
@@ -117,6 +130,32 @@ internal sealed class CommandRunner(WorkspaceOptions options, TimeProvider timeP
         return startInfo;
     }
 
+    private static string? FindDeathSignalProgram()
+    {
+        if (!OperatingSystem.IsLinux() || CommandSandbox.FindOnPath("setpriv") is not { } setpriv || CommandSandbox.FindOnPath("true") is not { } trueProgram)
+        {
+            return null;
+        }
+
+        try
+        {
+            // Older setpriv versions do not know --pdeathsig; they refuse it and exit non-zero.
+            using var process = Process.Start(new ProcessStartInfo(setpriv, ["--pdeathsig", "KILL", "--", trueProgram]) { RedirectStandardError = true, UseShellExecute = false })!;
+            _ = process.StandardError.ReadToEndAsync();
+            if (!process.WaitForExit(TimeSpan.FromSeconds(10)))
+            {
+                process.Kill();
+                return null;
+            }
+
+            return process.ExitCode == 0 ? setpriv : null;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Runs a command to its end, killing its process tree on time-out, cancellation or too much output.</summary>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled; the process tree has been killed.</exception>
     public async Task<CommandResult> RunAsync(ProcessStartInfo startInfo, TimeSpan timeout, int maxOutputChars, CancellationToken cancellationToken)
@@ -124,7 +163,7 @@ internal sealed class CommandRunner(WorkspaceOptions options, TimeProvider timeP
         cancellationToken.ThrowIfCancellationRequested();
         using var timeoutSource = new CancellationTokenSource(timeout > LongestTimeout ? LongestTimeout : timeout, timeProvider);
         var started = timeProvider.GetTimestamp();
-        await using var command = RunningCommand.Start(startInfo, maxOutputChars, options.CommandMaxOutputBytes, timeProvider);
+        await using var command = await RunningCommand.StartAsync(startInfo, maxOutputChars, options.CommandMaxOutputBytes, timeProvider).ConfigureAwait(false);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token, command.OutputLimitReached);
         try
         {

@@ -156,7 +156,7 @@ internal sealed partial class LocalProjectWorkspace
         startInfo.Environment["PORT"] = port.ToString(CultureInfo.InvariantCulture);
         startInfo.Environment["ASPNETCORE_URLS"] = baseUrl.GetLeftPart(UriPartial.Authority);
 
-        var command = RunningCommand.Start(startInfo, _options.MaxOutputChars, _timeProvider);
+        var command = await RunningCommand.StartAsync(startInfo, _options.MaxOutputChars, _timeProvider).ConfigureAwait(false);
         try
         {
             await WaitUntilHealthyAsync(environment, command, healthUrl, cancellationToken).ConfigureAwait(false);

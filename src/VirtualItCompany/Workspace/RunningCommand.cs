@@ -41,19 +41,19 @@ internal sealed class RunningCommand : IAsyncDisposable
 
     /// <summary>Starts a process with redirected output and no input, with no limit on its output bytes (a deployed service).</summary>
     /// <exception cref="InvalidOperationException">The program could not be started.</exception>
-    public static RunningCommand Start(ProcessStartInfo startInfo, int maxOutputChars, TimeProvider timeProvider) =>
-        Start(startInfo, maxOutputChars, long.MaxValue, timeProvider);
+    public static Task<RunningCommand> StartAsync(ProcessStartInfo startInfo, int maxOutputChars, TimeProvider timeProvider) =>
+        StartAsync(startInfo, maxOutputChars, long.MaxValue, timeProvider);
 
-    /// <summary>Starts a process with redirected output and no input.</summary>
+    /// <summary>Starts a process with redirected output and no input, from the <see cref="ProcessLauncher"/>'s thread.</summary>
     /// <exception cref="InvalidOperationException">The program could not be started.</exception>
-    public static RunningCommand Start(ProcessStartInfo startInfo, int maxOutputChars, long maxOutputBytes, TimeProvider timeProvider)
+    public static async Task<RunningCommand> StartAsync(ProcessStartInfo startInfo, int maxOutputChars, long maxOutputBytes, TimeProvider timeProvider)
     {
         // Started through setsid (unsandboxed on Linux), the process leads a group of its own that can be killed whole.
         var ownGroup = OperatingSystem.IsLinux() && Path.GetFileName(startInfo.FileName) == "setsid";
         var process = new Process { StartInfo = startInfo };
         try
         {
-            process.Start();
+            await ProcessLauncher.StartAsync(process).ConfigureAwait(false);
         }
         catch (Win32Exception ex)
         {

@@ -181,6 +181,117 @@ public sealed class QuickstartTests
         }
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Quickstart_killed_with_SIGKILL_leaves_no_deployed_service_running(bool sandboxed)
+    {
+        string dll = await Built.Value;
+        string workspaces = Directory.CreateTempSubdirectory("vic-quickstart-kill-").FullName;
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = RepositoryRoot, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+        foreach (var a in (string[])[dll, "A recipe box for a small cafe. It lists recipes.", "--auto-approve", "--workspace", workspaces, .. sandboxed ? (string[])[] : ["--unsandboxed"]])
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        if (!sandboxed)
+        {
+            start.Environment["VirtualItCompany__Workspace__BubblewrapProgram"] = "/nonexistent/bwrap"; // as on a machine without bubblewrap
+        }
+
+        using var process = Process.Start(start)!;
+        process.StandardInput.Close();
+        var staged = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var output = new System.Text.StringBuilder();
+        process.OutputDataReceived += (_, e) =>
+        {
+            lock (output)
+            {
+                output.AppendLine(e.Data);
+            }
+
+            if (e.Data?.Contains("== ClientReview", StringComparison.Ordinal) == true)
+            {
+                staged.TrySetResult(); // staging is deployed and answering
+            }
+        };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            await staged.Task.WaitAsync(TimeSpan.FromMinutes(3), TestContext.Current.CancellationToken);
+            var services = ProcessesUnder(workspaces);
+            Assert.True(services.Count > 0, "No deployed service was found running under the workspace folder:\n" + output);
+            Assert.Equal(sandboxed, services.Any(s => s.CommandLine.Contains("bwrap", StringComparison.Ordinal)));
+
+            // SIGKILL to the host alone, not its tree: a crash, nothing of the host runs on the way out.
+            process.Kill(entireProcessTree: false);
+            await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+
+            var deadline = Stopwatch.StartNew();
+            while (ProcessesUnder(workspaces).Count > 0 && deadline.Elapsed < TimeSpan.FromSeconds(10))
+            {
+                await Task.Delay(100, TestContext.Current.CancellationToken);
+            }
+
+            var left = ProcessesUnder(workspaces);
+            Assert.True(left.Count == 0, $"Outlived the killed host: {string.Join("; ", left)}");
+        }
+        finally
+        {
+            foreach (var pid in ProcessesUnder(workspaces).Select(p => p.Pid))
+            {
+                try
+                {
+                    using var leftover = Process.GetProcessById(pid);
+                    leftover.Kill(entireProcessTree: true);
+                }
+                catch (ArgumentException)
+                {
+                    // Gone.
+                }
+            }
+
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+
+            Directory.Delete(workspaces, recursive: true);
+        }
+    }
+
+    /// <summary>Live processes whose command line names <paramref name="folder"/> or whose working folder is inside it.</summary>
+    private static List<(int Pid, string CommandLine)> ProcessesUnder(string folder)
+    {
+        var found = new List<(int, string)>();
+        foreach (var entry in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(entry), out var pid) || pid == Environment.ProcessId)
+            {
+                continue;
+            }
+
+            try
+            {
+                var commandLine = File.ReadAllText(Path.Combine(entry, "cmdline")).Replace('\0', ' ').Trim();
+                var stat = File.ReadAllText(Path.Combine(entry, "stat"));
+                var zombie = stat[(stat.LastIndexOf(')') + 2)..][0] is 'Z' or 'X';
+                var cwd = new DirectoryInfo(Path.Combine(entry, "cwd")).LinkTarget ?? "";
+                if (!zombie && (commandLine.Contains(folder, StringComparison.Ordinal) || cwd.StartsWith(folder, StringComparison.Ordinal)))
+                {
+                    found.Add((pid, commandLine));
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // Ended meanwhile, or not ours to read.
+            }
+        }
+
+        return found;
+    }
+
     private static async Task<(int ExitCode, string Output)> RunProcessAsync(string file, string[] args, TimeSpan limit)
     {
         var start = new ProcessStartInfo(file) { WorkingDirectory = RepositoryRoot, RedirectStandardOutput = true, RedirectStandardError = true };
