@@ -49,7 +49,8 @@ internal static class ProcessLauncher
             IsBackground = true,
             Name = "VirtualItCompany process launcher",
         };
-        thread.Start();
+        // The first caller's execution context (its activity, its logging scopes) must not live on in the thread for good.
+        thread.UnsafeStart();
         return requests;
     }
 }
