@@ -104,30 +104,31 @@ internal sealed class SqliteBudgetAccount : IBudgetAccount
     public async ValueTask<IReadOnlyList<BudgetReservation>> SettleOwnerAsync(string owner, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(owner);
-        return await _database.WriteAsync<IReadOnlyList<BudgetReservation>>(
-            context =>
+        return await _database.WriteAsync(context => SettleOwner(context, owner), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Charges at their full amount the reservations <paramref name="owner"/> left open, in the caller's write.</summary>
+    internal static IReadOnlyList<BudgetReservation> SettleOwner(WriteContext context, string owner)
+    {
+        var open = new List<(BudgetReservation Reservation, long Units)>();
+        using (var command = context.Connection.Command("SELECT id, project_id, amount, units, model_id FROM budget_reservations WHERE owner = $owner ORDER BY reserved_at, id;").With("$owner", owner))
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
             {
-                var open = new List<(BudgetReservation Reservation, long Units)>();
-                using (var command = context.Connection.Command("SELECT id, project_id, amount, units, model_id FROM budget_reservations WHERE owner = $owner ORDER BY reserved_at, id;").With("$owner", owner))
-                using (var reader = command.ExecuteReader())
-                {
-                    while (reader.Read())
-                    {
-                        var projectId = reader.StringOrNull(1) is { } id ? new ProjectId(id) : (ProjectId?)null;
-                        var reservation = new BudgetReservation(reader.GetString(0), projectId, ParseAmount(reader.GetString(2)), owner, reader.StringOrNull(4));
-                        open.Add((reservation, reader.GetInt64(3)));
-                    }
-                }
+                var projectId = reader.StringOrNull(1) is { } id ? new ProjectId(id) : (ProjectId?)null;
+                var reservation = new BudgetReservation(reader.GetString(0), projectId, ParseAmount(reader.GetString(2)), owner, reader.StringOrNull(4));
+                open.Add((reservation, reader.GetInt64(3)));
+            }
+        }
 
-                foreach (var (reservation, units) in open)
-                {
-                    // Left open by its owner: charged at its full amount, so none is under-counted.
-                    Close(context, reservation.Id, units, release: false);
-                }
+        foreach (var (reservation, units) in open)
+        {
+            // Left open by its owner: charged at its full amount, so none is under-counted.
+            Close(context, reservation.Id, units, release: false);
+        }
 
-                return [.. open.Select(o => o.Reservation)];
-            },
-            cancellationToken).ConfigureAwait(false);
+        return [.. open.Select(o => o.Reservation)];
     }
 
     /// <inheritdoc />

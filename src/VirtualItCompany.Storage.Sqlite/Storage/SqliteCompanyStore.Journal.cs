@@ -31,31 +31,66 @@ internal sealed partial class SqliteCompanyStore
         ArgumentException.ThrowIfNullOrEmpty(record.CallKey, nameof(record));
         cancellationToken.ThrowIfCancellationRequested();
         long now = UnixTime.Floor(_database.Time.GetUtcNow());
-        return await _database.WriteAsync(
+        return await _database.WriteAsync(context => Insert(context.Connection, record, now), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<IReadOnlyList<BudgetReservation>?> SweepAbandonedAsync(string workItemId, long leaseToken, Func<BudgetReservation, ModelCallRecord> record, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(workItemId);
+        ArgumentNullException.ThrowIfNull(record);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (_budget is null)
+        {
+            throw new NotSupportedException($"This SQLite store of '{_database.FilePath}' was created without its budget account, so it cannot charge reservations; use the IBudgetAccount and the journal.");
+        }
+
+        long now = UnixTime.Floor(_database.Time.GetUtcNow());
+        return await _database.WriteAsync<IReadOnlyList<BudgetReservation>?>(
             context =>
             {
-                using var command = context.Connection.Command("""
-                    INSERT INTO model_calls (work_item_id, call_key, response, provider, model_id, input_tokens, output_tokens, cost, duration_ticks, reservation_id, lease_token, recorded_at)
-                    SELECT $item, $key, $response, $provider, $model, $input, $output, $cost, $duration, $reservation, $token, $recorded
-                    WHERE EXISTS (SELECT 1 FROM work_items WHERE item_id = $item AND lease_token = $token AND lease_expires_at > $now)
-                    ON CONFLICT (work_item_id, call_key) DO NOTHING;
-                    """);
-                command.With("$item", record.WorkItemId)
-                    .With("$key", record.CallKey)
-                    .With("$response", record.Response ?? string.Empty)
-                    .With("$provider", record.Provider ?? string.Empty)
-                    .With("$model", record.ModelId ?? string.Empty)
-                    .With("$input", record.InputTokens)
-                    .With("$output", record.OutputTokens)
-                    .With("$cost", record.Cost.ToString(CultureInfo.InvariantCulture))
-                    .With("$duration", record.Duration.Ticks)
-                    .With("$reservation", record.ReservationId)
-                    .With("$token", record.LeaseToken)
-                    .With("$recorded", record.RecordedAt.ToString("O", CultureInfo.InvariantCulture))
-                    .With("$now", now); // fenced like a commit: only the try that holds the item's lease now may add to its record
-                return command.ExecuteNonQuery() == 1;
+                using (var held = context.Connection.Command("SELECT 1 FROM work_items WHERE item_id = $item AND lease_token = $token AND lease_expires_at > $now;"))
+                {
+                    if (held.With("$item", workItemId).With("$token", leaseToken).With("$now", now).ExecuteScalar() is null)
+                    {
+                        return null; // the try that holds the item now sweeps them
+                    }
+                }
+
+                var charged = SqliteBudgetAccount.SettleOwner(context, workItemId);
+                foreach (var reservation in charged)
+                {
+                    Insert(context.Connection, record(reservation), now);
+                }
+
+                return charged;
             },
             cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Stores a record if its lease is the item's current, unexpired one and no record of its key is there yet.</summary>
+    private static bool Insert(SqliteConnection connection, ModelCallRecord record, long now)
+    {
+        using var command = connection.Command("""
+            INSERT INTO model_calls (work_item_id, call_key, response, provider, model_id, input_tokens, output_tokens, cost, duration_ticks, reservation_id, lease_token, recorded_at)
+            SELECT $item, $key, $response, $provider, $model, $input, $output, $cost, $duration, $reservation, $token, $recorded
+            WHERE EXISTS (SELECT 1 FROM work_items WHERE item_id = $item AND lease_token = $token AND lease_expires_at > $now)
+            ON CONFLICT (work_item_id, call_key) DO NOTHING;
+            """);
+        command.With("$item", record.WorkItemId)
+            .With("$key", record.CallKey)
+            .With("$response", record.Response ?? string.Empty)
+            .With("$provider", record.Provider ?? string.Empty)
+            .With("$model", record.ModelId ?? string.Empty)
+            .With("$input", record.InputTokens)
+            .With("$output", record.OutputTokens)
+            .With("$cost", record.Cost.ToString(CultureInfo.InvariantCulture))
+            .With("$duration", record.Duration.Ticks)
+            .With("$reservation", record.ReservationId)
+            .With("$token", record.LeaseToken)
+            .With("$recorded", record.RecordedAt.ToString("O", CultureInfo.InvariantCulture))
+            .With("$now", now); // fenced like a commit: only the try that holds the item's lease now may add to its record
+        return command.ExecuteNonQuery() == 1;
     }
 
     /// <inheritdoc />

@@ -10,7 +10,7 @@ namespace VirtualItCompany.Storage.Sqlite;
 /// is one savepoint of a group-committed transaction, checked (version, lease token) and written all or nothing.
 /// </summary>
 /// <remarks>Safe for concurrent use, and beside other instances and processes that open the same file.</remarks>
-internal sealed partial class SqliteCompanyStore : IProjectStore, IWorkQueue, IOutbox, IModelCallJournal, IBudgetCommitStore
+internal sealed partial class SqliteCompanyStore : IProjectStore, IWorkQueue, IOutbox, IModelCallJournal, IBudgetCommitStore, IAbandonedCallSweep
 {
     private readonly SqliteDatabase _database;
     private readonly JsonTypeInfo<ProjectSnapshot> _snapshotJson;

@@ -323,12 +323,24 @@ internal sealed class WorkOrchestrator
         IReadOnlyList<BudgetReservation> open = [];
         var taken = new List<ModelCharge>(calls.TakeCharges());
         bool sweep = !calls.SettleJournaledCallsInCommit || calls.OpenReservationCount > 0 || lease.Attempt > 1;
+        bool sweptWithRecords = false;
         if (sweep)
         {
             try
             {
                 await SettleLeftForCommitAsync(item, taken).ConfigureAwait(false);
-                open = await _budget.SettleOwnerAsync(item.Id, CancellationToken.None).ConfigureAwait(false);
+                if (_journal is IAbandonedCallSweep sweeper && _writer.FoldsBudget && calls.LeaseToken != 0)
+                {
+                    // Charged and journaled in one transaction: a crash between the two would leave spend no event accounts for.
+                    // A lease no longer held sweeps nothing: the try that holds the item sweeps them and accounts for them.
+                    open = await sweeper.SweepAbandonedAsync(item.Id, calls.LeaseToken, reservation => AbandonedRecord(item, reservation, calls.LeaseToken), CancellationToken.None).ConfigureAwait(false) ?? [];
+                    sweptWithRecords = true;
+                }
+                else
+                {
+                    open = await _budget.SettleOwnerAsync(item.Id, CancellationToken.None).ConfigureAwait(false);
+                }
+
                 // A call that ended meanwhile: its reservation was either closed by the router or charged in full by the sweep.
                 var late = new List<ModelCharge>(calls.TakeCharges());
                 await SettleLeftForCommitAsync(item, late).ConfigureAwait(false);
@@ -356,7 +368,7 @@ internal sealed class WorkOrchestrator
         {
             string model = reservation.ModelId ?? "unknown";
             // Journaled at once (fenced by the lease), so that if this try is never committed the next one accounts for it.
-            bool journaled = await JournalAbandonedAsync(item, reservation, calls.LeaseToken).ConfigureAwait(false);
+            bool journaled = sweptWithRecords || await JournalAbandonedAsync(item, reservation, calls.LeaseToken).ConfigureAwait(false);
             recorded.Add((new ModelCallCompleted(item.Id, item.Role, item.Stage, "unknown", model, 0, 0, reservation.Amount, TimeSpan.Zero, null, ModelChargeKind.Abandoned), journaled));
             Meter(model, reservation.Amount, item.Role);
         }
@@ -396,9 +408,7 @@ internal sealed class WorkOrchestrator
 
         try
         {
-            return await _journal.RecordAsync(
-                new ModelCallRecord(item.Id, AbandonedKeyPrefix + reservation.Id, "", "unknown", reservation.ModelId ?? "unknown", 0, 0, reservation.Amount, TimeSpan.Zero, reservation.Id, leaseToken, _timeProvider.GetUtcNow()),
-                CancellationToken.None).ConfigureAwait(false);
+            return await _journal.RecordAsync(AbandonedRecord(item, reservation, leaseToken), CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -406,6 +416,10 @@ internal sealed class WorkOrchestrator
             return false;
         }
     }
+
+    /// <summary>The journal record of a reservation charged in full: no answer, the reservation's amount, fenced by the lease.</summary>
+    private ModelCallRecord AbandonedRecord(WorkItem item, BudgetReservation reservation, long leaseToken) =>
+        new(item.Id, AbandonedKeyPrefix + reservation.Id, "", "unknown", reservation.ModelId ?? "unknown", 0, 0, reservation.Amount, TimeSpan.Zero, reservation.Id, leaseToken, _timeProvider.GetUtcNow());
 
     private static void Meter(string model, decimal cost, AgentRole role)
     {
