@@ -439,13 +439,9 @@ internal sealed class SqliteDatabase : IAsyncDisposable, IDisposable
             return;
         }
 
-        // Durable: only now may callers act on their writes.
+        // Durable: only now may callers act on their writes. Waiters are woken first, so a caller whose write returned never
+        // finds the signal of its own write still to come (it would wake a wait it starts after its write).
         Interlocked.Increment(ref _batchesCommitted);
-        foreach (var operation in batch)
-        {
-            operation.Complete();
-        }
-
         if (workChanged)
         {
             WorkChanged.Raise();
@@ -454,6 +450,11 @@ internal sealed class SqliteDatabase : IAsyncDisposable, IDisposable
         if (budgetChanged)
         {
             BudgetChanged.Raise();
+        }
+
+        foreach (var operation in batch)
+        {
+            operation.Complete();
         }
     }
 
