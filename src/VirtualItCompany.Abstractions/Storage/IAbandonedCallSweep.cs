@@ -18,10 +18,14 @@ public interface IAbandonedCallSweep
     /// each (as <see cref="IModelCallJournal.RecordAsync"/> would, a record with the same key already stored being kept), all in
     /// one transaction. Otherwise it changes nothing: the try that holds the item sweeps them.
     /// </summary>
+    /// <remarks>
+    /// What was charged is read back from the journal (the records under <paramref name="leaseToken"/>), not returned: a store
+    /// that runs a transaction again after its reply was lost finds nothing left open the second time.
+    /// </remarks>
     /// <param name="workItemId">The work item, the owner of the reservations.</param>
     /// <param name="leaseToken">The fencing token of the caller's lease on the item.</param>
-    /// <param name="record">Makes the journal record of a charged reservation.</param>
+    /// <param name="record">Makes the journal record of a charged reservation; its lease token must be <paramref name="leaseToken"/>.</param>
     /// <param name="cancellationToken">Cancels the sweep; then all of it or none of it is stored.</param>
-    /// <returns>The reservations charged (empty when none was open), or <see langword="null"/> when the lease is no longer the item's.</returns>
-    ValueTask<IReadOnlyList<BudgetReservation>?> SweepAbandonedAsync(string workItemId, long leaseToken, Func<BudgetReservation, ModelCallRecord> record, CancellationToken cancellationToken = default);
+    /// <returns><see langword="true"/> when the lease was the item's (and what was open is charged and journaled); <see langword="false"/> when it no longer is.</returns>
+    ValueTask<bool> SweepAbandonedAsync(string workItemId, long leaseToken, Func<BudgetReservation, ModelCallRecord> record, CancellationToken cancellationToken = default);
 }

@@ -122,45 +122,49 @@ internal sealed class PostgreSqlBudgetAccount : IBudgetAccount
     public async ValueTask<IReadOnlyList<BudgetReservation>> SettleOwnerAsync(string owner, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(owner);
-        var settled = await _database.InTransactionAsync<IReadOnlyList<BudgetReservation>>(
-            async (c, _, ct) =>
-            {
-                var open = new List<(BudgetReservation Reservation, long Units)>();
-                await using (var command = Command(c, "SELECT id, project_id, amount, units, model_id FROM budget_reservations WHERE owner = $1 ORDER BY seq;", owner))
-                await using (var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false))
-                {
-                    while (await reader.ReadAsync(ct).ConfigureAwait(false))
-                    {
-                        var projectId = reader.IsDBNull(1) ? (ProjectId?)null : new ProjectId(reader.GetString(1));
-                        var reservation = new BudgetReservation(reader.GetString(0), projectId, reader.GetDecimal(2), owner, reader.IsDBNull(4) ? null : reader.GetString(4));
-                        open.Add((reservation, reader.GetInt64(3)));
-                    }
-                }
-
-                var closed = new List<BudgetReservation>();
-                foreach (var (reservation, units) in open)
-                {
-                    // Left open by its owner: charged at its full amount, so none is under-counted.
-                    if (await CloseAsync(c, reservation.Id, units, release: false, ct).ConfigureAwait(false))
-                    {
-                        closed.Add(reservation);
-                    }
-                }
-
-                if (closed.Count > 0)
-                {
-                    await NotifyAsync(c, ct).ConfigureAwait(false);
-                }
-
-                return closed;
-            },
-            cancellationToken).ConfigureAwait(false);
+        var settled = await _database.InTransactionAsync((c, _, ct) => SettleOwnerAsync(c, owner, ct), cancellationToken).ConfigureAwait(false);
         if (settled.Count > 0)
         {
             _database.BudgetChanged.Raise();
         }
 
         return settled;
+    }
+
+    /// <summary>
+    /// Charges at their full amount the reservations <paramref name="owner"/> left open, in the caller's transaction, and
+    /// announces the change to other processes when it charged any (the caller raises <see cref="PostgreSqlDatabase.BudgetChanged"/> after its commit).
+    /// </summary>
+    internal async Task<IReadOnlyList<BudgetReservation>> SettleOwnerAsync(NpgsqlConnection c, string owner, CancellationToken ct)
+    {
+        var open = new List<(BudgetReservation Reservation, long Units)>();
+        await using (var command = Command(c, "SELECT id, project_id, amount, units, model_id FROM budget_reservations WHERE owner = $1 ORDER BY seq;", owner))
+        await using (var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(ct).ConfigureAwait(false))
+            {
+                var projectId = reader.IsDBNull(1) ? (ProjectId?)null : new ProjectId(reader.GetString(1));
+                var reservation = new BudgetReservation(reader.GetString(0), projectId, reader.GetDecimal(2), owner, reader.IsDBNull(4) ? null : reader.GetString(4));
+                open.Add((reservation, reader.GetInt64(3)));
+            }
+        }
+
+        var closed = new List<BudgetReservation>();
+        foreach (var (reservation, units) in open)
+        {
+            // Left open by its owner: charged at its full amount, so none is under-counted.
+            if (await CloseAsync(c, reservation.Id, units, release: false, ct).ConfigureAwait(false))
+            {
+                closed.Add(reservation);
+            }
+        }
+
+        if (closed.Count > 0)
+        {
+            await NotifyAsync(c, ct).ConfigureAwait(false);
+        }
+
+        return closed;
     }
 
     /// <inheritdoc />

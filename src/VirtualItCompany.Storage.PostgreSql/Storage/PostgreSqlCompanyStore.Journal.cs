@@ -34,27 +34,7 @@ internal sealed partial class PostgreSqlCompanyStore
         return await _database.RunAsync(
             async (c, attempt, ct) =>
             {
-                // Fenced like a commit: only the try that holds the item's lease now may add to its record.
-                int rows = await ExecuteAsync(c, """
-                    INSERT INTO model_calls (work_item_id, call_key, response, provider, model_id, input_tokens, output_tokens, cost, duration_ticks, reservation_id, lease_token, recorded_at_ticks, recorded_offset_minutes)
-                    SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13
-                    WHERE EXISTS (SELECT 1 FROM work_items WHERE item_id = $1 AND lease_token = $11 AND lease_expires_at > $14)
-                    ON CONFLICT (work_item_id, call_key) DO NOTHING;
-                    """, ct,
-                    record.WorkItemId,
-                    record.CallKey,
-                    record.Response ?? string.Empty,
-                    record.Provider ?? string.Empty,
-                    record.ModelId ?? string.Empty,
-                    record.InputTokens,
-                    record.OutputTokens,
-                    record.Cost,
-                    record.Duration.Ticks,
-                    Parameters.Text(record.ReservationId),
-                    record.LeaseToken,
-                    record.RecordedAt.UtcTicks,
-                    (int)record.RecordedAt.Offset.TotalMinutes,
-                    now).ConfigureAwait(false);
+                int rows = await InsertRecordAsync(c, record, now, ct).ConfigureAwait(false);
                 if (rows == 0 && attempt > 0)
                 {
                     // A try whose reply was lost may have stored this very record.
@@ -67,6 +47,68 @@ internal sealed partial class PostgreSqlCompanyStore
             },
             cancellationToken).ConfigureAwait(false);
     }
+
+    /// <inheritdoc />
+    public async ValueTask<bool> SweepAbandonedAsync(string workItemId, long leaseToken, Func<BudgetReservation, ModelCallRecord> record, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(workItemId);
+        ArgumentNullException.ThrowIfNull(record);
+        cancellationToken.ThrowIfCancellationRequested();
+        var budget = _budget ?? throw new NotSupportedException("This PostgreSQL store was created without its budget account, so it cannot charge reservations; use the IBudgetAccount and the journal.");
+        long now = UnixTime.Floor(_database.Time.GetUtcNow());
+        var (held, charged) = await _database.InTransactionAsync(
+            async (c, _, ct) =>
+            {
+                // The item's row locked: its lease cannot change until this transaction ends.
+                await using (var command = Command(c, "SELECT 1 FROM work_items WHERE item_id = $1 AND lease_token = $2 AND lease_expires_at > $3 FOR UPDATE;", workItemId, leaseToken, now))
+                {
+                    if (await command.ExecuteScalarAsync(ct).ConfigureAwait(false) is null)
+                    {
+                        return (false, 0); // the try that holds the item now sweeps them
+                    }
+                }
+
+                // Run again after a lost reply, it finds nothing open: the records the first run wrote are in the journal.
+                var closed = await budget.SettleOwnerAsync(c, workItemId, ct).ConfigureAwait(false);
+                foreach (var reservation in closed)
+                {
+                    await InsertRecordAsync(c, record(reservation), now, ct).ConfigureAwait(false);
+                }
+
+                return (true, closed.Count);
+            },
+            cancellationToken).ConfigureAwait(false);
+        if (charged > 0)
+        {
+            _database.BudgetChanged.Raise();
+        }
+
+        return held;
+    }
+
+    /// <summary>Stores a record if its lease is the item's current, unexpired one and no record of its key is there yet; the rows inserted (0 or 1).</summary>
+    private static Task<int> InsertRecordAsync(NpgsqlConnection c, ModelCallRecord record, long now, CancellationToken ct) =>
+        // Fenced like a commit: only the try that holds the item's lease now may add to its record.
+        ExecuteAsync(c, """
+            INSERT INTO model_calls (work_item_id, call_key, response, provider, model_id, input_tokens, output_tokens, cost, duration_ticks, reservation_id, lease_token, recorded_at_ticks, recorded_offset_minutes)
+            SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13
+            WHERE EXISTS (SELECT 1 FROM work_items WHERE item_id = $1 AND lease_token = $11 AND lease_expires_at > $14)
+            ON CONFLICT (work_item_id, call_key) DO NOTHING;
+            """, ct,
+            record.WorkItemId,
+            record.CallKey,
+            record.Response ?? string.Empty,
+            record.Provider ?? string.Empty,
+            record.ModelId ?? string.Empty,
+            record.InputTokens,
+            record.OutputTokens,
+            record.Cost,
+            record.Duration.Ticks,
+            Parameters.Text(record.ReservationId),
+            record.LeaseToken,
+            record.RecordedAt.UtcTicks,
+            (int)record.RecordedAt.Offset.TotalMinutes,
+            now);
 
     /// <inheritdoc />
     public async ValueTask<IReadOnlyList<ModelCallRecord>> ListAsync(string workItemId, CancellationToken cancellationToken = default)

@@ -12,7 +12,7 @@ namespace VirtualItCompany.Storage.PostgreSql;
 /// token, and writes all of it or none of it.
 /// </summary>
 /// <remarks>Safe for concurrent use, and beside other instances and processes on other machines that use the same schema.</remarks>
-internal sealed partial class PostgreSqlCompanyStore : IProjectStore, IAddressableWorkQueue, IOutbox, IModelCallJournal, IBudgetCommitStore, IProjectCommitAnnouncer
+internal sealed partial class PostgreSqlCompanyStore : IProjectStore, IAddressableWorkQueue, IOutbox, IModelCallJournal, IBudgetCommitStore, IProjectCommitAnnouncer, IAbandonedCallSweep
 {
     // A retried commit looks itself up in commit_log; entries older than this are pruned now and then.
     private static readonly TimeSpan CommitLogRetention = TimeSpan.FromHours(1);

@@ -31,9 +31,12 @@ internal sealed class RedisQueueRuntime : IAsyncDisposable
         Relay = new OutboxRelay(Stream, outbox, addressable, logger);
         Queue = new RedisWorkQueue(addressable, Stream, Relay, logger);
         Announcer = new RedisCommitAnnouncer(connection, options, logger);
-        Store = innerStore is IModelCallJournal
-            ? new RedisFedJournalingProjectStore(innerStore, Queue, Relay, Announcer, options, logger)
-            : new RedisFedProjectStore(innerStore, Queue, Relay, Announcer, options, logger);
+        Store = innerStore switch
+        {
+            IModelCallJournal and IAbandonedCallSweep => new RedisFedSweepingProjectStore(innerStore, Queue, Relay, Announcer, options, logger),
+            IModelCallJournal => new RedisFedJournalingProjectStore(innerStore, Queue, Relay, Announcer, options, logger),
+            _ => new RedisFedProjectStore(innerStore, Queue, Relay, Announcer, options, logger),
+        };
         Logger = logger;
     }
 

@@ -72,7 +72,7 @@ internal class RedisFedProjectStore(IProjectStore inner, RedisWorkQueue queue, O
 }
 
 /// <summary>The same, over a store that is also the model-call journal (as the runtime requires the journal to be the store).</summary>
-internal sealed class RedisFedJournalingProjectStore(IProjectStore inner, RedisWorkQueue queue, OutboxRelay relay, RedisCommitAnnouncer announcer, RedisQueueOptions options, ILogger logger)
+internal class RedisFedJournalingProjectStore(IProjectStore inner, RedisWorkQueue queue, OutboxRelay relay, RedisCommitAnnouncer announcer, RedisQueueOptions options, ILogger logger)
     : RedisFedProjectStore(inner, queue, relay, announcer, options, logger), IModelCallJournal
 {
     private IModelCallJournal Journal => (IModelCallJournal)Inner;
@@ -85,4 +85,13 @@ internal sealed class RedisFedJournalingProjectStore(IProjectStore inner, RedisW
 
     /// <inheritdoc />
     public ValueTask<IReadOnlyList<ModelCallRecord>> ListAsync(string workItemId, CancellationToken cancellationToken = default) => Journal.ListAsync(workItemId, cancellationToken);
+}
+
+/// <summary>The same, over a store that also sweeps abandoned reservations in one transaction (<see cref="IAbandonedCallSweep"/>).</summary>
+internal sealed class RedisFedSweepingProjectStore(IProjectStore inner, RedisWorkQueue queue, OutboxRelay relay, RedisCommitAnnouncer announcer, RedisQueueOptions options, ILogger logger)
+    : RedisFedJournalingProjectStore(inner, queue, relay, announcer, options, logger), IAbandonedCallSweep
+{
+    /// <inheritdoc />
+    public ValueTask<bool> SweepAbandonedAsync(string workItemId, long leaseToken, Func<BudgetReservation, ModelCallRecord> record, CancellationToken cancellationToken = default) =>
+        ((IAbandonedCallSweep)Inner).SweepAbandonedAsync(workItemId, leaseToken, record, cancellationToken);
 }

@@ -35,7 +35,7 @@ internal sealed partial class SqliteCompanyStore
     }
 
     /// <inheritdoc />
-    public async ValueTask<IReadOnlyList<BudgetReservation>?> SweepAbandonedAsync(string workItemId, long leaseToken, Func<BudgetReservation, ModelCallRecord> record, CancellationToken cancellationToken = default)
+    public async ValueTask<bool> SweepAbandonedAsync(string workItemId, long leaseToken, Func<BudgetReservation, ModelCallRecord> record, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(workItemId);
         ArgumentNullException.ThrowIfNull(record);
@@ -46,24 +46,23 @@ internal sealed partial class SqliteCompanyStore
         }
 
         long now = UnixTime.Floor(_database.Time.GetUtcNow());
-        return await _database.WriteAsync<IReadOnlyList<BudgetReservation>?>(
+        return await _database.WriteAsync(
             context =>
             {
                 using (var held = context.Connection.Command("SELECT 1 FROM work_items WHERE item_id = $item AND lease_token = $token AND lease_expires_at > $now;"))
                 {
                     if (held.With("$item", workItemId).With("$token", leaseToken).With("$now", now).ExecuteScalar() is null)
                     {
-                        return null; // the try that holds the item now sweeps them
+                        return false; // the try that holds the item now sweeps them
                     }
                 }
 
-                var charged = SqliteBudgetAccount.SettleOwner(context, workItemId);
-                foreach (var reservation in charged)
+                foreach (var reservation in SqliteBudgetAccount.SettleOwner(context, workItemId))
                 {
                     Insert(context.Connection, record(reservation), now);
                 }
 
-                return charged;
+                return true;
             },
             cancellationToken).ConfigureAwait(false);
     }

@@ -323,7 +323,8 @@ internal sealed class WorkOrchestrator
         IReadOnlyList<BudgetReservation> open = [];
         var taken = new List<ModelCharge>(calls.TakeCharges());
         bool sweep = !calls.SettleJournaledCallsInCommit || calls.OpenReservationCount > 0 || lease.Attempt > 1;
-        bool sweptWithRecords = false;
+        // Reservations charged in full by a sweep that journaled them in the same transaction (IAbandonedCallSweep).
+        IReadOnlyList<ModelCallRecord> swept = [];
         if (sweep)
         {
             try
@@ -332,9 +333,13 @@ internal sealed class WorkOrchestrator
                 if (_journal is IAbandonedCallSweep sweeper && _writer.FoldsBudget && calls.LeaseToken != 0)
                 {
                     // Charged and journaled in one transaction: a crash between the two would leave spend no event accounts for.
-                    // A lease no longer held sweeps nothing: the try that holds the item sweeps them and accounts for them.
-                    open = await sweeper.SweepAbandonedAsync(item.Id, calls.LeaseToken, reservation => AbandonedRecord(item, reservation, calls.LeaseToken), CancellationToken.None).ConfigureAwait(false) ?? [];
-                    sweptWithRecords = true;
+                    // What was charged is read back from the journal (a transaction run again after a lost reply finds nothing
+                    // open). A lease no longer held sweeps nothing: the try that holds the item sweeps them and accounts for them.
+                    if (await sweeper.SweepAbandonedAsync(item.Id, calls.LeaseToken, reservation => AbandonedRecord(item, reservation, calls.LeaseToken), CancellationToken.None).ConfigureAwait(false))
+                    {
+                        swept = [.. (await _journal.ListAsync(item.Id, CancellationToken.None).ConfigureAwait(false))
+                            .Where(r => r.LeaseToken == calls.LeaseToken && r.CallKey.StartsWith(AbandonedKeyPrefix, StringComparison.Ordinal))];
+                    }
                 }
                 else
                 {
@@ -368,9 +373,15 @@ internal sealed class WorkOrchestrator
         {
             string model = reservation.ModelId ?? "unknown";
             // Journaled at once (fenced by the lease), so that if this try is never committed the next one accounts for it.
-            bool journaled = sweptWithRecords || await JournalAbandonedAsync(item, reservation, calls.LeaseToken).ConfigureAwait(false);
+            bool journaled = await JournalAbandonedAsync(item, reservation, calls.LeaseToken).ConfigureAwait(false);
             recorded.Add((new ModelCallCompleted(item.Id, item.Role, item.Stage, "unknown", model, 0, 0, reservation.Amount, TimeSpan.Zero, null, ModelChargeKind.Abandoned), journaled));
             Meter(model, reservation.Amount, item.Role);
+        }
+
+        foreach (var record in swept)
+        {
+            recorded.Add((new ModelCallCompleted(item.Id, item.Role, item.Stage, record.Provider, record.ModelId, 0, 0, record.Cost, TimeSpan.Zero, null, ModelChargeKind.Abandoned), true));
+            Meter(record.ModelId, record.Cost, item.Role);
         }
 
         return (recorded, settlements);

@@ -25,4 +25,6 @@ public sealed class PostgreSqlModelCallJournalTests : ModelCallJournalConformanc
 
 public sealed class PostgreSqlBudgetCommitTests : BudgetCommitConformanceTests<PostgreSqlStorageFixture>;
 
+public sealed class PostgreSqlAbandonedCallSweepTests : AbandonedCallSweepTests<PostgreSqlStorageFixture>;
+
 public sealed class PostgreSqlAddressableQueueTests : AddressableQueueConformanceTests<PostgreSqlStorageFixture>;

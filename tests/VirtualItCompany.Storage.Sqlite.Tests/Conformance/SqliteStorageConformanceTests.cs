@@ -25,4 +25,6 @@ public sealed class SqliteModelCallJournalTests : ModelCallJournalConformanceTes
 
 public sealed class SqliteBudgetCommitTests : BudgetCommitConformanceTests<SqliteStorageFixture>;
 
+public sealed class SqliteAbandonedCallSweepTests : AbandonedCallSweepTests<SqliteStorageFixture>;
+
 public sealed class SqliteAddressableQueueTests : AddressableQueueConformanceTests<SqliteStorageFixture>;
