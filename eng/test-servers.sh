@@ -46,11 +46,16 @@ install_missing() {
   fi
 }
 
-# A port nothing listens on now (a connection to it is refused).
+# A port nothing listens on now (a connection to it is refused), below the kernel's ephemeral range: a port in that range
+# can be taken as the source port of any outgoing connection between this check and the server's bind (a CI run lost
+# PostgreSQL's start so: "Address already in use").
 free_port() {
-  local port
+  local port low span
+  low=$(awk '{print $1}' /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+  span=$(( low - 20000 ))
+  if [ "$span" -lt 1000 ]; then span=40000; fi
   for _ in $(seq 1 200); do
-    port=$(( 20000 + RANDOM % 40000 ))
+    port=$(( 20000 + RANDOM % span ))
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "$port"; return 0; fi
   done
   log "found no free port"; return 1
@@ -106,8 +111,17 @@ fsync = off
 synchronous_commit = off
 full_page_writes = off
 EOF
-  run_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_DATA/server.log" -w -t 60 start >&2 \
-    || { tail -n 30 "$PG_DATA/server.log" >&2; return 1; }
+  # A port taken meanwhile by someone else: try again on another (the last "port =" line of the file wins).
+  local tries=0
+  until run_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_DATA/server.log" -w -t 60 start >&2; do
+    tries=$((tries + 1))
+    if [ "$tries" -ge 3 ] || ! grep -q "Address already in use" "$PG_DATA/server.log"; then
+      tail -n 30 "$PG_DATA/server.log" >&2; return 1
+    fi
+    PG_PORT=$(free_port)
+    log "PostgreSQL's port was taken; trying 127.0.0.1:$PG_PORT"
+    echo "port = $PG_PORT" >> "$PG_DATA/postgresql.conf"
+  done
   PG_PID=$(pg_pid_of "$PG_DATA")
   "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT" -t 30 || { log "PostgreSQL does not accept connections on 127.0.0.1:$PG_PORT"; return 1; }
   log "PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$PG_PORT (pid $PG_PID, data $PG_DATA)"
@@ -115,18 +129,27 @@ EOF
 
 start_redis() {
   REDIS_DIR=$WORK_DIR/redis
-  REDIS_PORT=$(free_port)
   mkdir -p "$REDIS_DIR"
-  # Persistence on (append-only file), as production should have it.
-  redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --dir "$REDIS_DIR" --daemonize yes --pidfile "$REDIS_DIR/redis.pid" \
-    --logfile "$REDIS_DIR/redis.log" --appendonly yes --save '' >&2
-  for _ in $(seq 1 100); do
-    if [ "$(redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null || true)" = PONG ]; then
-      REDIS_PID=$(cat "$REDIS_DIR/redis.pid")
-      log "Redis $(redis-server --version | awk '{print $3}' | sed 's/v=//') on 127.0.0.1:$REDIS_PORT (pid $REDIS_PID)"
-      return 0
+  local tries
+  for tries in 1 2 3; do
+    REDIS_PORT=$(free_port)
+    # Persistence on (append-only file), as production should have it.
+    redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --dir "$REDIS_DIR" --daemonize yes --pidfile "$REDIS_DIR/redis.pid" \
+      --logfile "$REDIS_DIR/redis.log" --appendonly yes --save '' >&2
+    for _ in $(seq 1 100); do
+      if [ "$(redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null || true)" = PONG ]; then
+        REDIS_PID=$(cat "$REDIS_DIR/redis.pid")
+        log "Redis $(redis-server --version | awk '{print $3}' | sed 's/v=//') on 127.0.0.1:$REDIS_PORT (pid $REDIS_PID)"
+        return 0
+      fi
+      if grep -q "Address already in use" "$REDIS_DIR/redis.log" 2>/dev/null; then break; fi
+      sleep 0.1
+    done
+    # A port taken meanwhile by someone else: try again on another.
+    if [ "$tries" -lt 3 ] && grep -q "Address already in use" "$REDIS_DIR/redis.log" 2>/dev/null; then
+      log "Redis's port $REDIS_PORT was taken; trying another"; : > "$REDIS_DIR/redis.log"; continue
     fi
-    sleep 0.1
+    break
   done
   log "Redis does not answer on 127.0.0.1:$REDIS_PORT"; tail -n 20 "$REDIS_DIR/redis.log" >&2 || true
   return 1
