@@ -112,12 +112,14 @@ synchronous_commit = off
 full_page_writes = off
 EOF
   # A port taken meanwhile by someone else: try again on another (the last "port =" line of the file wins).
-  local tries=0
+  local tries=0 logged=0
   until run_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_DATA/server.log" -w -t 60 start >&2; do
     tries=$((tries + 1))
-    if [ "$tries" -ge 3 ] || ! grep -q "Address already in use" "$PG_DATA/server.log"; then
+    # Only this attempt's lines of the log (pg_ctl appends to it).
+    if [ "$tries" -ge 3 ] || ! tail -c +$((logged + 1)) "$PG_DATA/server.log" | grep -q "Address already in use"; then
       tail -n 30 "$PG_DATA/server.log" >&2; return 1
     fi
+    logged=$(stat -c %s "$PG_DATA/server.log")
     PG_PORT=$(free_port)
     log "PostgreSQL's port was taken; trying 127.0.0.1:$PG_PORT"
     echo "port = $PG_PORT" >> "$PG_DATA/postgresql.conf"

@@ -56,7 +56,7 @@ internal sealed partial class PostgreSqlCompanyStore
         cancellationToken.ThrowIfCancellationRequested();
         var budget = _budget ?? throw new NotSupportedException("This PostgreSQL store was created without its budget account, so it cannot charge reservations; use the IBudgetAccount and the journal.");
         long now = UnixTime.Floor(_database.Time.GetUtcNow());
-        var (held, charged) = await _database.InTransactionAsync(
+        bool held = await _database.InTransactionAsync(
             async (c, _, ct) =>
             {
                 // The item's row locked: its lease cannot change until this transaction ends.
@@ -64,7 +64,7 @@ internal sealed partial class PostgreSqlCompanyStore
                 {
                     if (await command.ExecuteScalarAsync(ct).ConfigureAwait(false) is null)
                     {
-                        return (false, 0); // the try that holds the item now sweeps them
+                        return false; // the try that holds the item now sweeps them
                     }
                 }
 
@@ -75,11 +75,12 @@ internal sealed partial class PostgreSqlCompanyStore
                     await InsertRecordAsync(c, record(reservation), now, ct).ConfigureAwait(false);
                 }
 
-                return (true, closed.Count);
+                return true;
             },
             cancellationToken).ConfigureAwait(false);
-        if (charged > 0)
+        if (held)
         {
+            // Also after a retried run that found nothing open: the first run's announcement is this process's own, not heard here.
             _database.BudgetChanged.Raise();
         }
 

@@ -325,19 +325,20 @@ internal sealed class WorkOrchestrator
         bool sweep = !calls.SettleJournaledCallsInCommit || calls.OpenReservationCount > 0 || lease.Attempt > 1;
         // Reservations charged in full by a sweep that journaled them in the same transaction (IAbandonedCallSweep).
         IReadOnlyList<ModelCallRecord> swept = [];
+        var sweeper = _journal is IAbandonedCallSweep atomic && _writer.FoldsBudget && calls.LeaseToken != 0 ? atomic : null;
         if (sweep)
         {
             try
             {
                 await SettleLeftForCommitAsync(item, taken).ConfigureAwait(false);
-                if (_journal is IAbandonedCallSweep sweeper && _writer.FoldsBudget && calls.LeaseToken != 0)
+                if (sweeper is not null)
                 {
                     // Charged and journaled in one transaction: a crash between the two would leave spend no event accounts for.
                     // What was charged is read back from the journal (a transaction run again after a lost reply finds nothing
                     // open). A lease no longer held sweeps nothing: the try that holds the item sweeps them and accounts for them.
                     if (await sweeper.SweepAbandonedAsync(item.Id, calls.LeaseToken, reservation => AbandonedRecord(item, reservation, calls.LeaseToken), CancellationToken.None).ConfigureAwait(false))
                     {
-                        swept = [.. (await _journal.ListAsync(item.Id, CancellationToken.None).ConfigureAwait(false))
+                        swept = [.. (await _journal!.ListAsync(item.Id, CancellationToken.None).ConfigureAwait(false))
                             .Where(r => r.LeaseToken == calls.LeaseToken && r.CallKey.StartsWith(AbandonedKeyPrefix, StringComparison.Ordinal))];
                     }
                 }
@@ -354,6 +355,12 @@ internal sealed class WorkOrchestrator
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
                 _logger.LogError(ex, "Could not settle the budget reservations {WorkItem} left open.", item.DisplayName);
+                if (sweeper is not null)
+                {
+                    // The sweep may have charged and journaled them without this try learning what: committing now would prune
+                    // those records with no event for their charge. The item is left to its lease; the next try reports them.
+                    throw;
+                }
             }
         }
 

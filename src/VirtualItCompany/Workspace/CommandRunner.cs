@@ -150,8 +150,9 @@ internal sealed class CommandRunner(WorkspaceOptions options, TimeProvider timeP
 
             return process.ExitCode == 0 ? setpriv : null;
         }
-        catch (System.ComponentModel.Win32Exception)
+        catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or InvalidOperationException or IOException)
         {
+            // Not startable, or it exited while being killed: no parent-death signal, rather than a cached failure for every command.
             return null;
         }
     }
