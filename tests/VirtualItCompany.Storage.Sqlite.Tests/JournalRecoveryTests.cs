@@ -64,6 +64,54 @@ public sealed class JournalRecoveryTests : IAsyncDisposable
         Assert.Empty(await ((IModelCallJournal)store).ListAsync(itemId, Ct));
     }
 
+    [Fact]
+    public async Task A_call_that_completed_while_a_sweep_charged_its_reservation_in_full_is_accounted_for_once_by_the_next_try()
+    {
+        var model = new FakeChatClient("fake-model", new ModelPricing(1m, 2m));
+        await using var host = Build(model, new RequirementsAgent(blockAfterTheCall: false, called: null));
+        var store = host.GetRequiredService<IProjectStore>();
+        var journal = (IModelCallJournal)store;
+        var account = host.GetRequiredService<IBudgetAccount>();
+        var project = await host.GetRequiredService<IDeliveryCompany>().SubmitAsync(Brief(), Ct);
+        string itemId = Assert.Single(project.OutstandingWork).Key;
+
+        // A first try, leased for a moment: its call completes and is journaled (cost 0.10, its reservation of 0.50 still
+        // open) while the try's sweep charges that reservation in full and journals it as abandoned; the call's late
+        // settlement then finds the reservation closed. The try dies before its commit.
+        var lease = await host.GetRequiredService<IWorkQueue>().TryLeaseAsync(new LeaseRequest("first", TimeSpan.FromMilliseconds(300)), Ct);
+        Assert.NotNull(lease);
+        var reservation = (await account.TryReserveAsync(new BudgetReservationRequest(project.Id, 0.50m, itemId) { ModelId = "fake-model" }, Ct)).Reservation;
+        Assert.NotNull(reservation);
+        var now = DateTimeOffset.UnixEpoch;
+        Assert.True(await journal.RecordAsync(new ModelCallRecord(itemId, "call-of-the-first-try", "an answer", "fake", "fake-model", 10, 10, 0.10m, TimeSpan.FromMilliseconds(5), reservation.Id, lease.Token, now), Ct));
+        Assert.True(await ((IAbandonedCallSweep)store).SweepAbandonedAsync(itemId, lease.Token, r => new ModelCallRecord(itemId, "abandoned:" + r.Id, "", "unknown", r.ModelId ?? "unknown", 0, 0, r.Amount, TimeSpan.Zero, r.Id, lease.Token, now), Ct));
+        Assert.False(await account.SettleAsync(reservation, 0.10m, Ct));
+
+        // The lease lapses; a worker runs the item again and commits it with what the first try spent.
+        using (var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct))
+        {
+            var workers = host.GetRequiredService<WorkDispatcher>().RunAsync(stop.Token);
+            for (int i = 0; i < 300 && (await store.GetAsync(project.Id, Ct))!.Stage == project.Stage; i++)
+            {
+                await Task.Delay(100, Ct);
+            }
+
+            await stop.CancelAsync();
+            await Task.WhenAny(workers).WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        }
+
+        var events = await store.ReadEventsAsync(project.Id, cancellationToken: Ct).ToListAsync(Ct);
+        Assert.Contains(events, e => e is WorkItemCompleted c && c.WorkItemId == itemId);
+        var charges = events.OfType<ModelCallCompleted>().Where(c => c.WorkItemId == itemId).ToList();
+        // The reservation once, at the full amount it was charged (not also the 0.10 call it held), and the new try's call.
+        Assert.Equal(0.50m, Assert.Single(charges, c => c.Outcome == ModelChargeKind.Abandoned).Cost);
+        Assert.Single(charges, c => c.Outcome == ModelChargeKind.Completed);
+        Assert.Equal(1, model.Calls);
+        var spent = (await account.GetBalanceAsync(BudgetScope.ForProject(project.Id), Ct)).Spent;
+        Assert.Equal(spent, events.OfType<ModelCallCompleted>().Sum(c => c.Cost));
+        Assert.Empty(await journal.ListAsync(itemId, Ct));
+    }
+
     private static ProjectBrief Brief() => new()
     {
         Title = "Todo service",

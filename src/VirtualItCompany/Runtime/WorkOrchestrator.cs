@@ -280,9 +280,27 @@ internal sealed class WorkOrchestrator
         var item = lease.Item;
         var events = new List<ProjectEvent>();
         var records = await _journal.ListAsync(item.Id, cancellationToken).ConfigureAwait(false);
+        // Reservations a sweep charged in full (an abandoned: record each). A call that completed while the sweep ran has
+        // its own record too, with the same reservation, but its cost was never charged (its settlement found the
+        // reservation closed): the abandoned record accounts for that reservation's spend, once.
+        HashSet<string>? chargedInFull = null;
+        foreach (var record in records)
+        {
+            if (record.CallKey.StartsWith(AbandonedKeyPrefix, StringComparison.Ordinal) && record.ReservationId is { } id)
+            {
+                (chargedInFull ??= new(StringComparer.Ordinal)).Add(id);
+            }
+        }
+
         foreach (var record in records)
         {
             if (record.LeaseToken == lease.Token)
+            {
+                continue;
+            }
+
+            if (chargedInFull is not null && record.ReservationId is { } sweptId && chargedInFull.Contains(sweptId)
+                && !record.CallKey.StartsWith(AbandonedKeyPrefix, StringComparison.Ordinal))
             {
                 continue;
             }
