@@ -6,4 +6,15 @@ namespace VirtualItCompany;
 /// <param name="WorkerId">The worker that holds the lease.</param>
 /// <param name="ExpiresAt">When the lease lapses and the item may be given to another worker.</param>
 /// <param name="Attempt">Which try of the item this is, from 1: every lease of the item counts (a lease that lapsed too), except one given back with <see cref="IWorkQueue.ReleaseAsync"/>. The queue keeps this count; it is the only copy.</param>
-public sealed record WorkLease(WorkItem Item, long Token, string WorkerId, DateTimeOffset ExpiresAt, int Attempt = 1);
+public sealed record WorkLease(WorkItem Item, long Token, string WorkerId, DateTimeOffset ExpiresAt, int Attempt = 1)
+{
+    /// <summary>
+    /// Gets the item's project as it was when the lease was taken, when the queue read it in the same step (a store that is
+    /// also the queue may, to save the worker a read); <see langword="null"/> when it did not: then read it from the store.
+    /// </summary>
+    /// <value>
+    /// The project's snapshot, committed no earlier than the lease was taken, or <see langword="null"/>. Like any snapshot
+    /// read before a commit, it may be overtaken: the commit's expected version decides. A renewed lease keeps it as it was.
+    /// </value>
+    public ProjectSnapshot? Project { get; init; }
+}

@@ -28,7 +28,7 @@ internal sealed partial class PostgreSqlCompanyStore
         UPDATE work_items w
         SET lease_token = nextval('lease_tokens'), lease_worker = $3, lease_expires_at = $4, attempts = w.attempts + 1
         FROM next WHERE w.sequence = next.sequence
-        RETURNING w.item, w.lease_token, w.attempts;
+        RETURNING w.item, w.lease_token, w.attempts, (SELECT s.snapshot FROM snapshots s WHERE s.project_id = w.project_id);
         """;
 
     // Timers take at most ~49 days; a longer wait returns after a day (waking without new work is allowed).
@@ -115,7 +115,9 @@ internal sealed partial class PostgreSqlCompanyStore
                 }
 
                 var item = JsonSerializer.Deserialize(reader.GetString(0), _itemJson)!;
-                return new WorkLease(item, reader.GetInt64(1), request.WorkerId, UnixTime.ToTime(expiresAt), reader.GetInt32(2));
+                // The project as the statement found it, in the same round trip: the worker does not read it again.
+                var project = reader.IsDBNull(3) ? null : JsonSerializer.Deserialize(reader.GetString(3), _snapshotJson);
+                return new WorkLease(item, reader.GetInt64(1), request.WorkerId, UnixTime.ToTime(expiresAt), reader.GetInt32(2)) { Project = project };
             },
             cancellationToken).ConfigureAwait(false);
     }

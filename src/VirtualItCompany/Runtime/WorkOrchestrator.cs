@@ -74,7 +74,10 @@ internal sealed class WorkOrchestrator
     {
         ArgumentNullException.ThrowIfNull(lease);
         var item = lease.Item;
-        var project = await _writer.Store.GetAsync(item.ProjectId, cancellationToken).ConfigureAwait(false);
+        // A queue that read the project with the lease (WorkLease.Project) saves the read.
+        var project = lease.Project is { } leased && leased.Id == item.ProjectId
+            ? leased
+            : await _writer.Store.GetAsync(item.ProjectId, cancellationToken).ConfigureAwait(false);
         if (project is null)
         {
             _logger.LogWarning("Work item {WorkItemId} names unknown project {ProjectId}; releasing it.", item.Id, item.ProjectId);

@@ -251,6 +251,46 @@ public abstract class LeaseConformanceTests<TFixture> : StorageSuite<TFixture>
         Assert.Null(await TryLeaseAsync(storage));
     }
 
+    /// <summary>
+    /// A lease that carries its project (<see cref="WorkLease.Project"/>; a queue need not) carries the project as it was
+    /// committed when the lease was taken: the runtime then runs the item on it without reading the store.
+    /// </summary>
+    /// <returns>A task that completes when the test ends.</returns>
+    [Fact]
+    public async Task A_lease_that_carries_its_project_carries_the_project_as_committed()
+    {
+        var (storage, created, items) = await CreateProjectAsync(AgentRole.Developer, AgentRole.Tester);
+        var first = await LeaseAsync(storage);
+        await AssertCarriesStoredAsync(first);
+        var completed = ProjectCommits.Complete(created.Snapshot, first, Now);
+        await storage.Store.CommitAsync(completed, Ct);
+
+        var second = await LeaseAsync(storage);
+
+        Assert.Equal(items[1].Id, second.Item.Id);
+        await AssertCarriesStoredAsync(second);
+        if (second.Project is { } carried)
+        {
+            Assert.Equal(completed.Snapshot.Version, carried.Version);
+        }
+
+        async Task AssertCarriesStoredAsync(WorkLease lease)
+        {
+            if (lease.Project is not { } project)
+            {
+                return;
+            }
+
+            var stored = await storage.Store.GetAsync(created.ProjectId, Ct);
+            Assert.NotNull(stored);
+            Assert.Equal(created.ProjectId, project.Id);
+            Assert.Equal(stored.Version, project.Version);
+            Assert.Equal(stored.Status, project.Status);
+            Assert.Equal(stored.Stage, project.Stage);
+            Assert.Equal(stored.OutstandingWork.Keys.Order(StringComparer.Ordinal), project.OutstandingWork.Keys.Order(StringComparer.Ordinal));
+        }
+    }
+
     /// <summary>The queue counts every item on it: waiting, waiting for its retry time, and leased.</summary>
     /// <returns>A task that completes when the test ends.</returns>
     [Fact]
