@@ -67,20 +67,29 @@ internal sealed partial class PostgreSqlCompanyStore : IProjectStore, IAddressab
         string[] items = [.. commit.Enqueue.Select(i => JsonSerializer.Serialize(i, _itemJson))];
         var commitId = Guid.CreateVersion7();
         bool prune = Interlocked.Increment(ref _commitsSincePrune) % 256 == 0;
-        await _database.InTransactionAsync(
-            async (c, attempt, ct) =>
-            {
-                // After a fault the first try may have committed (the reply was lost): then it is done, not done twice.
-                if (attempt > 0 && await ScalarAsync<bool>(c, "SELECT EXISTS (SELECT 1 FROM commit_log WHERE commit_id = $1);", ct, commitId).ConfigureAwait(false))
+        try
+        {
+            await _database.InTransactionAsync(
+                async (c, attempt, ct) =>
                 {
-                    return true;
-                }
+                    // After a fault the first try may have committed (the reply was lost): then it is done, not done twice.
+                    if (attempt > 0 && await ScalarAsync<bool>(c, "SELECT EXISTS (SELECT 1 FROM commit_log WHERE commit_id = $1);", ct, commitId).ConfigureAwait(false))
+                    {
+                        return true;
+                    }
 
-                await WriteCommitAsync(c, commit, snapshotJson, events, items, commitId, prune, ct).ConfigureAwait(false);
-                BeforeCommit?.Invoke(attempt);
-                return true;
-            },
-            cancellationToken).ConfigureAwait(false);
+                    await WriteCommitAsync(c, commit, snapshotJson, events, items, commitId, prune, ct).ConfigureAwait(false);
+                    BeforeCommit?.Invoke(attempt);
+                    return true;
+                },
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (ProjectExistsException)
+        {
+            // Read after the rollback: the transaction that found the row may have been aborted by the writes batched after it.
+            long existing = await _database.RunAsync((c, _, ct) => ScalarAsync<long>(c, "SELECT coalesce((SELECT version FROM snapshots WHERE project_id = $1), 0);", ct, commit.ProjectId.Value), cancellationToken).ConfigureAwait(false);
+            throw new ConcurrencyException(commit.ProjectId, 0, existing);
+        }
 
         if (commit.Enqueue.Count > 0 || commit.RetryAt is not null)
         {
@@ -151,81 +160,79 @@ internal sealed partial class PostgreSqlCompanyStore : IProjectStore, IAddressab
         return found;
     }
 
-    /// <summary>Checks and writes one commit in the caller's transaction, in a few round trips (checks, events and snapshot, the rest); what it throws rolls it back.</summary>
+    /// <summary>
+    /// Checks and writes one commit in the caller's transaction; what it throws rolls it back. Usually one round trip: the
+    /// checks and the writes go in one batch, and the checks' results are read first (a failed check throws, and the
+    /// writes that ran after it are rolled back with the transaction). A commit that raises a limit checks first, alone.
+    /// </summary>
     private async Task WriteCommitAsync(NpgsqlConnection c, ProjectCommit commit, string snapshotJson, string[] events, string[] items, Guid commitId, bool prune, CancellationToken ct)
     {
         long now = UnixTime.Floor(_database.Time.GetUtcNow());
-        string project = commit.ProjectId.Value;
-        var snapshot = commit.Snapshot;
-        var lease = commit.CompletesLease;
-
-        // Check first, holding the project's row (and the leased item's), so that a refused commit writes nothing and two
-        // commits of a project take turns. A new project's row is its insert: a second creator finds it there.
-        await using (var checks = new NpgsqlBatch(c))
+        bool raisesLimits = commit.Budget.Any(o => o is not SettleReservation);
+        const string Stage = "after the events, snapshot and limit changes, before the settlements, queue, outbox and journal";
+        await using (var batch = new NpgsqlBatch(c))
         {
-            if (commit.ExpectedVersion == 0)
+            // Check first, holding the project's row (and the leased item's), so that two commits of a project take turns.
+            // A new project's row is its insert: a second creator finds it there.
+            AddChecks(batch, commit, snapshotJson);
+            Exception? injected = null;
+            if (!raisesLimits)
             {
-                checks.BatchCommands.Add(BatchCommand("""
-                    WITH inserted AS (
-                        INSERT INTO snapshots (project_id, version, status, created_at_ticks, updated_at, snapshot)
-                        VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (project_id) DO NOTHING RETURNING version)
-                    SELECT EXISTS (SELECT 1 FROM inserted);
-                    """, project, snapshot.Version, snapshot.Status.ToString(), snapshot.CreatedAt.UtcTicks, UnixTime.Floor(snapshot.UpdatedAt), snapshotJson));
-            }
-            else
-            {
-                checks.BatchCommands.Add(BatchCommand("SELECT version FROM snapshots WHERE project_id = $1 FOR UPDATE;", project));
-            }
-
-            if (lease is not null)
-            {
-                checks.BatchCommands.Add(BatchCommand("SELECT lease_token, lease_expires_at FROM work_items WHERE item_id = $1 FOR UPDATE;", lease.Item.Id));
-            }
-
-            await using var reader = await checks.ExecuteReaderAsync(ct).ConfigureAwait(false);
-            bool found = await reader.ReadAsync(ct).ConfigureAwait(false);
-            if (commit.ExpectedVersion == 0)
-            {
-                if (!reader.GetBoolean(0))
+                AddHistory(batch, commit, snapshotJson, events);
+                if (FaultInjection is { } inject)
                 {
+                    try
+                    {
+                        inject(Stage);
+                    }
+                    catch (Exception ex)
+                    {
+                        // A statement that fails between the history and the rest, so that the fault comes with writes already
+                        // made in the transaction, as a real one would.
+                        injected = ex;
+                        batch.BatchCommands.Add(BatchCommand("SELECT 1 / 0;"));
+                    }
+                }
+
+                AddRest(batch, commit, items, commitId, prune, now);
+            }
+
+            await using var reader = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            if (await CheckAsync(reader, commit, now, ct).ConfigureAwait(false) is { } refused)
+            {
+                try
+                {
+                    // The rest of the batch ran after the checks; its results (an error among them, say the events' key
+                    // taken by the commit that won) do not matter: the transaction is rolled back.
                     await reader.DisposeAsync().ConfigureAwait(false);
-                    long existing = await ScalarAsync<long>(c, "SELECT coalesce((SELECT version FROM snapshots WHERE project_id = $1), 0);", ct, project).ConfigureAwait(false);
-                    throw new ConcurrencyException(commit.ProjectId, 0, existing);
                 }
-            }
-            else if (!found)
-            {
-                throw new ProjectNotFoundException(commit.ProjectId);
-            }
-            else if (reader.GetInt64(0) != commit.ExpectedVersion)
-            {
-                throw new ConcurrencyException(commit.ProjectId, commit.ExpectedVersion, reader.GetInt64(0));
+                catch (PostgresException)
+                {
+                }
+
+                throw refused;
             }
 
-            if (lease is not null)
+            try
             {
-                // The fence: only the item's current, unexpired lease may settle it (a lapsed one is lost even before another worker takes the item).
-                await reader.NextResultAsync(ct).ConfigureAwait(false);
-                if (!await reader.ReadAsync(ct).ConfigureAwait(false) || reader.IsDBNull(0) || reader.GetInt64(0) != lease.Token || reader.IsDBNull(1) || reader.GetInt64(1) <= now)
+                while (await reader.NextResultAsync(ct).ConfigureAwait(false))
                 {
-                    throw new LeaseLostException(lease);
                 }
             }
+            catch (PostgresException ex) when (injected is not null && ex.SqlState == PostgresErrorCodes.DivisionByZero)
+            {
+                throw injected;
+            }
+        }
+
+        if (!raisesLimits)
+        {
+            return;
         }
 
         await using (var history = new NpgsqlBatch(c))
         {
-            if (commit.ExpectedVersion != 0)
-            {
-                history.BatchCommands.Add(BatchCommand("UPDATE snapshots SET version = $2, status = $3, updated_at = $4, snapshot = $5 WHERE project_id = $1;", project, snapshot.Version, snapshot.Status.ToString(), UnixTime.Floor(snapshot.UpdatedAt), snapshotJson));
-            }
-
-            if (events.Length > 0)
-            {
-                long[] versions = [.. commit.Events.Select(e => e.Version)];
-                history.BatchCommands.Add(BatchCommand("INSERT INTO events (project_id, version, event) SELECT $1, v, e FROM unnest($2::bigint[], $3::text[]) AS t(v, e);", project, Parameters.BigintArray(versions), Parameters.TextArray(events)));
-            }
-
+            AddHistory(history, commit, snapshotJson, events);
             if (history.BatchCommands.Count > 0)
             {
                 await history.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
@@ -237,9 +244,91 @@ internal sealed partial class PostgreSqlCompanyStore : IProjectStore, IAddressab
             await PostgreSqlBudgetAccount.ApplyAsync(c, operation, ct).ConfigureAwait(false);
         }
 
-        FaultInjection?.Invoke("after the events, snapshot and limit changes, before the settlements, queue, outbox and journal");
-
+        FaultInjection?.Invoke(Stage);
         await using var rest = new NpgsqlBatch(c);
+        AddRest(rest, commit, items, commitId, prune, now);
+        await rest.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Adds the checks: the project's row locked (or inserted, for a new project), then the leased item's row locked.</summary>
+    private static void AddChecks(NpgsqlBatch batch, ProjectCommit commit, string snapshotJson)
+    {
+        var snapshot = commit.Snapshot;
+        if (commit.ExpectedVersion == 0)
+        {
+            batch.BatchCommands.Add(BatchCommand("""
+                WITH inserted AS (
+                    INSERT INTO snapshots (project_id, version, status, created_at_ticks, updated_at, snapshot)
+                    VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (project_id) DO NOTHING RETURNING version)
+                SELECT EXISTS (SELECT 1 FROM inserted);
+                """, commit.ProjectId.Value, snapshot.Version, snapshot.Status.ToString(), snapshot.CreatedAt.UtcTicks, UnixTime.Floor(snapshot.UpdatedAt), snapshotJson));
+        }
+        else
+        {
+            batch.BatchCommands.Add(BatchCommand("SELECT version FROM snapshots WHERE project_id = $1 FOR UPDATE;", commit.ProjectId.Value));
+        }
+
+        if (commit.CompletesLease is { } lease)
+        {
+            batch.BatchCommands.Add(BatchCommand("SELECT lease_token, lease_expires_at FROM work_items WHERE item_id = $1 FOR UPDATE;", lease.Item.Id));
+        }
+    }
+
+    /// <summary>Reads the checks' results (the batch's first); the exception that refuses the commit, or <see langword="null"/>.</summary>
+    private static async Task<Exception?> CheckAsync(NpgsqlDataReader reader, ProjectCommit commit, long now, CancellationToken ct)
+    {
+        bool found = await reader.ReadAsync(ct).ConfigureAwait(false);
+        if (commit.ExpectedVersion == 0)
+        {
+            if (!reader.GetBoolean(0))
+            {
+                return new ProjectExistsException();
+            }
+        }
+        else if (!found)
+        {
+            return new ProjectNotFoundException(commit.ProjectId);
+        }
+        else if (reader.GetInt64(0) != commit.ExpectedVersion)
+        {
+            return new ConcurrencyException(commit.ProjectId, commit.ExpectedVersion, reader.GetInt64(0));
+        }
+
+        if (commit.CompletesLease is { } lease)
+        {
+            // The fence: only the item's current, unexpired lease may settle it (a lapsed one is lost even before another worker takes the item).
+            await reader.NextResultAsync(ct).ConfigureAwait(false);
+            if (!await reader.ReadAsync(ct).ConfigureAwait(false) || reader.IsDBNull(0) || reader.GetInt64(0) != lease.Token || reader.IsDBNull(1) || reader.GetInt64(1) <= now)
+            {
+                return new LeaseLostException(lease);
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Adds the snapshot's update (an existing project) and the events.</summary>
+    private static void AddHistory(NpgsqlBatch batch, ProjectCommit commit, string snapshotJson, string[] events)
+    {
+        var snapshot = commit.Snapshot;
+        string project = commit.ProjectId.Value;
+        if (commit.ExpectedVersion != 0)
+        {
+            batch.BatchCommands.Add(BatchCommand("UPDATE snapshots SET version = $2, status = $3, updated_at = $4, snapshot = $5 WHERE project_id = $1;", project, snapshot.Version, snapshot.Status.ToString(), UnixTime.Floor(snapshot.UpdatedAt), snapshotJson));
+        }
+
+        if (events.Length > 0)
+        {
+            long[] versions = [.. commit.Events.Select(e => e.Version)];
+            batch.BatchCommands.Add(BatchCommand("INSERT INTO events (project_id, version, event) SELECT $1, v, e FROM unnest($2::bigint[], $3::text[]) AS t(v, e);", project, Parameters.BigintArray(versions), Parameters.TextArray(events)));
+        }
+    }
+
+    /// <summary>Adds the settlements, outbox, lease settlement, journal pruning, enqueue, commit log and the notifications (delivered only if the transaction commits).</summary>
+    private void AddRest(NpgsqlBatch rest, ProjectCommit commit, string[] items, Guid commitId, bool prune, long now)
+    {
+        string project = commit.ProjectId.Value;
+        var lease = commit.CompletesLease;
         foreach (var settle in commit.Budget.OfType<SettleReservation>())
         {
             // Ignored when the reservation is already settled or released, as SettleAsync has it.
@@ -279,10 +368,9 @@ internal sealed partial class PostgreSqlCompanyStore : IProjectStore, IAddressab
             rest.BatchCommands.Add(BatchCommand("DELETE FROM commit_log WHERE committed_at < $1;", now - (long)CommitLogRetention.TotalMilliseconds));
         }
 
-        // Delivered to listeners only if the transaction commits.
-        if (events.Length > 0)
+        if (commit.Events.Count > 0)
         {
-            rest.BatchCommands.Add(BatchCommand("SELECT pg_notify($1, $2);", _database.CommitChannel, $"{_database.InstanceId}|{project}|{snapshot.Version}"));
+            rest.BatchCommands.Add(BatchCommand("SELECT pg_notify($1, $2);", _database.CommitChannel, $"{_database.InstanceId}|{project}|{commit.Snapshot.Version}"));
         }
 
         if (items.Length > 0 || commit.RetryAt is not null)
@@ -294,8 +382,11 @@ internal sealed partial class PostgreSqlCompanyStore : IProjectStore, IAddressab
         {
             rest.BatchCommands.Add(BatchCommand("SELECT pg_notify($1, $2);", _database.BudgetChannel, _database.InstanceId));
         }
+    }
 
-        await rest.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+    /// <summary>Thrown inside the transaction when a new project's row is already there; the commit reads its version after the rollback.</summary>
+    private sealed class ProjectExistsException : Exception
+    {
     }
 
     private Task<int> NotifyWorkAsync(NpgsqlConnection c, CancellationToken ct) =>
