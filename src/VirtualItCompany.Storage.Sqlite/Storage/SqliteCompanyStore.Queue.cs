@@ -179,7 +179,7 @@ internal sealed partial class SqliteCompanyStore : IAddressableWorkQueue
         if (itemId is not null)
         {
             found = Find(connection.Command("""
-                SELECT sequence, item, attempts FROM work_items
+                SELECT sequence, item, attempts, (SELECT version FROM snapshots WHERE snapshots.project_id = work_items.project_id) FROM work_items
                 WHERE item_id = $item
                   AND ((lease_token IS NULL AND available_at <= $now) OR lease_expires_at <= $now)
                   AND ($excluded IS NULL OR role NOT IN (SELECT value FROM json_each($excluded)));
@@ -190,14 +190,14 @@ internal sealed partial class SqliteCompanyStore : IAddressableWorkQueue
             // The oldest waiting item that is due (the partial index in enqueue order stops at the first), and the oldest
             // item whose lease lapsed (usually none); the older of the two is leased.
             var waiting = Find(connection.Command("""
-                SELECT sequence, item, attempts FROM work_items INDEXED BY work_items_ready
+                SELECT sequence, item, attempts, (SELECT version FROM snapshots WHERE snapshots.project_id = work_items.project_id) FROM work_items INDEXED BY work_items_ready
                 WHERE lease_token IS NULL AND available_at <= $now
                   AND ($excluded IS NULL OR role NOT IN (SELECT value FROM json_each($excluded)))
                 ORDER BY sequence
                 LIMIT 1;
                 """), nowMs, excludedRoles);
             var lapsed = Find(connection.Command("""
-                SELECT sequence, item, attempts FROM work_items
+                SELECT sequence, item, attempts, (SELECT version FROM snapshots WHERE snapshots.project_id = work_items.project_id) FROM work_items
                 WHERE lease_token IS NOT NULL AND lease_expires_at <= $now
                   AND ($excluded IS NULL OR role NOT IN (SELECT value FROM json_each($excluded)))
                 ORDER BY sequence
@@ -233,7 +233,7 @@ internal sealed partial class SqliteCompanyStore : IAddressableWorkQueue
                 .ExecuteNonQuery();
         }
 
-        return new LeasedRow(candidate.Json, token, request.WorkerId, expiresAt, attempt);
+        return new LeasedRow(candidate.Json, token, request.WorkerId, expiresAt, attempt, candidate.ProjectVersion);
 
         static Candidate? Find(SqliteCommand command, long nowMs, string? excludedRoles)
         {
@@ -241,17 +241,29 @@ internal sealed partial class SqliteCompanyStore : IAddressableWorkQueue
             {
                 command.With("$now", nowMs).With("$excluded", excludedRoles);
                 using var reader = command.ExecuteReader();
-                return reader.Read() ? new Candidate(reader.GetInt64(0), reader.GetString(1), reader.GetInt32(2)) : null;
+                return reader.Read() ? new Candidate(reader.GetInt64(0), reader.GetString(1), reader.GetInt32(2), reader.IsDBNull(3) ? null : reader.GetInt64(3)) : null;
             }
         }
     }
 
-    /// <summary>Turns what the writer leased into the lease, on the caller's thread.</summary>
-    private WorkLease? ToLease(LeasedRow? row) => row is { } r
-        ? new WorkLease(JsonSerializer.Deserialize(r.Json, _itemJson)!, r.Token, r.WorkerId, UnixTime.ToTime(r.ExpiresAt), r.Attempt)
-        : null;
+    /// <summary>
+    /// Turns what the writer leased into the lease, on the caller's thread. The lease read the project's version in its
+    /// transaction: when the snapshot this instance holds is that version, the lease carries it (WorkLease.Project) and the
+    /// worker does not read the project again.
+    /// </summary>
+    private WorkLease? ToLease(LeasedRow? row)
+    {
+        if (row is not { } r)
+        {
+            return null;
+        }
 
-    private readonly record struct Candidate(long Sequence, string Json, int Attempts);
+        var item = JsonSerializer.Deserialize(r.Json, _itemJson)!;
+        var held = r.ProjectVersion is { } version && _latest.TryGetValue(item.ProjectId, out var snapshot) && snapshot.Version == version ? snapshot : null;
+        return new WorkLease(item, r.Token, r.WorkerId, UnixTime.ToTime(r.ExpiresAt), r.Attempt) { Project = held };
+    }
 
-    private readonly record struct LeasedRow(string Json, long Token, string WorkerId, long ExpiresAt, int Attempt);
+    private readonly record struct Candidate(long Sequence, string Json, int Attempts, long? ProjectVersion);
+
+    private readonly record struct LeasedRow(string Json, long Token, string WorkerId, long ExpiresAt, int Attempt, long? ProjectVersion);
 }
