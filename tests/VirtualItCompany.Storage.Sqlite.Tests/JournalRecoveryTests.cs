@@ -39,17 +39,7 @@ public sealed class JournalRecoveryTests : IAsyncDisposable
         var secondModel = new FakeChatClient("fake-model", new ModelPricing(1m, 2m));
         await using var second = Build(secondModel, new RequirementsAgent(blockAfterTheCall: false, called: null));
         var store = second.GetRequiredService<IProjectStore>();
-        using (var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct))
-        {
-            var workers = second.GetRequiredService<WorkDispatcher>().RunAsync(stop.Token);
-            for (int i = 0; i < 300 && (await store.GetAsync(project.Id, Ct))!.Stage == project.Stage; i++)
-            {
-                await Task.Delay(100, Ct);
-            }
-
-            await stop.CancelAsync();
-            await Task.WhenAny(workers).WaitAsync(TimeSpan.FromSeconds(30), Ct);
-        }
+        await RunUntilTheStageIsLeftAsync(second, project);
 
         Assert.Equal(1, firstModel.Calls);
         Assert.Equal(0, secondModel.Calls);
@@ -88,17 +78,7 @@ public sealed class JournalRecoveryTests : IAsyncDisposable
         Assert.False(await account.SettleAsync(reservation, 0.10m, Ct));
 
         // The lease lapses; a worker runs the item again and commits it with what the first try spent.
-        using (var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct))
-        {
-            var workers = host.GetRequiredService<WorkDispatcher>().RunAsync(stop.Token);
-            for (int i = 0; i < 300 && (await store.GetAsync(project.Id, Ct))!.Stage == project.Stage; i++)
-            {
-                await Task.Delay(100, Ct);
-            }
-
-            await stop.CancelAsync();
-            await Task.WhenAny(workers).WaitAsync(TimeSpan.FromSeconds(30), Ct);
-        }
+        await RunUntilTheStageIsLeftAsync(host, project);
 
         var events = await store.ReadEventsAsync(project.Id, cancellationToken: Ct).ToListAsync(Ct);
         Assert.Contains(events, e => e is WorkItemCompleted c && c.WorkItemId == itemId);
@@ -110,6 +90,21 @@ public sealed class JournalRecoveryTests : IAsyncDisposable
         var spent = (await account.GetBalanceAsync(BudgetScope.ForProject(project.Id), Ct)).Spent;
         Assert.Equal(spent, events.OfType<ModelCallCompleted>().Sum(c => c.Cost));
         Assert.Empty(await journal.ListAsync(itemId, Ct));
+    }
+
+    /// <summary>Runs the host's workers until the project leaves the stage it was in (at most 30 s), then stops them.</summary>
+    private static async Task RunUntilTheStageIsLeftAsync(IServiceProvider host, ProjectSnapshot project)
+    {
+        var store = host.GetRequiredService<IProjectStore>();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        var workers = host.GetRequiredService<WorkDispatcher>().RunAsync(stop.Token);
+        for (int i = 0; i < 300 && (await store.GetAsync(project.Id, Ct))!.Stage == project.Stage; i++)
+        {
+            await Task.Delay(100, Ct);
+        }
+
+        await stop.CancelAsync();
+        await Task.WhenAny(workers).WaitAsync(TimeSpan.FromSeconds(30), Ct);
     }
 
     private static ProjectBrief Brief() => new()
