@@ -52,11 +52,13 @@ public sealed class WorkspacePathTests
         await using var scratch = new ScratchWorkspaces();
         var workspace = await scratch.GetAsync();
         Directory.CreateSymbolicLink(Path.Combine(workspace.RootPath, "tmp"), Path.GetTempPath());
+        // A name no one else uses: the system temporary folder is shared (a CI run failed on someone's own dropped.txt there).
+        string name = "dropped-" + Guid.NewGuid().ToString("N") + ".txt";
 
-        var ex = await Assert.ThrowsAsync<WorkspacePathException>(() => workspace.WriteFileAsync("tmp/dropped.txt", "x", Ct));
+        var ex = await Assert.ThrowsAsync<WorkspacePathException>(() => workspace.WriteFileAsync("tmp/" + name, "x", Ct));
 
         Assert.Contains("link", ex.Message, StringComparison.Ordinal);
-        Assert.False(File.Exists(Path.Combine(Path.GetTempPath(), "dropped.txt")));
+        Assert.False(File.Exists(Path.Combine(Path.GetTempPath(), name)));
     }
 
     [Fact]
