@@ -11,12 +11,21 @@
 #   bash eng/test-servers.sh status    says what runs
 #
 # The tests read VIRTUALITCOMPANY_TEST_POSTGRES (an Npgsql connection string) and VIRTUALITCOMPANY_TEST_REDIS (host:port).
-# State (pids, ports, directories) lives in $VIRTUALITCOMPANY_TEST_SERVERS_DIR/state (default: artifacts/test-servers
-# of this checkout, so two checkouts never share servers). VIRTUALITCOMPANY_TEST_SERVERS_ONLY=postgres (or redis)
+# State (pids, ports, directories) lives in $VIRTUALITCOMPANY_TEST_SERVERS_DIR/state (else in the folder of the
+# VIRTUALITCOMPANY_TEST_SERVERS_STATE that `env` exports; default: artifacts/test-servers of this checkout, so two
+# checkouts never share servers). VIRTUALITCOMPANY_TEST_SERVERS_ONLY=postgres (or redis)
 # starts only one of them (a test that restarts its own private PostgreSQL uses it).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
-state_dir=${VIRTUALITCOMPANY_TEST_SERVERS_DIR:-$repo/artifacts/test-servers}
+# The state this shell's servers were started with: the folder given, else the state file `env` exported (so that
+# `stop` in a shell that sourced `env` finds them wherever they were started), else this checkout's.
+if [ -n "${VIRTUALITCOMPANY_TEST_SERVERS_DIR:-}" ]; then
+  state_dir=$VIRTUALITCOMPANY_TEST_SERVERS_DIR
+elif [ -n "${VIRTUALITCOMPANY_TEST_SERVERS_STATE:-}" ]; then
+  state_dir=$(dirname "$VIRTUALITCOMPANY_TEST_SERVERS_STATE")
+else
+  state_dir=$repo/artifacts/test-servers
+fi
 state_file=$state_dir/state
 only=${VIRTUALITCOMPANY_TEST_SERVERS_ONLY:-}
 pg_password=vic-test
@@ -204,6 +213,10 @@ wait_gone() { # pid
 }
 
 stop() {
+  if [ ! -f "$state_file" ]; then
+    log "nothing to stop: no state at $state_file (set VIRTUALITCOMPANY_TEST_SERVERS_DIR to the folder they were started with)"
+    return 0
+  fi
   load_state
   if running "$PG_PID"; then
     run_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -w -t 30 -m fast stop >&2 || kill -TERM "$PG_PID" 2>/dev/null || true
