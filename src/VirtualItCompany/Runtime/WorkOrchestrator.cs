@@ -283,27 +283,19 @@ internal sealed class WorkOrchestrator
         var item = lease.Item;
         var events = new List<ProjectEvent>();
         var records = await _journal.ListAsync(item.Id, cancellationToken).ConfigureAwait(false);
+        if (records.Count == 0)
+        {
+            return (events, 0);
+        }
+
         // Reservations a sweep charged in full (an abandoned: record each). A call that completed while the sweep ran has
         // its own record too, with the same reservation, but its cost was never charged (its settlement found the
         // reservation closed): the abandoned record accounts for that reservation's spend, once.
-        HashSet<string>? chargedInFull = null;
+        var chargedInFull = records.Where(IsAbandoned).Select(r => r.ReservationId).OfType<string>().ToHashSet(StringComparer.Ordinal);
         foreach (var record in records)
         {
-            if (record.CallKey.StartsWith(AbandonedKeyPrefix, StringComparison.Ordinal) && record.ReservationId is { } id)
-            {
-                (chargedInFull ??= new(StringComparer.Ordinal)).Add(id);
-            }
-        }
-
-        foreach (var record in records)
-        {
-            if (record.LeaseToken == lease.Token)
-            {
-                continue;
-            }
-
-            if (chargedInFull is not null && record.ReservationId is { } sweptId && chargedInFull.Contains(sweptId)
-                && !record.CallKey.StartsWith(AbandonedKeyPrefix, StringComparison.Ordinal))
+            bool abandoned = IsAbandoned(record);
+            if (record.LeaseToken == lease.Token || (!abandoned && record.ReservationId is { } swept && chargedInFull.Contains(swept)))
             {
                 continue;
             }
@@ -313,7 +305,7 @@ internal sealed class WorkOrchestrator
                 await _budget.SettleAsync(new BudgetReservation(reservationId, item.ProjectId, record.Cost, item.Id, record.ModelId), record.Cost, cancellationToken).ConfigureAwait(false);
             }
 
-            var kind = record.CallKey.StartsWith(AbandonedKeyPrefix, StringComparison.Ordinal) ? ModelChargeKind.Abandoned : ModelChargeKind.Completed;
+            var kind = abandoned ? ModelChargeKind.Abandoned : ModelChargeKind.Completed;
             events.Add(new ModelCallCompleted(item.Id, item.Role, item.Stage, record.Provider, record.ModelId, record.InputTokens, record.OutputTokens, record.Cost, record.Duration, null, kind));
         }
 
@@ -360,7 +352,7 @@ internal sealed class WorkOrchestrator
                     if (await sweeper.SweepAbandonedAsync(item.Id, calls.LeaseToken, reservation => AbandonedRecord(item, reservation, calls.LeaseToken), CancellationToken.None).ConfigureAwait(false))
                     {
                         swept = [.. (await _journal!.ListAsync(item.Id, CancellationToken.None).ConfigureAwait(false))
-                            .Where(r => r.LeaseToken == calls.LeaseToken && r.CallKey.StartsWith(AbandonedKeyPrefix, StringComparison.Ordinal))];
+                            .Where(r => r.LeaseToken == calls.LeaseToken && IsAbandoned(r))];
                     }
                 }
                 else
@@ -437,6 +429,9 @@ internal sealed class WorkOrchestrator
 
     /// <summary>The key prefix of a journal record that holds a reservation charged in full (a call cut off), not a model's answer.</summary>
     internal const string AbandonedKeyPrefix = "abandoned:";
+
+    /// <summary>Whether a journal record holds a reservation charged in full rather than a model's answer.</summary>
+    private static bool IsAbandoned(ModelCallRecord record) => record.CallKey.StartsWith(AbandonedKeyPrefix, StringComparison.Ordinal);
 
     private async Task<bool> JournalAbandonedAsync(WorkItem item, BudgetReservation reservation, long leaseToken)
     {
