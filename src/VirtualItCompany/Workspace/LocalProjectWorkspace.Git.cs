@@ -50,8 +50,10 @@ internal sealed partial class LocalProjectWorkspace
         // Resolve first: a path out of the workspace is refused before git runs.
         string[]? relative = paths?.Select(p => _paths.Resolve(p).Relative).ToArray();
         await _commitGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        FileStream? processLock = null;
         try
         {
+            processLock = await LockCommitsAsync(cancellationToken).ConfigureAwait(false);
             // Every commit: a host sharing this workspace root (another worker process) may have died mid-commit since.
             RemoveAbandonedInit();
             RemoveStaleLocks();
@@ -110,7 +112,57 @@ internal sealed partial class LocalProjectWorkspace
         }
         finally
         {
+            if (processLock is not null)
+            {
+                await processLock.DisposeAsync().ConfigureAwait(false);
+            }
+
             _commitGate.Release();
+        }
+    }
+
+    /// <summary>The folder, beside the workspaces, of their commit locks; '~' is in no project id, so no workspace is named so.</summary>
+    internal const string CommitLockFolder = "~locks";
+
+    /// <summary>How soon a commit that waits for another process's commit in the same workspace tries its lock again.</summary>
+    private static readonly TimeSpan CommitLockRetry = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>How long a commit waits for another process's commit in the same workspace (git's take milliseconds).</summary>
+    internal static readonly TimeSpan CommitLockTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Takes the workspace's commit lock between processes. Worker processes on one machine share the workspace root, and
+    /// two gits committing in one repository at once fail ("cannot lock ref 'HEAD'", "index.lock exists") or commit each
+    /// other's staged files; the in-process gate keeps apart only this process's commits. The lock is a file beside the
+    /// workspace held open without sharing (an advisory <c>flock</c> on Unix, a sharing mode on Windows), which the system
+    /// drops when its process ends, even killed: it is never left stale. A live process holding it past
+    /// <see cref="CommitLockTimeout"/> (stopped with SIGSTOP, or hung) fails the commit with the reason, so that a stopped
+    /// host cannot hold up the others' work on the project for longer (the item is tried again).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Another process held the lock past <see cref="CommitLockTimeout"/>.</exception>
+    private async Task<FileStream> LockCommitsAsync(CancellationToken cancellationToken)
+    {
+        string path = Path.Combine(Path.GetDirectoryName(RootPath)!, CommitLockFolder, ProjectId.Value + ".lock");
+        long started = _timeProvider.GetTimestamp();
+        while (true)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, bufferSize: 1);
+            }
+            catch (DirectoryNotFoundException)
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            }
+            catch (IOException ex) when (ex is not DirectoryNotFoundException)
+            {
+                if (_timeProvider.GetElapsedTime(started) > CommitLockTimeout)
+                {
+                    throw new InvalidOperationException($"Another process has held the commit lock of the workspace of {ProjectId} ({path}) for more than {CommitLockTimeout.TotalSeconds:0} s; nothing was committed. A process sharing this workspace root that was stopped (SIGSTOP) or hung mid-commit holds it until it goes on or ends.", ex);
+                }
+
+                await Task.Delay(CommitLockRetry, _timeProvider, cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 

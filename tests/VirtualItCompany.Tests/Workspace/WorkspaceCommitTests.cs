@@ -225,6 +225,74 @@ public sealed class WorkspaceCommitTests
     }
 
     [Fact]
+    public async Task Two_processes_sharing_a_workspace_root_commit_one_at_a_time_each_its_own_files()
+    {
+        // Worker processes on one machine share the workspace root: two providers over one folder stand for them (each
+        // with its own in-process gate, so only a lock between processes keeps their git commands apart).
+        await using var first = new ScratchWorkspaces();
+        await using var second = new LocalWorkspaceProvider(Microsoft.Extensions.Options.Options.Create(first.Options), TimeProvider.System);
+        var a = await first.GetAsync();
+        var b = await second.GetWorkspaceAsync(a.ProjectId, Ct);
+
+        var shas = await Task.WhenAll(Enumerable.Range(0, 16).Select(async i =>
+        {
+            var workspace = i % 2 == 0 ? a : b;
+            await workspace.WriteFileAsync($"feature{i}.cs", $"class F{i};", Ct);
+            return await workspace.CommitAsync($"Feature {i}", [$"feature{i}.cs"], Ct);
+        }));
+
+        Assert.Equal(16, shas.Distinct().Count());
+        foreach (var (sha, i) in shas.Select((s, i) => (s!, i)))
+        {
+            var files = await a.RunAsync(new CommandRequest(["git", "show", "--name-only", "--format=", sha]), Ct);
+            Assert.Equal($"feature{i}.cs\n", files.Output);
+        }
+
+        var count = await a.RunAsync(new CommandRequest(["git", "rev-list", "--count", "HEAD"]), Ct);
+        Assert.Equal("16\n", count.Output);
+    }
+
+    [Fact]
+    public async Task A_commit_waits_for_another_process_holding_the_workspace_lock_and_gives_up_with_the_reason()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        var options = new WorkspaceOptions { RootDirectory = Path.Combine(Path.GetTempPath(), "vic-tests", Guid.NewGuid().ToString("N")) };
+        await using var provider = new LocalWorkspaceProvider(Microsoft.Extensions.Options.Options.Create(options), time);
+        try
+        {
+            var workspace = await provider.GetWorkspaceAsync(new ProjectId("prj_locked"), Ct);
+            await workspace.WriteFileAsync("a.txt", "a", Ct);
+            string lockPath = Path.Combine(options.RootDirectory, "~locks", "prj_locked.lock");
+            Directory.CreateDirectory(Path.GetDirectoryName(lockPath)!);
+
+            // Another process's commit holds the lock (here: this test, through a file opened without sharing).
+            using (new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None))
+            {
+                var waiting = workspace.CommitAsync("Waits", ["a.txt"], Ct);
+                time.Advance(TimeSpan.FromSeconds(29));
+                await Task.Delay(200, Ct);
+                Assert.False(waiting.IsCompleted, "The commit did not wait for the lock.");
+                while (!waiting.IsCompleted)
+                {
+                    time.Advance(TimeSpan.FromSeconds(1));
+                    await Task.Delay(20, Ct);
+                }
+
+                var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => waiting);
+                Assert.Contains("commit lock of the workspace of prj_locked", refused.Message, StringComparison.Ordinal);
+                Assert.False(Directory.Exists(Path.Combine(workspace.RootPath, ".git")), "Git ran without the lock.");
+            }
+
+            // Released (the other process committed, or ended): the next commit goes through.
+            Assert.NotNull(await workspace.CommitAsync("Goes through", ["a.txt"], Ct));
+        }
+        finally
+        {
+            Directory.Delete(options.RootDirectory, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task A_git_init_a_killed_process_left_unfinished_is_made_again()
     {
         await using var scratch = new ScratchWorkspaces();
