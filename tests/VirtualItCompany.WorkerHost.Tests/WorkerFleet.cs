@@ -97,6 +97,12 @@ internal sealed class WorkerFleet : IAsyncDisposable
         }
         else
         {
+            // Kept for a look after the run: the folder, and each process's whole output beside it.
+            foreach (var process in _processes)
+            {
+                await File.WriteAllTextAsync(Path.Combine(Folder, process.Name.Replace(' ', '-') + ".log"), process.Output, CancellationToken.None);
+            }
+
             TestContext.Current.TestOutputHelper?.WriteLine("kept: " + Folder);
         }
     }
