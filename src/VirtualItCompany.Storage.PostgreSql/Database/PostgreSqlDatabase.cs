@@ -292,11 +292,19 @@ internal sealed class PostgreSqlDatabase : IAsyncDisposable, IDisposable
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     /// <summary>Whether a failure is worth trying again on a new connection: the server went away, refused connections for a while, or chose this transaction as a deadlock's victim.</summary>
+    /// <summary>SQLSTATE 25P03, <c>idle_in_transaction_session_timeout</c>.</summary>
+    private const string IdleInTransactionSessionTimeout = "25P03";
+
+    /// <summary>SQLSTATE 57P05, <c>idle_session_timeout</c> (PostgreSQL 14 and later).</summary>
+    private const string IdleSessionTimeout = "57P05";
+
     internal static bool IsTransient(Exception exception) => exception switch
     {
+        // The server ending a session it found idle (in a transaction, or at all) past its limit is a lost connection too:
+        // this process stalled there (SIGSTOP, a long pause), the transaction was rolled back, and a new connection goes on.
         PostgresException pg => pg.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure
             or PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow
-            or PostgresErrorCodes.TooManyConnections
+            or PostgresErrorCodes.TooManyConnections or IdleInTransactionSessionTimeout or IdleSessionTimeout
             || pg.SqlState.StartsWith("08", StringComparison.Ordinal),
         NpgsqlException npgsql => npgsql.IsTransient || npgsql.InnerException is SocketException or IOException,
         _ => false,
