@@ -158,6 +158,45 @@ public sealed class UseRedisQueueTests : IAsyncDisposable
         Assert.DoesNotContain(quiet.Messages, m => m.Text.Contains("keeps no data across a restart", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task A_host_starting_while_another_process_rebuilds_the_stream_starts_and_uses_the_stream_once_it_is_ready()
+    {
+        var server = await SharedRedis.ServerAsync();
+        string prefix = "rb" + Guid.NewGuid().ToString("N")[..8];
+        var redis = (await SharedRedis.ConnectionAsync()).GetDatabase();
+        // Another process holds the rebuild lock of a stream that has no marker yet (Redis lost its data, say).
+        string lockKey = prefix + ":work:rebuilding";
+        Assert.True(await redis.StringSetAsync(lockKey, "another process", TimeSpan.FromMinutes(1)));
+        var logs = new LogCollector();
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Logging.AddProvider(logs);
+        builder.Services.AddVirtualItCompany().AddOfflineModel()
+            .UseSqliteStorage($"Data Source={Path.Combine(_folder, "company.db")}")
+            .UseRedisQueue(o =>
+            {
+                o.Configuration = server.Configuration;
+                o.KeyPrefix = prefix;
+            });
+        using var host = builder.Build();
+        var runtime = host.Services.GetRequiredService<RedisQueueRuntime>();
+        Assert.Equal(lockKey, runtime.Stream.RebuildLockKey.ToString());
+        try
+        {
+            await host.StartAsync(Ct); // threw RedisQueueException ("Another process is rebuilding ...") before
+            Assert.Contains(logs.Messages, m => m.Text.Contains("Another process is rebuilding", StringComparison.Ordinal));
+
+            // The other process is gone without finishing (its lock lapses): the next use rebuilds the stream here.
+            await redis.KeyDeleteAsync(lockKey);
+            await runtime.Relay.EnsureReadyAsync(Ct);
+            Assert.Equal(1, runtime.Relay.Rebuilds);
+            await host.StopAsync(CancellationToken.None);
+        }
+        finally
+        {
+            await RedisKeys.DeleteAsync(runtime);
+        }
+    }
+
     private sealed class LogCollector : ILoggerProvider
     {
         public ConcurrentBag<(LogLevel Level, string Text)> Messages { get; } = [];

@@ -13,7 +13,13 @@ internal sealed class RedisQueueService(RedisQueueRuntime runtime, TimeProvider 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await runtime.CheckPersistenceAsync().ConfigureAwait(false);
-        await runtime.Relay.EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
+        if (!await runtime.Relay.TryEnsureReadyAsync(cancellationToken).ConfigureAwait(false))
+        {
+            // Not a reason to fail the start: the stream is checked again at each use, and until it is ready this host's
+            // workers lease from the store directly (its fencing holds either way).
+            runtime.Logger.LogInformation("Another process is rebuilding the Redis work stream '{Stream}' from the store; this host starts meanwhile, and its workers lease from the store until the stream is ready.", runtime.Stream.StreamKey.ToString());
+        }
+
         _stopping = new CancellationTokenSource();
         _loop = RunAsync(_stopping.Token);
     }

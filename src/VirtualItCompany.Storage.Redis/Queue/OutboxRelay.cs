@@ -20,11 +20,21 @@ internal sealed class OutboxRelay(WorkStream stream, IOutbox outbox, IAddressabl
     public void Invalidate() => _ready = false;
 
     /// <summary>Makes sure the stream, its group and its marker exist, rebuilding the stream from the store when Redis lost them.</summary>
+    /// <exception cref="RedisQueueException">Another process is rebuilding the stream; its users lease from the store meanwhile.</exception>
     public async ValueTask EnsureReadyAsync(CancellationToken cancellationToken)
+    {
+        if (!await TryEnsureReadyAsync(cancellationToken).ConfigureAwait(false))
+        {
+            throw new RedisQueueException($"Another process is rebuilding the Redis work stream '{stream.StreamKey}' from the store; try again shortly.");
+        }
+    }
+
+    /// <summary>As <see cref="EnsureReadyAsync"/>, but returns <see langword="false"/> instead of throwing when another process is rebuilding the stream.</summary>
+    public async ValueTask<bool> TryEnsureReadyAsync(CancellationToken cancellationToken)
     {
         if (_ready)
         {
-            return;
+            return true;
         }
 
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -32,13 +42,15 @@ internal sealed class OutboxRelay(WorkStream stream, IOutbox outbox, IAddressabl
         {
             if (!_ready)
             {
-                if (!await stream.EnsureGroupAsync(cancellationToken).ConfigureAwait(false))
+                if (!await stream.EnsureGroupAsync(cancellationToken).ConfigureAwait(false) && !await RebuildAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    await RebuildAsync(cancellationToken).ConfigureAwait(false);
+                    return false;
                 }
 
                 _ready = true;
             }
+
+            return true;
         }
         finally
         {
@@ -90,13 +102,14 @@ internal sealed class OutboxRelay(WorkStream stream, IOutbox outbox, IAddressabl
     }
 
     /// <summary>Puts every item on the store's queue back on the stream (or the delayed set): the store is the truth, and its fencing keeps a duplicate from running twice.</summary>
-    private async ValueTask RebuildAsync(CancellationToken cancellationToken)
+    /// <returns><see langword="false"/> when another process holds the rebuild lock (nothing was done here).</returns>
+    private async ValueTask<bool> RebuildAsync(CancellationToken cancellationToken)
     {
         // One process rebuilds at a time; another that finds the lock taken waits for the marker on its next call.
         bool locked = await stream.RunAsync(db => db.StringSetAsync(stream.RebuildLockKey, Environment.ProcessId, TimeSpan.FromMinutes(1), When.NotExists), cancellationToken).ConfigureAwait(false);
         if (!locked)
         {
-            throw new RedisQueueException($"Another process is rebuilding the Redis work stream '{stream.StreamKey}' from the store; try again shortly.");
+            return false;
         }
 
         // The outbox's waiting messages were committed before the queue is read below, so the queue's state covers them:
@@ -145,6 +158,7 @@ internal sealed class OutboxRelay(WorkStream stream, IOutbox outbox, IAddressabl
             "The Redis work stream '{Stream}' had no marker (new, restarted without persistence, or flushed): rebuilt it from the store's queue with {Count} items. The store's leases keep an item that was already running from running twice.",
             stream.StreamKey.ToString(),
             count);
+        return true;
     }
 
     private WorkMessage? Parse(OutboxEntry entry)
