@@ -291,13 +291,13 @@ internal sealed class PostgreSqlDatabase : IAsyncDisposable, IDisposable
     /// <summary>Stops listening and closes the pool (a container disposed synchronously).</summary>
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
-    /// <summary>Whether a failure is worth trying again on a new connection: the server went away, refused connections for a while, or chose this transaction as a deadlock's victim.</summary>
     /// <summary>SQLSTATE 25P03, <c>idle_in_transaction_session_timeout</c>.</summary>
     private const string IdleInTransactionSessionTimeout = "25P03";
 
     /// <summary>SQLSTATE 57P05, <c>idle_session_timeout</c> (PostgreSQL 14 and later).</summary>
     private const string IdleSessionTimeout = "57P05";
 
+    /// <summary>Whether a failure is worth trying again on a new connection: the server went away, refused connections for a while, ended a session that idled past its limit, or chose this transaction as a deadlock's victim.</summary>
     internal static bool IsTransient(Exception exception) => exception switch
     {
         // The server ending a session it found idle (in a transaction, or at all) past its limit is a lost connection too:

@@ -154,11 +154,12 @@ internal sealed partial class LocalProjectWorkspace
             {
                 Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             }
-            catch (IOException ex) when (ex is not DirectoryNotFoundException)
+            catch (IOException ex)
             {
+                // Held by another process (or a file system error, which persists: its message is in the one thrown).
                 if (_timeProvider.GetElapsedTime(started) > CommitLockTimeout)
                 {
-                    throw new InvalidOperationException($"Another process has held the commit lock of the workspace of {ProjectId} ({path}) for more than {CommitLockTimeout.TotalSeconds:0} s; nothing was committed. A process sharing this workspace root that was stopped (SIGSTOP) or hung mid-commit holds it until it goes on or ends.", ex);
+                    throw new InvalidOperationException($"Could not take the commit lock of the workspace of {ProjectId} ({path}) within {CommitLockTimeout.TotalSeconds:0} s: {ex.Message} Nothing was committed. A process sharing this workspace root that was stopped (SIGSTOP) or hung mid-commit holds it until it goes on or ends.", ex);
                 }
 
                 await Task.Delay(CommitLockRetry, _timeProvider, cancellationToken).ConfigureAwait(false);

@@ -279,7 +279,7 @@ public sealed class WorkspaceCommitTests
                 }
 
                 var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => waiting);
-                Assert.Contains("commit lock of the workspace of prj_locked", refused.Message, StringComparison.Ordinal);
+                Assert.Contains("Could not take the commit lock of the workspace of prj_locked", refused.Message, StringComparison.Ordinal);
                 Assert.False(Directory.Exists(Path.Combine(workspace.RootPath, ".git")), "Git ran without the lock.");
             }
 
