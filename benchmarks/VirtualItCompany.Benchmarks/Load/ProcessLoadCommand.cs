@@ -38,7 +38,7 @@ internal static class ProcessLoadCommand
         int projects = options.Int("--projects", 600);
         int features = options.Int("--features", 2);
         double seconds = double.Parse(options.String("--seconds") ?? "10", CultureInfo.InvariantCulture);
-        double warmup = double.Parse(options.String("--warmup") ?? "3", CultureInfo.InvariantCulture);
+        double warmup = double.Parse(options.String("--warmup") ?? "60", CultureInfo.InvariantCulture); // fresh processes on saturated cores run slow tiers of the JIT for tens of seconds
         string postgres = options.String("--postgres") ?? Environment.GetEnvironmentVariable("VIRTUALITCOMPANY_TEST_POSTGRES")
             ?? throw new ArgumentException("Give --postgres <connection string>, or start the test servers: source <(bash eng/test-servers.sh env).");
         string? redis = options.String("--redis") ?? Environment.GetEnvironmentVariable("VIRTUALITCOMPANY_TEST_REDIS");
