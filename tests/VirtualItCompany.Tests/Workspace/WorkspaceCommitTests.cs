@@ -262,14 +262,14 @@ public sealed class WorkspaceCommitTests
         {
             var workspace = await provider.GetWorkspaceAsync(new ProjectId("prj_locked"), Ct);
             await workspace.WriteFileAsync("a.txt", "a", Ct);
-            string lockPath = Path.Combine(options.RootDirectory, "~locks", "prj_locked.lock");
+            string lockPath = Path.Combine(options.RootDirectory, LocalProjectWorkspace.CommitLockFolder, "prj_locked.lock");
             Directory.CreateDirectory(Path.GetDirectoryName(lockPath)!);
 
             // Another process's commit holds the lock (here: this test, through a file opened without sharing).
             using (new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None))
             {
                 var waiting = workspace.CommitAsync("Waits", ["a.txt"], Ct);
-                time.Advance(TimeSpan.FromSeconds(29));
+                time.Advance(LocalProjectWorkspace.CommitLockTimeout - TimeSpan.FromSeconds(1));
                 await Task.Delay(200, Ct);
                 Assert.False(waiting.IsCompleted, "The commit did not wait for the lock.");
                 while (!waiting.IsCompleted)
