@@ -3,7 +3,7 @@ using VirtualItCompany.Testing.Conformance.Storage;
 
 namespace VirtualItCompany.Storage.Sqlite.Tests;
 
-/// <summary>Writes that wait together share one transaction, a savepoint each: one refused or failing commit undoes only itself, and no caller hears of its commit before the batch is durable.</summary>
+/// <summary>Writes that wait together share one transaction: one refused or failing commit undoes only itself, and no caller hears of its commit before the batch is durable.</summary>
 public sealed class GroupCommitTests : IAsyncDisposable
 {
     private static readonly TimeSpan LeaseDuration = TimeSpan.FromMinutes(1);
@@ -30,9 +30,12 @@ public sealed class GroupCommitTests : IAsyncDisposable
         var good = Enumerable.Range(0, 4).Select(_ => ProjectCommits.Create(ProjectId.New(), Now)).ToArray();
         var faulty = ProjectCommits.Create(ProjectId.New(), Now);
         int commitsRun = 0;
-        store.FaultInjection = _ =>
+        store.FaultInjection = (_, _) =>
         {
-            if (Interlocked.Increment(ref commitsRun) == 3)
+            // The faulty commit is the third to reach the hook in each run of the batch: it fails after writing its events
+            // and snapshot, so the batch is rolled back and runs again with a savepoint per write (good[0], good[1], faulty).
+            int run = Interlocked.Increment(ref commitsRun);
+            if (run is 3 or 6)
             {
                 throw new InvalidOperationException("Fault injected in the third commit of the batch.");
             }
@@ -58,6 +61,8 @@ public sealed class GroupCommitTests : IAsyncDisposable
         Assert.IsType<LeaseLostException>(tasks[5].Exception?.InnerException);
         Assert.All(new[] { tasks[0], tasks[2], tasks[4], tasks[6] }, t => Assert.True(t.IsCompletedSuccessfully));
         Assert.Equal(batchesBefore + 2, database.BatchesCommitted);
+        Assert.Equal(1, database.BatchesRunAgain);
+        Assert.Equal(8, commitsRun);
         foreach (var commit in good)
         {
             Assert.Equal(1, (await store.GetAsync(commit.ProjectId, Ct))?.Version);
@@ -66,6 +71,85 @@ public sealed class GroupCommitTests : IAsyncDisposable
         Assert.Null(await store.GetAsync(faulty.ProjectId, Ct));
         Assert.Equal(2, (await store.GetAsync(existing.ProjectId, Ct))?.Version);
         Assert.Equal(current!.Token, (await store.RenewAsync(current, LeaseDuration, Ct)).Token);
+    }
+
+    [Fact]
+    public async Task Commits_refused_before_they_write_fail_alone_without_running_the_batch_again()
+    {
+        var database = _temp.Open(_time);
+        var store = new SqliteCompanyStore(database);
+        var id = ProjectId.New();
+        var existing = ProjectCommits.Create(id, Now, ProjectCommits.Item(id, AgentRole.Developer, Now));
+        await store.CommitAsync(existing, Ct);
+        var lost = await store.TryLeaseAsync(new LeaseRequest("w1", LeaseDuration), Ct);
+        _time.Advance(LeaseDuration);
+        _ = await store.TryLeaseAsync(new LeaseRequest("w2", LeaseDuration), Ct);
+        var good = Enumerable.Range(0, 3).Select(_ => ProjectCommits.Create(ProjectId.New(), Now)).ToArray();
+        int commitsWritten = 0;
+        store.FaultInjection = (_, _) => Interlocked.Increment(ref commitsWritten);
+
+        var (release, batchesBefore) = await HoldTheWriterAsync(database);
+        var tasks = new[]
+        {
+            store.CommitAsync(good[0], Ct),
+            store.CommitAsync(existing with { }, Ct), // refused: the project exists
+            store.CommitAsync(good[1], Ct),
+            store.CommitAsync(ProjectCommits.Complete(existing.Snapshot, lost!, Now), Ct), // refused: the lease was lost
+            store.CommitAsync(good[2], Ct),
+        };
+        release.SetResult();
+        await Task.WhenAny(Task.WhenAll(tasks)).WaitAsync(TimeSpan.FromSeconds(30), Ct);
+
+        Assert.IsType<ConcurrencyException>(tasks[1].Exception?.InnerException);
+        Assert.IsType<LeaseLostException>(tasks[3].Exception?.InnerException);
+        Assert.All(new[] { tasks[0], tasks[2], tasks[4] }, t => Assert.True(t.IsCompletedSuccessfully));
+        Assert.Equal(batchesBefore + 2, database.BatchesCommitted);
+        Assert.Equal(0, database.BatchesRunAgain);
+        Assert.Equal(3, commitsWritten); // each good commit ran once
+        foreach (var commit in good)
+        {
+            Assert.Equal(1, (await store.GetAsync(commit.ProjectId, Ct))?.Version);
+        }
+
+        Assert.Equal(2, (await store.GetAsync(existing.ProjectId, Ct))?.Version);
+    }
+
+    [Fact]
+    public async Task A_write_that_fails_after_changing_rows_is_undone_alone_and_the_others_run_again_to_land()
+    {
+        var database = _temp.Open(_time);
+        var store = new SqliteCompanyStore(database);
+        var (release, _) = await HoldTheWriterAsync(database);
+        var first = ProjectCommits.Create(ProjectId.New(), Now);
+        int runs = 0;
+        var committing = store.CommitAsync(first, Ct);
+        // A write of its own that inserts a row and then fails: the row must not land.
+        var failing = database.WriteAsync<bool>(
+            context =>
+            {
+                Interlocked.Increment(ref runs);
+                using var insert = context.Connection.Command("INSERT INTO counters (name, value) VALUES ('group_commit_test', 1);");
+                insert.ExecuteNonQuery();
+                throw new InvalidOperationException("Fails after its insert.");
+            },
+            Ct);
+        var second = ProjectCommits.Create(ProjectId.New(), Now);
+        var committingSecond = store.CommitAsync(second, Ct);
+        release.SetResult();
+
+        await committing.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        await committingSecond.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => failing.WaitAsync(TimeSpan.FromSeconds(30), Ct));
+        Assert.Equal(2, runs); // once without a savepoint, once in its own
+        Assert.Equal(1, database.BatchesRunAgain);
+        Assert.Equal(1, (await store.GetAsync(first.ProjectId, Ct))?.Version);
+        Assert.Equal(1, (await store.GetAsync(second.ProjectId, Ct))?.Version);
+        long count = database.Read(c =>
+        {
+            using var query = c.Command("SELECT count(*) FROM counters WHERE name = 'group_commit_test';");
+            return query.Int64OrNull() ?? -1;
+        });
+        Assert.Equal(0, count);
     }
 
     [Fact]

@@ -195,7 +195,7 @@ internal sealed class SqliteBudgetAccount : IBudgetAccount
     /// <summary>Gets the database the account lives in.</summary>
     internal SqliteDatabase Database => _database;
 
-    /// <summary>Applies a commit's budget operation inside the commit's savepoint (see <see cref="IBudgetCommitStore"/>).</summary>
+    /// <summary>Applies a commit's budget operation inside the commit's write (see <see cref="IBudgetCommitStore"/>).</summary>
     /// <param name="context">The commit's write.</param>
     /// <param name="operation">The operation, checked by <see cref="ProjectCommit.Validate"/>.</param>
     internal static void Apply(WriteContext context, BudgetOperation operation)

@@ -8,8 +8,9 @@ namespace VirtualItCompany.Storage.Sqlite;
 /// <summary>
 /// One SQLite file shared by the project store, queue, outbox, journal, artifacts and budget account of a process.
 /// Reads run on pooled connections (the write-ahead log lets them run beside a write); every write goes through one
-/// writer that groups the writes waiting at the same moment into one <c>BEGIN IMMEDIATE</c> transaction with a
-/// savepoint per write (group commit), so a failed write undoes only itself and one flush makes the batch durable.
+/// writer that groups the writes waiting at the same moment into one <c>BEGIN IMMEDIATE</c> transaction (group commit),
+/// so one flush makes the batch durable. A failed write undoes only itself: one that changed no row needs nothing
+/// undone, and when one fails after changing rows the batch is rolled back and run again with a savepoint per write.
 /// </summary>
 internal sealed class SqliteDatabase : IAsyncDisposable, IDisposable
 {
@@ -25,6 +26,7 @@ internal sealed class SqliteDatabase : IAsyncDisposable, IDisposable
     private Task _writer = Task.CompletedTask;
     private SqliteConnection? _writeConnection;
     private long _batchesCommitted;
+    private long _batchesRunAgain;
     private int _disposed;
 
     private SqliteDatabase(SqliteStorageOptions options, string connectionString, string filePath, TimeProvider timeProvider, ProjectEventTypes? eventTypes)
@@ -57,6 +59,9 @@ internal sealed class SqliteDatabase : IAsyncDisposable, IDisposable
 
     /// <summary>Gets how many batches the writer has committed (for tests of group commit).</summary>
     internal long BatchesCommitted => Interlocked.Read(ref _batchesCommitted);
+
+    /// <summary>Gets how many batches were rolled back and run again with a savepoint per write (for tests of group commit).</summary>
+    internal long BatchesRunAgain => Interlocked.Read(ref _batchesRunAgain);
 
     /// <summary>Gets the signal raised after a write that may have made work available (enqueue, retry, release).</summary>
     public ChangeSignal WorkChanged { get; } = new();
@@ -135,7 +140,7 @@ internal sealed class SqliteDatabase : IAsyncDisposable, IDisposable
         }
     }
 
-    /// <summary>Queues a write for the writer; it runs in a savepoint of the next batch, and its task completes once the batch is durable.</summary>
+    /// <summary>Queues a write for the writer; it runs in the next batch's transaction, and its task completes once the batch is durable.</summary>
     /// <typeparam name="T">The result.</typeparam>
     /// <param name="write">The write; what it throws undoes it alone and fails its task.</param>
     /// <param name="cancellationToken">Cancels the write while it waits for its batch; once running it completes.</param>
@@ -388,7 +393,12 @@ internal sealed class SqliteDatabase : IAsyncDisposable, IDisposable
         }
     }
 
-    /// <summary>Writes a batch in one transaction, a savepoint per write, then completes each write's task.</summary>
+    /// <summary>
+    /// Writes a batch in one transaction, then completes each write's task. The writes run without a savepoint each: a write
+    /// that fails having changed no row (a refused commit, a lost lease) needs nothing undone. Only when a write fails after
+    /// changing rows is the transaction rolled back and the whole batch run again, this time a savepoint per write, so that
+    /// write alone is undone. A write may therefore run twice; only its last run's effects are stored.
+    /// </summary>
     private void WriteBatch(List<WriteOperation> batch)
     {
         bool workChanged = false;
@@ -399,26 +409,15 @@ internal sealed class SqliteDatabase : IAsyncDisposable, IDisposable
             var connection = _writeConnection ??= OpenConnection();
             Execute(connection, "BEGIN IMMEDIATE;");
             var context = new WriteContext(connection, this);
-            foreach (var operation in batch)
+            if (!TryRunWithoutSavepoints(connection, context, batch, ref workChanged, ref budgetChanged))
             {
-                long writeStarted = System.Diagnostics.Stopwatch.GetTimestamp();
-                Execute(connection, "SAVEPOINT write;");
-                context.Reset();
-                try
-                {
-                    operation.Run(context);
-                    Execute(connection, "RELEASE write;");
-                    workChanged |= context.WorkChanged;
-                    budgetChanged |= context.BudgetChanged;
-                }
-                catch (Exception ex) when (InTransaction(connection))
-                {
-                    // This write alone is undone; the others of the batch still land.
-                    Execute(connection, "ROLLBACK TO write; RELEASE write;");
-                    operation.Fail(ex is SqliteException sqlite ? Translate(sqlite) : ex);
-                }
-
-                SqliteStatistics.Write(writeStarted);
+                Execute(connection, "ROLLBACK;");
+                SqliteStatistics.RunAgain();
+                Interlocked.Increment(ref _batchesRunAgain);
+                workChanged = false;
+                budgetChanged = false;
+                Execute(connection, "BEGIN IMMEDIATE;");
+                RunWithSavepoints(connection, context, batch, ref workChanged, ref budgetChanged);
             }
 
             long commitStarted = System.Diagnostics.Stopwatch.GetTimestamp();
@@ -455,6 +454,65 @@ internal sealed class SqliteDatabase : IAsyncDisposable, IDisposable
         foreach (var operation in batch)
         {
             operation.Complete();
+        }
+    }
+
+    /// <summary>Runs the batch's writes in the open transaction; false when one failed after changing rows, so the transaction must be rolled back.</summary>
+    private bool TryRunWithoutSavepoints(SqliteConnection connection, WriteContext context, List<WriteOperation> batch, ref bool workChanged, ref bool budgetChanged)
+    {
+        foreach (var operation in batch)
+        {
+            long writeStarted = System.Diagnostics.Stopwatch.GetTimestamp();
+            context.Reset();
+            // Rows changed by completed statements; a statement that fails undoes itself and adds nothing.
+            int changesBefore = SQLitePCL.raw.sqlite3_total_changes(connection.Handle);
+            try
+            {
+                operation.Run(context);
+                workChanged |= context.WorkChanged;
+                budgetChanged |= context.BudgetChanged;
+            }
+            catch (Exception ex) when (InTransaction(connection))
+            {
+                if (SQLitePCL.raw.sqlite3_total_changes(connection.Handle) != changesBefore)
+                {
+                    // Part of this write is in the transaction: only a rollback removes it.
+                    return false;
+                }
+
+                // It wrote nothing; the others of the batch still land.
+                operation.Fail(ex is SqliteException sqlite ? Translate(sqlite) : ex);
+            }
+
+            SqliteStatistics.Write(writeStarted);
+        }
+
+        return true;
+    }
+
+    /// <summary>Runs the batch's writes in the open transaction, a savepoint each, so a failed write undoes only itself.</summary>
+    private void RunWithSavepoints(SqliteConnection connection, WriteContext context, List<WriteOperation> batch, ref bool workChanged, ref bool budgetChanged)
+    {
+        foreach (var operation in batch)
+        {
+            long writeStarted = System.Diagnostics.Stopwatch.GetTimestamp();
+            Execute(connection, "SAVEPOINT write;");
+            context.Reset();
+            try
+            {
+                operation.Run(context);
+                Execute(connection, "RELEASE write;");
+                workChanged |= context.WorkChanged;
+                budgetChanged |= context.BudgetChanged;
+            }
+            catch (Exception ex) when (InTransaction(connection))
+            {
+                // This write alone is undone; the others of the batch still land.
+                Execute(connection, "ROLLBACK TO write; RELEASE write;");
+                operation.Fail(ex is SqliteException sqlite ? Translate(sqlite) : ex);
+            }
+
+            SqliteStatistics.Write(writeStarted);
         }
     }
 

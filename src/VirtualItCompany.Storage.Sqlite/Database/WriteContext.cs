@@ -2,7 +2,7 @@ using Microsoft.Data.Sqlite;
 
 namespace VirtualItCompany.Storage.Sqlite;
 
-/// <summary>What a write runs with: the writer's connection, inside the batch's transaction and the write's savepoint, and what it changed for waiters.</summary>
+/// <summary>What a write runs with: the writer's connection, inside the batch's transaction, and what it changed for waiters.</summary>
 internal sealed class WriteContext(SqliteConnection connection, SqliteDatabase database)
 {
     /// <summary>Gets the writer's connection.</summary>

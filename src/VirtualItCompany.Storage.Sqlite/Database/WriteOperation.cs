@@ -1,12 +1,16 @@
 namespace VirtualItCompany.Storage.Sqlite;
 
-/// <summary>A write waiting for the writer: it runs in a savepoint of a batch, and its task completes only once the batch is durable.</summary>
+/// <summary>
+/// A write waiting for the writer: it runs in a batch's transaction, and its task completes only once the batch is durable.
+/// It may run twice (its batch is run again when another write fails after changing rows), so it must change nothing but
+/// the database; its last run's result is the one reported.
+/// </summary>
 internal abstract class WriteOperation
 {
     /// <summary>Takes the write into a batch, unless its caller cancelled it while it waited.</summary>
     public abstract bool TryStart();
 
-    /// <summary>Runs the write inside its savepoint; what it throws undoes it.</summary>
+    /// <summary>Runs the write inside the batch's transaction; what it throws undoes it.</summary>
     public abstract void Run(WriteContext context);
 
     /// <summary>Records that the write was undone, with why; reported once the batch ends.</summary>

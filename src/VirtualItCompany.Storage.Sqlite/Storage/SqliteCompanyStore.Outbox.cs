@@ -1,6 +1,6 @@
 namespace VirtualItCompany.Storage.Sqlite;
 
-/// <summary>The outbox: messages written in their commit's savepoint, read in sequence order per topic until acknowledged.</summary>
+/// <summary>The outbox: messages written with their commit (all or nothing), read in sequence order per topic until acknowledged.</summary>
 internal sealed partial class SqliteCompanyStore
 {
     /// <inheritdoc />

@@ -7,7 +7,7 @@ namespace VirtualItCompany.Storage.Sqlite;
 
 /// <summary>
 /// The project store, work queue, outbox and model-call journal over one SQLite file: every <see cref="ProjectCommit"/>
-/// is one savepoint of a group-committed transaction, checked (version, lease token) and written all or nothing.
+/// is one write of a group-committed transaction, checked (version, lease token) and written all or nothing.
 /// </summary>
 /// <remarks>Safe for concurrent use, and beside other instances and processes that open the same file.</remarks>
 internal sealed partial class SqliteCompanyStore : IProjectStore, IWorkQueue, IOutbox, IModelCallJournal, IBudgetCommitStore, IAbandonedCallSweep
@@ -61,11 +61,16 @@ internal sealed partial class SqliteCompanyStore : IProjectStore, IWorkQueue, IO
     }
 
     /// <inheritdoc />
-    /// <remarks>The account in the same file: a commit's budget operations are written in the commit's savepoint, so a crash keeps all or none of them.</remarks>
+    /// <remarks>The account in the same file: a commit's budget operations are written in the commit's own write, so a crash keeps all or none of them.</remarks>
     public IBudgetAccount? BudgetAccount => _budget;
 
-    /// <summary>Gets or sets a test hook called in the middle of every commit, after its events and snapshot are written and before its queue, outbox and journal changes; when it throws, the commit is undone and the exception propagates.</summary>
-    internal Action<string>? FaultInjection { get; set; }
+    /// <summary>
+    /// Gets or sets a test hook called in the middle of every commit, after its events and snapshot are written and before
+    /// its queue, outbox and journal changes, with the stage and an object that stands for that <see cref="CommitAsync"/>
+    /// call (the same in each run of its write: a batch runs again after a write failed midway); when it throws, the
+    /// commit is undone and the exception propagates.
+    /// </summary>
+    internal Action<string, object>? FaultInjection { get; set; }
 
     /// <inheritdoc />
     public async Task CommitAsync(ProjectCommit commit, CancellationToken cancellationToken = default)
@@ -176,7 +181,7 @@ internal sealed partial class SqliteCompanyStore : IProjectStore, IWorkQueue, IO
         await Task.CompletedTask.ConfigureAwait(false);
     }
 
-    /// <summary>Checks and writes one commit inside its savepoint; what it throws undoes it.</summary>
+    /// <summary>Checks and writes one commit in its batch; what it throws undoes it.</summary>
     private bool Commit(WriteContext context, PreparedCommit prepared)
     {
         var commit = prepared.Commit;
@@ -259,7 +264,7 @@ internal sealed partial class SqliteCompanyStore : IProjectStore, IWorkQueue, IO
             SqliteBudgetAccount.Apply(context, operation);
         }
 
-        FaultInjection?.Invoke("after the events, snapshot and budget operations, before the queue, outbox and journal");
+        FaultInjection?.Invoke("after the events, snapshot and budget operations, before the queue, outbox and journal", prepared);
 
         if (commit.Outbox.Count > 0)
         {
