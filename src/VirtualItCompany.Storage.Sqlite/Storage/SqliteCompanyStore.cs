@@ -188,16 +188,31 @@ internal sealed partial class SqliteCompanyStore : IProjectStore, IWorkQueue, IO
         long now = UnixTime.Floor(_database.Time.GetUtcNow());
         var c = context.Connection;
 
-        // Check everything first, so that a refused commit writes nothing.
+        // Check everything first, so that a refused commit writes nothing: the project's version and, for a commit that
+        // settles a lease, the item's lease, in one statement.
         long? current = null;
         string? currentStatus = null;
-        using (var command = c.Command("SELECT version, status FROM snapshots WHERE project_id = $project;").With("$project", commit.ProjectId.Value))
-        using (var reader = command.ExecuteReader())
+        long? leaseToken = null;
+        long? leaseExpiresAt = null;
+        var lease = commit.CompletesLease;
+        using (var command = lease is null
+            ? c.Command("SELECT version, status FROM snapshots WHERE project_id = $project;")
+            : c.Command("""
+                SELECT s.version, s.status, w.lease_token, w.lease_expires_at
+                FROM (SELECT 1) LEFT JOIN snapshots AS s ON s.project_id = $project LEFT JOIN work_items AS w ON w.item_id = $item;
+                """).With("$item", lease.Item.Id))
         {
+            command.With("$project", commit.ProjectId.Value);
+            using var reader = command.ExecuteReader();
             if (reader.Read())
             {
-                current = reader.GetInt64(0);
-                currentStatus = reader.GetString(1);
+                current = reader.Int64OrNull(0);
+                currentStatus = reader.StringOrNull(1);
+                if (lease is not null)
+                {
+                    leaseToken = reader.Int64OrNull(2);
+                    leaseExpiresAt = reader.Int64OrNull(3);
+                }
             }
         }
 
@@ -211,10 +226,10 @@ internal sealed partial class SqliteCompanyStore : IProjectStore, IWorkQueue, IO
             throw new ConcurrencyException(commit.ProjectId, commit.ExpectedVersion, current ?? 0);
         }
 
-        if (commit.CompletesLease is { } lease)
+        // A lapsed lease is lost even before another worker takes the item, as RenewAsync has it.
+        if (lease is not null && (leaseToken != lease.Token || leaseExpiresAt is not { } expiresAt || expiresAt <= now))
         {
-            // A lapsed lease is lost even before another worker takes the item, as RenewAsync has it.
-            EnsureLeaseHeld(c, lease, now);
+            throw new LeaseLostException(lease);
         }
 
         var snapshot = commit.Snapshot;
