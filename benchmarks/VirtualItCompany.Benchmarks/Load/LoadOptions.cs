@@ -27,7 +27,7 @@ internal sealed class LoadOptions
     public IReadOnlyList<string> Storages { get; private set; } = ["memory"];
 
     /// <summary>Gets the worker counts of the SQLite scenarios: a durable commit waits for the disk, so more workers keep it busy.</summary>
-    public IReadOnlyList<int> SqliteWorkers { get; private set; } = [16, 64];
+    public IReadOnlyList<int> SqliteWorkers { get; private set; } = [16, 64, 128];
 
     public Storage.Sqlite.SqliteSynchronous SqliteSynchronous { get; private set; } = Storage.Sqlite.SqliteSynchronous.Full;
 
@@ -107,7 +107,7 @@ internal sealed class LoadOptions
                     options.Maf = true;
                     break;
                 default:
-                    throw new ArgumentException($"Unknown option '{name}'. Options: --projects 1,64 --workers 1,2,4,8 --seconds 5 --warmup 2 --features 2 --max-projects N --repeat 3 --no-breakdown --output path --storage memory|sqlite|memory,sqlite --sqlite-workers 16,64 --sqlite-sync full|normal --sqlite-batch 64 --sqlite-page-size 2048,4096 --maf.");
+                    throw new ArgumentException($"Unknown option '{name}'. Options: --projects 1,64 --workers 1,2,4,8 --seconds 5 --warmup 2 --features 2 --max-projects N --repeat 3 --no-breakdown --output path --storage memory|sqlite|memory,sqlite --sqlite-workers 16,64,128 --sqlite-sync full|normal --sqlite-batch 64 --sqlite-page-size 2048,4096 --maf.");
             }
         }
 
