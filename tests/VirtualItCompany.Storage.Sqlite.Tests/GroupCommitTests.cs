@@ -19,14 +19,7 @@ public sealed class GroupCommitTests : IAsyncDisposable
     [Fact]
     public async Task Commits_waiting_together_land_in_one_transaction_and_a_failing_one_undoes_only_itself()
     {
-        var database = _temp.Open(_time);
-        var store = new SqliteCompanyStore(database);
-        var id = ProjectId.New();
-        var existing = ProjectCommits.Create(id, Now, ProjectCommits.Item(id, AgentRole.Developer, Now));
-        await store.CommitAsync(existing, Ct);
-        var lost = await store.TryLeaseAsync(new LeaseRequest("w1", LeaseDuration), Ct);
-        _time.Advance(LeaseDuration);
-        var current = await store.TryLeaseAsync(new LeaseRequest("w2", LeaseDuration), Ct);
+        var (database, store, existing, lost, current) = await ArrangeRefusalsAsync();
         var good = Enumerable.Range(0, 4).Select(_ => ProjectCommits.Create(ProjectId.New(), Now)).ToArray();
         var faulty = ProjectCommits.Create(ProjectId.New(), Now);
         int commitsRun = 0;
@@ -49,7 +42,7 @@ public sealed class GroupCommitTests : IAsyncDisposable
             store.CommitAsync(good[1], Ct),
             store.CommitAsync(faulty, Ct), // the third commit to reach the hook
             store.CommitAsync(good[2], Ct),
-            store.CommitAsync(ProjectCommits.Complete(existing.Snapshot, lost!, Now), Ct), // refused: the lease was lost
+            store.CommitAsync(ProjectCommits.Complete(existing.Snapshot, lost, Now), Ct), // refused: the lease was lost
             store.CommitAsync(good[3], Ct),
         };
         Assert.All(tasks, t => Assert.False(t.IsCompleted));
@@ -70,20 +63,13 @@ public sealed class GroupCommitTests : IAsyncDisposable
 
         Assert.Null(await store.GetAsync(faulty.ProjectId, Ct));
         Assert.Equal(2, (await store.GetAsync(existing.ProjectId, Ct))?.Version);
-        Assert.Equal(current!.Token, (await store.RenewAsync(current, LeaseDuration, Ct)).Token);
+        Assert.Equal(current.Token, (await store.RenewAsync(current, LeaseDuration, Ct)).Token);
     }
 
     [Fact]
     public async Task Commits_refused_before_they_write_fail_alone_without_running_the_batch_again()
     {
-        var database = _temp.Open(_time);
-        var store = new SqliteCompanyStore(database);
-        var id = ProjectId.New();
-        var existing = ProjectCommits.Create(id, Now, ProjectCommits.Item(id, AgentRole.Developer, Now));
-        await store.CommitAsync(existing, Ct);
-        var lost = await store.TryLeaseAsync(new LeaseRequest("w1", LeaseDuration), Ct);
-        _time.Advance(LeaseDuration);
-        _ = await store.TryLeaseAsync(new LeaseRequest("w2", LeaseDuration), Ct);
+        var (database, store, existing, lost, _) = await ArrangeRefusalsAsync();
         var good = Enumerable.Range(0, 3).Select(_ => ProjectCommits.Create(ProjectId.New(), Now)).ToArray();
         int commitsWritten = 0;
         store.FaultInjection = (_, _) => Interlocked.Increment(ref commitsWritten);
@@ -94,7 +80,7 @@ public sealed class GroupCommitTests : IAsyncDisposable
             store.CommitAsync(good[0], Ct),
             store.CommitAsync(existing with { }, Ct), // refused: the project exists
             store.CommitAsync(good[1], Ct),
-            store.CommitAsync(ProjectCommits.Complete(existing.Snapshot, lost!, Now), Ct), // refused: the lease was lost
+            store.CommitAsync(ProjectCommits.Complete(existing.Snapshot, lost, Now), Ct), // refused: the lease was lost
             store.CommitAsync(good[2], Ct),
         };
         release.SetResult();
@@ -211,6 +197,23 @@ public sealed class GroupCommitTests : IAsyncDisposable
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => committing.WaitAsync(TimeSpan.FromSeconds(30), Ct));
         Assert.Null(await store.GetAsync(commit.ProjectId, Ct));
+    }
+
+    /// <summary>
+    /// A store with a project whose first item was leased twice: <c>existing</c> cannot be committed again (the project
+    /// exists), and a commit settling the <c>lost</c> lease is refused (the lease lapsed and <c>current</c> holds the item).
+    /// </summary>
+    private async Task<(SqliteDatabase Database, SqliteCompanyStore Store, ProjectCommit Existing, WorkLease Lost, WorkLease Current)> ArrangeRefusalsAsync()
+    {
+        var database = _temp.Open(_time);
+        var store = new SqliteCompanyStore(database);
+        var id = ProjectId.New();
+        var existing = ProjectCommits.Create(id, Now, ProjectCommits.Item(id, AgentRole.Developer, Now));
+        await store.CommitAsync(existing, Ct);
+        var lost = await store.TryLeaseAsync(new LeaseRequest("w1", LeaseDuration), Ct);
+        _time.Advance(LeaseDuration);
+        var current = await store.TryLeaseAsync(new LeaseRequest("w2", LeaseDuration), Ct);
+        return (database, store, existing, lost!, current!);
     }
 
     /// <summary>Keeps the writer busy with a write of its own until released, so the writes queued meanwhile form the next batch.</summary>
