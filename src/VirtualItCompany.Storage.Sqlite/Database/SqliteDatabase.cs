@@ -409,7 +409,7 @@ internal sealed class SqliteDatabase : IAsyncDisposable, IDisposable
             var connection = _writeConnection ??= OpenConnection();
             Execute(connection, "BEGIN IMMEDIATE;");
             var context = new WriteContext(connection, this);
-            if (!TryRunWithoutSavepoints(connection, context, batch, ref workChanged, ref budgetChanged))
+            if (!RunWrites(connection, context, batch, savepoints: false, ref workChanged, ref budgetChanged))
             {
                 Execute(connection, "ROLLBACK;");
                 SqliteStatistics.RunAgain();
@@ -417,7 +417,7 @@ internal sealed class SqliteDatabase : IAsyncDisposable, IDisposable
                 workChanged = false;
                 budgetChanged = false;
                 Execute(connection, "BEGIN IMMEDIATE;");
-                RunWithSavepoints(connection, context, batch, ref workChanged, ref budgetChanged);
+                RunWrites(connection, context, batch, savepoints: true, ref workChanged, ref budgetChanged);
             }
 
             long commitStarted = System.Diagnostics.Stopwatch.GetTimestamp();
@@ -457,30 +457,48 @@ internal sealed class SqliteDatabase : IAsyncDisposable, IDisposable
         }
     }
 
-    /// <summary>Runs the batch's writes in the open transaction; false when one failed after changing rows, so the transaction must be rolled back.</summary>
-    private bool TryRunWithoutSavepoints(SqliteConnection connection, WriteContext context, List<WriteOperation> batch, ref bool workChanged, ref bool budgetChanged)
+    /// <summary>
+    /// Runs the batch's writes in the open transaction. With <paramref name="savepoints"/> each write has its own, so a failed
+    /// write undoes only itself. Without, a write that failed having changed no row needs nothing undone; false when one
+    /// failed after changing rows, so the transaction must be rolled back.
+    /// </summary>
+    private bool RunWrites(SqliteConnection connection, WriteContext context, List<WriteOperation> batch, bool savepoints, ref bool workChanged, ref bool budgetChanged)
     {
         foreach (var operation in batch)
         {
             long writeStarted = System.Diagnostics.Stopwatch.GetTimestamp();
+            if (savepoints)
+            {
+                Execute(connection, "SAVEPOINT write;");
+            }
+
             context.Reset();
             // Rows changed by completed statements; a statement that fails undoes itself and adds nothing.
             int changesBefore = SQLitePCL.raw.sqlite3_total_changes(connection.Handle);
             try
             {
                 operation.Run(context);
+                if (savepoints)
+                {
+                    Execute(connection, "RELEASE write;");
+                }
+
                 workChanged |= context.WorkChanged;
                 budgetChanged |= context.BudgetChanged;
             }
             catch (Exception ex) when (InTransaction(connection))
             {
-                if (SQLitePCL.raw.sqlite3_total_changes(connection.Handle) != changesBefore)
+                if (savepoints)
+                {
+                    Execute(connection, "ROLLBACK TO write; RELEASE write;");
+                }
+                else if (SQLitePCL.raw.sqlite3_total_changes(connection.Handle) != changesBefore)
                 {
                     // Part of this write is in the transaction: only a rollback removes it.
                     return false;
                 }
 
-                // It wrote nothing; the others of the batch still land.
+                // This write alone is undone (or wrote nothing); the others of the batch still land.
                 operation.Fail(ex is SqliteException sqlite ? Translate(sqlite) : ex);
             }
 
@@ -488,32 +506,6 @@ internal sealed class SqliteDatabase : IAsyncDisposable, IDisposable
         }
 
         return true;
-    }
-
-    /// <summary>Runs the batch's writes in the open transaction, a savepoint each, so a failed write undoes only itself.</summary>
-    private void RunWithSavepoints(SqliteConnection connection, WriteContext context, List<WriteOperation> batch, ref bool workChanged, ref bool budgetChanged)
-    {
-        foreach (var operation in batch)
-        {
-            long writeStarted = System.Diagnostics.Stopwatch.GetTimestamp();
-            Execute(connection, "SAVEPOINT write;");
-            context.Reset();
-            try
-            {
-                operation.Run(context);
-                Execute(connection, "RELEASE write;");
-                workChanged |= context.WorkChanged;
-                budgetChanged |= context.BudgetChanged;
-            }
-            catch (Exception ex) when (InTransaction(connection))
-            {
-                // This write alone is undone; the others of the batch still land.
-                Execute(connection, "ROLLBACK TO write; RELEASE write;");
-                operation.Fail(ex is SqliteException sqlite ? Translate(sqlite) : ex);
-            }
-
-            SqliteStatistics.Write(writeStarted);
-        }
     }
 
     private void ResetWriteConnection()

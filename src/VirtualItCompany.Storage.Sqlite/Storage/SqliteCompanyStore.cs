@@ -72,6 +72,21 @@ internal sealed partial class SqliteCompanyStore : IProjectStore, IWorkQueue, IO
     /// </summary>
     internal Action<string, object>? FaultInjection { get; set; }
 
+    /// <summary>Test hook: the next commit to reach <see cref="FaultInjection"/> fails there, in each run of its write; the one after passes and clears the hook.</summary>
+    internal void FailNextCommitMidway()
+    {
+        object? failing = null;
+        FaultInjection = (stage, commit) =>
+        {
+            if (ReferenceEquals(failing ??= commit, commit))
+            {
+                throw new InvalidOperationException($"Fault injected {stage}.");
+            }
+
+            FaultInjection = null;
+        };
+    }
+
     /// <inheritdoc />
     public async Task CommitAsync(ProjectCommit commit, CancellationToken cancellationToken = default)
     {
@@ -226,8 +241,7 @@ internal sealed partial class SqliteCompanyStore : IProjectStore, IWorkQueue, IO
             throw new ConcurrencyException(commit.ProjectId, commit.ExpectedVersion, current ?? 0);
         }
 
-        // A lapsed lease is lost even before another worker takes the item, as RenewAsync has it.
-        if (lease is not null && (leaseToken != lease.Token || leaseExpiresAt is not { } expiresAt || expiresAt <= now))
+        if (lease is not null && !Holds(lease, leaseToken, leaseExpiresAt, now))
         {
             throw new LeaseLostException(lease);
         }
@@ -342,11 +356,15 @@ internal sealed partial class SqliteCompanyStore : IProjectStore, IWorkQueue, IO
     {
         using var command = connection.Command("SELECT lease_token, lease_expires_at FROM work_items WHERE item_id = $item;").With("$item", lease.Item.Id);
         using var reader = command.ExecuteReader();
-        if (!reader.Read() || reader.Int64OrNull(0) != lease.Token || reader.Int64OrNull(1) is not { } expiresAt || expiresAt <= now)
+        if (!reader.Read() || !Holds(lease, reader.Int64OrNull(0), reader.Int64OrNull(1), now))
         {
             throw new LeaseLostException(lease);
         }
     }
+
+    /// <summary>Whether the item's stored lease is this one and has not lapsed: a lapsed lease is lost even before another worker takes the item.</summary>
+    private static bool Holds(WorkLease lease, long? storedToken, long? storedExpiresAt, long now) =>
+        storedToken == lease.Token && storedExpiresAt is { } expiresAt && expiresAt > now;
 
     /// <summary>
     /// Holds <paramref name="snapshot"/> as the project's newest unless a newer one is held. Only active projects are held

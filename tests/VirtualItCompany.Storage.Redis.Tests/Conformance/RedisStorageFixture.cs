@@ -21,20 +21,7 @@ public sealed class RedisStorageFixture : StorageFixture
         {
             Journal = (IModelCallJournal)storage.Store,
             Budget = storage.Store.BudgetAccount,
-            FailNextCommitMidway = () =>
-            {
-                // The next commit fails in every run of its write (its batch runs again once a write failed midway); the one after passes.
-                object? failing = null;
-                sqlite.FaultInjection = (stage, commit) =>
-                {
-                    if (ReferenceEquals(failing ??= commit, commit))
-                    {
-                        throw new InvalidOperationException($"Fault injected {stage}.");
-                    }
-
-                    sqlite.FaultInjection = null;
-                };
-            },
+            FailNextCommitMidway = sqlite.FailNextCommitMidway,
             OnDispose = storage.DisposeAsync,
         };
     }

@@ -22,20 +22,7 @@ public sealed class SqliteStorageFixture : StorageFixture
         {
             Journal = store,
             Budget = budget,
-            FailNextCommitMidway = () =>
-            {
-                // The next commit fails in every run of its write (its batch runs again once a write failed midway); the one after passes.
-                object? failing = null;
-                store.FaultInjection = (stage, commit) =>
-                {
-                    if (ReferenceEquals(failing ??= commit, commit))
-                    {
-                        throw new InvalidOperationException($"Fault injected {stage}.");
-                    }
-
-                    store.FaultInjection = null;
-                };
-            },
+            FailNextCommitMidway = store.FailNextCommitMidway,
             OnDispose = temp.DisposeAsync,
         });
     }
