@@ -5,8 +5,9 @@ namespace VirtualItCompany.Storage.PostgreSql;
 
 /// <summary>
 /// The budget account in the PostgreSQL schema: limits, settled spend and open reservations (with their owners) per scope.
-/// A reservation locks its budgets' rows (the company's, then the project's: one order for every writer, so no deadlock),
-/// checks and writes in one transaction: two workers of any processes can never both take the last dollar. The company's
+/// A reservation is one statement that locks its budgets' rows (the company's, then the project's: one order for every
+/// writer, so no deadlock), checks and writes: two workers of any processes can never both take the last dollar, and the
+/// rows are locked only while the server runs it. The company's
 /// spend and reservations are spread over <see cref="CompanyRows"/> rows: without a company limit a reservation locks one
 /// of them at random, so workers do not queue for one row; with a limit it locks all of them and checks their sum. Each of
 /// the rows carries the company's limit (schema version 3), so the row a reservation locked tells it whether the company
@@ -75,7 +76,7 @@ internal sealed class PostgreSqlBudgetAccount : IBudgetAccount
             // Take the signal before trying, so a settlement between the try and the wait is not missed.
             var changed = _database.BudgetChanged.Next;
             string reservationId = "res_" + Guid.CreateVersion7().ToString("N");
-            if (await _database.InTransactionAsync((c, tryNumber, ct) => ReserveAsync(c, request, units, reservationId, tryNumber, ct), cancellationToken).ConfigureAwait(false) is not { } attempt)
+            if (await _database.RunAsync((c, tryNumber, ct) => ReserveAsync(c, request, units, reservationId, tryNumber, ct), cancellationToken).ConfigureAwait(false) is not { } attempt)
             {
                 continue; // the company has a limit now: again, locking all of its rows
             }
@@ -313,42 +314,70 @@ internal sealed class PostgreSqlBudgetAccount : IBudgetAccount
     internal static string CompanyRow(int index) => index == 0 ? BudgetScope.Company.Value : "company#" + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>
-    /// Locks and reads, in scope order and one statement, one company row (<paramref name="companyRow"/>) or every one of them
-    /// (<see langword="null"/>: the company's figures are their sum) and the project's row when given.
+    /// Reserves in one statement, so the budgets' rows are locked only while it runs (never across a round trip): it locks
+    /// in scope order the company's rows in $1 and the project's row ($2) when given, sums the
+    /// company's (its limit is the locked rows' copy of it: current, since every change of the limit locks every company
+    /// row), and writes the reservation only when no row is missing, the company has no limit or every company row is
+    /// locked, and the amount fits both budgets. The sums saturate at <see cref="BudgetUnits.Unlimited"/> as
+    /// <see cref="BudgetUnits.AddSaturating"/> does (the figures are never negative), so the statement and <see cref="Tally.Fits"/> agree.
     /// </summary>
-    /// <returns>
-    /// The figures (unlimited and zero for a missing row) and whether a row is missing. The company's limit is the locked
-    /// rows' copy of it: current, since they are locked and every change of the limit locks every company row.
-    /// </returns>
-    private static async Task<(Tally Company, Tally? Project, bool Missing)> LockTalliesAsync(NpgsqlConnection c, string? companyRow, string? projectScope, CancellationToken ct)
+    private const string ReserveSql = """
+        WITH locked AS MATERIALIZED (
+            SELECT scope, limit_units, spent_units, reserved_units FROM budgets
+            WHERE scope = ANY ($1) OR scope = $2 ORDER BY scope FOR UPDATE),
+        tally AS (
+            SELECT
+                count(*) FILTER (WHERE l.scope = ANY ($1)) AS company_rows,
+                min(coalesce(l.limit_units, $4)) FILTER (WHERE l.scope = ANY ($1)) AS company_limit,
+                least(coalesce(sum(l.spent_units) FILTER (WHERE l.scope = ANY ($1)), 0), $4) AS company_spent,
+                least(coalesce(sum(l.reserved_units) FILTER (WHERE l.scope = ANY ($1)), 0), $4) AS company_reserved,
+                count(*) FILTER (WHERE l.scope = $2) AS project_rows,
+                coalesce(min(coalesce(l.limit_units, $4)) FILTER (WHERE l.scope = $2), $4) AS project_limit,
+                coalesce(sum(l.spent_units) FILTER (WHERE l.scope = $2), 0) AS project_spent,
+                coalesce(sum(l.reserved_units) FILTER (WHERE l.scope = $2), 0) AS project_reserved
+            FROM locked l),
+        decision AS (
+            SELECT t.*, coalesce(
+                t.company_rows > 0 AND ($2 IS NULL OR t.project_rows > 0)
+                AND ($5 OR t.company_limit = $4)
+                AND ($2 IS NULL OR $3 <= t.project_limit - least(t.project_spent + t.project_reserved, $4))
+                AND $3 <= t.company_limit - least(t.company_spent + t.company_reserved, $4), false) AS granted
+            FROM tally t),
+        reserved AS (
+            INSERT INTO budget_reservations (id, owner, project_id, amount, units, model_id, reserved_at, company_scope)
+            SELECT $6, $7, $8, $9, $3, $10, $11, $12 FROM decision WHERE granted),
+        charged AS (
+            UPDATE budgets b SET reserved_units = greatest(0, b.reserved_units + $3)
+            FROM decision d WHERE d.granted AND (b.scope = $12 OR b.scope = $2))
+        SELECT company_rows, coalesce(company_limit, $4)::bigint, company_spent::bigint, company_reserved::bigint,
+               project_rows, project_limit::bigint, project_spent::bigint, project_reserved::bigint, granted
+        FROM decision;
+        """;
+
+    /// <summary>Runs <see cref="ReserveSql"/>: whether it reserved, the company's and the project's figures, and whether a row is missing (then it wrote nothing).</summary>
+    private async Task<(bool Granted, Tally Company, Tally? Project, bool Missing)> TryReserveOnceAsync(NpgsqlConnection c, BudgetReservationRequest request, long units, string reservationId, string[] companyRows, string companyRow, string? projectScope, bool lockAll, CancellationToken ct)
     {
-        long limit = BudgetUnits.Unlimited, spent = 0, reserved = 0;
-        int companyRows = 0;
-        Tally? project = null;
-        string sql = companyRow is null
-            ? "SELECT scope, limit_units, spent_units, reserved_units FROM budgets WHERE scope = ANY ($2) OR scope = $1 ORDER BY scope FOR UPDATE;"
-            : "SELECT scope, limit_units, spent_units, reserved_units FROM budgets WHERE scope = $2 OR scope = $1 ORDER BY scope FOR UPDATE;";
-        await using (var command = Command(c, sql, Parameters.Text(projectScope), companyRow is null ? Parameters.TextArray(AllCompanyRows) : companyRow))
-        await using (var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false))
-        {
-            while (await reader.ReadAsync(ct).ConfigureAwait(false))
-            {
-                var tally = new Tally(reader.IsDBNull(1) ? BudgetUnits.Unlimited : reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3));
-                if (projectScope is not null && reader.GetString(0) == projectScope)
-                {
-                    project = tally;
-                    continue;
-                }
-
-                companyRows++;
-                limit = tally.Limit;
-                spent = BudgetUnits.AddSaturating(spent, tally.Spent);
-                reserved = BudgetUnits.AddSaturating(reserved, tally.Reserved);
-            }
-        }
-
-        bool missing = companyRows == 0 || (projectScope is not null && project is null);
-        return (new Tally(limit, spent, reserved), projectScope is null ? null : project ?? new Tally(BudgetUnits.Unlimited, 0, 0), missing);
+        await using var command = Command(
+            c,
+            ReserveSql,
+            Parameters.TextArray(companyRows),
+            Parameters.Text(projectScope),
+            units,
+            BudgetUnits.Unlimited,
+            lockAll,
+            reservationId,
+            request.Owner,
+            Parameters.Text(request.ProjectId?.Value),
+            request.Amount,
+            Parameters.Text(request.ModelId),
+            UnixTime.Floor(_database.Time.GetUtcNow()),
+            companyRow);
+        await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        await reader.ReadAsync(ct).ConfigureAwait(false);
+        var company = new Tally(reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3));
+        Tally? project = projectScope is null ? null : new Tally(reader.GetInt64(5), reader.GetInt64(6), reader.GetInt64(7));
+        bool missing = reader.GetInt64(0) == 0 || (projectScope is not null && reader.GetInt64(4) == 0);
+        return (reader.GetBoolean(8), company, project, missing);
     }
 
     /// <summary>Adds a statement that settles (charging <paramref name="actualUnits"/>) an open reservation to a commit's last batch: its budgets' rows are locked in order and updated in the same round trip as the rest of the commit. Nothing happens when the reservation is not open.</summary>
@@ -392,22 +421,24 @@ internal sealed class PostgreSqlBudgetAccount : IBudgetAccount
 
         string? projectScope = request.ProjectId is { } id ? BudgetScope.ForProject(id).Value : null;
         // Without a company limit only one of the company's rows is locked (a random one of CompanyRows), with the
-        // project's; with one, every company row, so the check sees the whole company. Rows are locked in one order for every
-        // writer (scope order: 'company', 'company#1'..., then 'project:...'), in one round trip, and written in one more.
-        // How many to lock is guessed from the last look; the locked rows say whether the guess was right.
+        // project's; with one, every company row, so the check sees the whole company. One statement locks them (in scope
+        // order: 'company', 'company#1'..., then 'project:...', one order for every writer), checks and writes, in one
+        // round trip and its own transaction. How many to lock is guessed from the last look; the locked rows say whether
+        // the guess was right, and a wrong guess writes nothing.
         bool lockAll = _companyLimited;
         string companyRow = lockAll ? BudgetScope.Company.Value : CompanyRow(Random.Shared.Next(CompanyRows));
-        var (company, project, missing) = await LockTalliesAsync(c, lockAll ? null : companyRow, projectScope, ct).ConfigureAwait(false);
+        string[] companyRows = lockAll ? AllCompanyRows : [companyRow];
+        var (isGranted, company, project, missing) = await TryReserveOnceAsync(c, request, units, reservationId, companyRows, companyRow, projectScope, lockAll, ct).ConfigureAwait(false);
         if (missing)
         {
-            // The first reservation in a budget: its row is created (idempotently), then the rows are locked in order.
+            // The first reservation in a budget: its rows are created (idempotently), then it runs again.
             await EnsureScopeAsync(c, companyRow, ct).ConfigureAwait(false);
             if (projectScope is not null)
             {
                 await EnsureScopeAsync(c, projectScope, ct).ConfigureAwait(false);
             }
 
-            (company, project, _) = await LockTalliesAsync(c, lockAll ? null : companyRow, projectScope, ct).ConfigureAwait(false);
+            (isGranted, company, project, _) = await TryReserveOnceAsync(c, request, units, reservationId, companyRows, companyRow, projectScope, lockAll, ct).ConfigureAwait(false);
         }
 
         bool limited = company.Limit != BudgetUnits.Unlimited;
@@ -416,35 +447,18 @@ internal sealed class PostgreSqlBudgetAccount : IBudgetAccount
             _companyLimited = limited;
             if (limited)
             {
-                // One row of a company that has a limit: the check needs them all. Nothing is written; the transaction ends
-                // (locking the others now, out of order, could deadlock) and the caller tries again with every row.
+                // One row of a company that has a limit: the check needs them all. Nothing was written; the caller tries
+                // again with every row.
                 return null;
             }
         }
 
-        if (project is { } p && !p.Fits(units))
+        if (isGranted)
         {
-            return Refused(BudgetScope.ForProject(request.ProjectId!.Value), p);
+            return granted;
         }
 
-        if (!company.Fits(units))
-        {
-            return Refused(BudgetScope.Company, company);
-        }
-
-        await using (var write = new NpgsqlBatch(c))
-        {
-            write.BatchCommands.Add(BatchCommand("""
-                INSERT INTO budget_reservations (id, owner, project_id, amount, units, model_id, reserved_at, company_scope)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8);
-                """, reservationId, request.Owner, Parameters.Text(request.ProjectId?.Value), request.Amount, units, Parameters.Text(request.ModelId), UnixTime.Floor(_database.Time.GetUtcNow()), companyRow));
-            write.BatchCommands.Add(BatchCommand(
-                "UPDATE budgets SET reserved_units = greatest(0, reserved_units + $3) WHERE scope = $1 OR scope = $2;",
-                companyRow, Parameters.Text(projectScope), units));
-            await write.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-        }
-
-        return granted;
+        return project is { } p && !p.Fits(units) ? Refused(BudgetScope.ForProject(request.ProjectId!.Value), p) : Refused(BudgetScope.Company, company);
 
         Attempt Refused(BudgetScope scope, Tally refusedBy) => new(
             BudgetReservationResult.Refused(scope, BudgetUnits.ToDollars(refusedBy.Remaining), BudgetUnits.ToDollars(refusedBy.Reserved)),

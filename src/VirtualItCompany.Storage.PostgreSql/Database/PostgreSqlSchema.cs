@@ -132,6 +132,36 @@ internal static class PostgreSqlSchema
         INSERT INTO budgets (scope) VALUES ('company') ON CONFLICT (scope) DO NOTHING;
         UPDATE budgets SET limit_units = (SELECT limit_units FROM budgets WHERE scope = 'company') WHERE scope LIKE 'company#%';
         """,
+
+        // 4: a commit's checks as a function that raises an error when one fails, so a commit's checks and writes can go
+        // in one round trip without a transaction block of their own: the error rolls back the implicit transaction of the
+        // batch, writes and all, with nothing left open between round trips. It locks the project's row, then the leased
+        // item's (the order every commit locks them in). SQLSTATE VC404: no such project; VC409: another version (the
+        // message is the version found); VC410: the lease is not the item's current, unexpired one.
+        """
+        CREATE OR REPLACE FUNCTION commit_check(p_project text, p_expected bigint, p_item text, p_token bigint, p_now bigint) RETURNS void
+        LANGUAGE plpgsql AS $$
+        DECLARE
+            found_version bigint;
+            held_token bigint;
+            held_until bigint;
+        BEGIN
+            SELECT version INTO found_version FROM snapshots WHERE project_id = p_project FOR UPDATE;
+            IF NOT FOUND THEN
+                RAISE EXCEPTION 'project % does not exist', p_project USING ERRCODE = 'VC404';
+            END IF;
+            IF found_version <> p_expected THEN
+                RAISE EXCEPTION USING ERRCODE = 'VC409', MESSAGE = found_version::text, DETAIL = format('project %s is at version %s, not %s', p_project, found_version, p_expected);
+            END IF;
+            IF p_item IS NOT NULL THEN
+                SELECT lease_token, lease_expires_at INTO held_token, held_until FROM work_items WHERE item_id = p_item FOR UPDATE;
+                IF NOT FOUND OR held_token IS DISTINCT FROM p_token OR held_until IS NULL OR held_until <= p_now THEN
+                    RAISE EXCEPTION 'lease % of work item % is not the current one', p_token, p_item USING ERRCODE = 'VC410';
+                END IF;
+            END IF;
+        END;
+        $$;
+        """,
     ];
 
     /// <summary>Gets the schema version this package writes.</summary>

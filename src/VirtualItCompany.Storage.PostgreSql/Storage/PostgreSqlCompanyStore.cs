@@ -17,6 +17,9 @@ internal sealed partial class PostgreSqlCompanyStore : IProjectStore, IAddressab
     // A retried commit looks itself up in commit_log; entries older than this are pruned now and then.
     private static readonly TimeSpan CommitLogRetention = TimeSpan.FromHours(1);
 
+    // Where the mid-commit test hook runs.
+    private const string MidCommitStage = "after the events, snapshot and limit changes, before the settlements, queue, outbox and journal";
+
     private readonly PostgreSqlDatabase _database;
     private readonly JsonTypeInfo<ProjectSnapshot> _snapshotJson;
     private readonly JsonTypeInfo<WorkItem> _itemJson;
@@ -47,7 +50,11 @@ internal sealed partial class PostgreSqlCompanyStore : IProjectStore, IAddressab
     /// <summary>Gets or sets a test hook called in the middle of every commit, after its events and snapshot are written and before its queue, outbox and journal changes; when it throws, the commit is rolled back and the exception propagates.</summary>
     internal Action<string>? FaultInjection { get; set; }
 
-    /// <summary>Gets or sets a test hook called once a commit's transaction is written and before it commits, with the attempt (0 first); a transient exception it throws is retried as a lost connection would be.</summary>
+    /// <summary>
+    /// Gets or sets a test hook called with the attempt (0 first) once a commit is written: before its transaction commits
+    /// when it has a transaction block (a new project's, or one that raises a limit), after it committed when it went in
+    /// one round trip (the reply lost). A transient exception it throws is retried as a lost connection would be.
+    /// </summary>
     internal Action<int>? BeforeCommit { get; set; }
 
     /// <inheritdoc />
@@ -67,6 +74,26 @@ internal sealed partial class PostgreSqlCompanyStore : IProjectStore, IAddressab
         string[] items = [.. commit.Enqueue.Select(i => JsonSerializer.Serialize(i, _itemJson))];
         var commitId = Guid.CreateVersion7();
         bool prune = Interlocked.Increment(ref _commitsSincePrune) % 256 == 0;
+        if (commit.ExpectedVersion != 0 && commit.Budget.All(o => o is SettleReservation))
+        {
+            // The usual commit (an existing project, no limit raised): one round trip, no transaction left open between two.
+            await _database.RunAsync(
+                async (c, attempt, ct) =>
+                {
+                    if (attempt > 0 && await ScalarAsync<bool>(c, "SELECT EXISTS (SELECT 1 FROM commit_log WHERE commit_id = $1);", ct, commitId).ConfigureAwait(false))
+                    {
+                        return true;
+                    }
+
+                    await WriteCommitInOneBatchAsync(c, commit, snapshotJson, events, items, commitId, prune, ct).ConfigureAwait(false);
+                    BeforeCommit?.Invoke(attempt);
+                    return true;
+                },
+                cancellationToken).ConfigureAwait(false);
+            Announce(commit);
+            return;
+        }
+
         try
         {
             await _database.InTransactionAsync(
@@ -91,6 +118,12 @@ internal sealed partial class PostgreSqlCompanyStore : IProjectStore, IAddressab
             throw new ConcurrencyException(commit.ProjectId, 0, existing);
         }
 
+        Announce(commit);
+    }
+
+    /// <summary>Wakes this process's waiters for what a commit changed (other processes hear it by <c>NOTIFY</c>).</summary>
+    private void Announce(ProjectCommit commit)
+    {
         if (commit.Enqueue.Count > 0 || commit.RetryAt is not null)
         {
             _database.WorkChanged.Raise();
@@ -161,6 +194,59 @@ internal sealed partial class PostgreSqlCompanyStore : IProjectStore, IAddressab
     }
 
     /// <summary>
+    /// Checks and writes a commit of an existing project that raises no limit in one batch and its implicit transaction:
+    /// <c>commit_check</c> (schema version 4) locks the project's and the leased item's rows and raises an error when a
+    /// check fails, which rolls back the whole batch, so nothing is written and nothing is left open.
+    /// </summary>
+    private async Task WriteCommitInOneBatchAsync(NpgsqlConnection c, ProjectCommit commit, string snapshotJson, string[] events, string[] items, Guid commitId, bool prune, CancellationToken ct)
+    {
+        long now = UnixTime.Floor(_database.Time.GetUtcNow());
+        var lease = commit.CompletesLease;
+        await using var batch = new NpgsqlBatch(c);
+        batch.BatchCommands.Add(BatchCommand("SELECT commit_check($1, $2, $3, $4, $5);", commit.ProjectId.Value, commit.ExpectedVersion, Parameters.Text(lease?.Item.Id), Parameters.Bigint(lease?.Token), now));
+        AddHistory(batch, commit, snapshotJson, events);
+        var injected = AddInjectedFault(batch);
+        AddRest(batch, commit, items, commitId, prune, now);
+        try
+        {
+            await batch.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
+        catch (PostgresException ex) when (ex.SqlState is "VC404" or "VC409" or "VC410")
+        {
+            throw ex.SqlState switch
+            {
+                "VC404" => new ProjectNotFoundException(commit.ProjectId),
+                "VC409" => new ConcurrencyException(commit.ProjectId, commit.ExpectedVersion, long.Parse(ex.MessageText, System.Globalization.CultureInfo.InvariantCulture)),
+                _ => new LeaseLostException(lease!),
+            };
+        }
+        catch (PostgresException ex) when (injected is not null && ex.SqlState == PostgresErrorCodes.DivisionByZero)
+        {
+            throw injected;
+        }
+    }
+
+    /// <summary>Calls the mid-commit test hook; when it throws, adds a failing statement (so the fault comes with writes already made in the transaction, as a real one would) and returns the exception to throw.</summary>
+    private Exception? AddInjectedFault(NpgsqlBatch batch)
+    {
+        if (FaultInjection is not { } inject)
+        {
+            return null;
+        }
+
+        try
+        {
+            inject(MidCommitStage);
+            return null;
+        }
+        catch (Exception ex)
+        {
+            batch.BatchCommands.Add(BatchCommand("SELECT 1 / 0;"));
+            return ex;
+        }
+    }
+
+    /// <summary>
     /// Checks and writes one commit in the caller's transaction; what it throws rolls it back. Usually one round trip: the
     /// checks and the writes go in one batch, and the checks' results are read first (a failed check throws, and the
     /// writes that ran after it are rolled back with the transaction). A commit that raises a limit checks first, alone.
@@ -169,7 +255,6 @@ internal sealed partial class PostgreSqlCompanyStore : IProjectStore, IAddressab
     {
         long now = UnixTime.Floor(_database.Time.GetUtcNow());
         bool raisesLimits = commit.Budget.Any(o => o is not SettleReservation);
-        const string Stage = "after the events, snapshot and limit changes, before the settlements, queue, outbox and journal";
         await using (var batch = new NpgsqlBatch(c))
         {
             // Check first, holding the project's row (and the leased item's), so that two commits of a project take turns.
@@ -179,21 +264,7 @@ internal sealed partial class PostgreSqlCompanyStore : IProjectStore, IAddressab
             if (!raisesLimits)
             {
                 AddHistory(batch, commit, snapshotJson, events);
-                if (FaultInjection is { } inject)
-                {
-                    try
-                    {
-                        inject(Stage);
-                    }
-                    catch (Exception ex)
-                    {
-                        // A statement that fails between the history and the rest, so that the fault comes with writes already
-                        // made in the transaction, as a real one would.
-                        injected = ex;
-                        batch.BatchCommands.Add(BatchCommand("SELECT 1 / 0;"));
-                    }
-                }
-
+                injected = AddInjectedFault(batch);
                 AddRest(batch, commit, items, commitId, prune, now);
             }
 
@@ -244,7 +315,7 @@ internal sealed partial class PostgreSqlCompanyStore : IProjectStore, IAddressab
             await PostgreSqlBudgetAccount.ApplyAsync(c, operation, ct).ConfigureAwait(false);
         }
 
-        FaultInjection?.Invoke(Stage);
+        FaultInjection?.Invoke(MidCommitStage);
         await using var rest = new NpgsqlBatch(c);
         AddRest(rest, commit, items, commitId, prune, now);
         await rest.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
@@ -368,19 +439,30 @@ internal sealed partial class PostgreSqlCompanyStore : IProjectStore, IAddressab
             rest.BatchCommands.Add(BatchCommand("DELETE FROM commit_log WHERE committed_at < $1;", now - (long)CommitLogRetention.TotalMilliseconds));
         }
 
+        // The notifications in one statement (one to three channels).
+        var channels = new List<string>(3);
+        var payloads = new List<string>(3);
         if (commit.Events.Count > 0)
         {
-            rest.BatchCommands.Add(BatchCommand("SELECT pg_notify($1, $2);", _database.CommitChannel, $"{_database.InstanceId}|{project}|{commit.Snapshot.Version}"));
+            channels.Add(_database.CommitChannel);
+            payloads.Add($"{_database.InstanceId}|{project}|{commit.Snapshot.Version}");
         }
 
         if (items.Length > 0 || commit.RetryAt is not null)
         {
-            rest.BatchCommands.Add(BatchCommand("SELECT pg_notify($1, $2);", _database.WorkChannel, _database.InstanceId));
+            channels.Add(_database.WorkChannel);
+            payloads.Add(_database.InstanceId);
         }
 
         if (commit.Budget.Count > 0)
         {
-            rest.BatchCommands.Add(BatchCommand("SELECT pg_notify($1, $2);", _database.BudgetChannel, _database.InstanceId));
+            channels.Add(_database.BudgetChannel);
+            payloads.Add(_database.InstanceId);
+        }
+
+        if (channels.Count > 0)
+        {
+            rest.BatchCommands.Add(BatchCommand("SELECT pg_notify(c, p) FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS n(c, p, o) ORDER BY o;", Parameters.TextArray([.. channels]), Parameters.TextArray([.. payloads])));
         }
     }
 
