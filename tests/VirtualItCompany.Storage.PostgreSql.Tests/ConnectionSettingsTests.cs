@@ -4,8 +4,7 @@ namespace VirtualItCompany.Storage.PostgreSql.Tests;
 
 /// <summary>
 /// The settings the store adds to a connection string: its statements prepared on the server, connections not reset
-/// when they go back to the pool (which would drop those plans), generic plans (not planned again on every run); what the
-/// connection string sets itself is kept.
+/// when they go back to the pool (which would drop those plans); what the connection string sets itself is kept.
 /// </summary>
 public sealed class ConnectionSettingsTests
 {
@@ -18,7 +17,6 @@ public sealed class ConnectionSettingsTests
         var settings = new NpgsqlConnectionStringBuilder(database.PoolConnectionString);
         Assert.Equal(PostgreSqlDatabase.DefaultMaxAutoPrepare, settings.MaxAutoPrepare);
         Assert.True(settings.NoResetOnClose);
-        Assert.Equal("force_generic_plan", await ShowAsync(database, "plan_cache_mode"));
 
         for (int i = 0; i < 10; i++)
         {
@@ -46,27 +44,6 @@ public sealed class ConnectionSettingsTests
 
         Assert.Equal(0L, await PreparedSnapshotReadsAsync(database));
     }
-
-    [Fact]
-    public async Task Server_options_the_connection_string_gives_are_kept_and_generic_plans_only_added_when_they_do_not_choose()
-    {
-        await using var schema = new TempSchema();
-        var chosen = await schema.OpenAsync(configure: o => o.ConnectionString += ";Options=-c plan_cache_mode=force_custom_plan");
-        Assert.Equal("force_custom_plan", await ShowAsync(chosen, "plan_cache_mode"));
-
-        var other = await schema.OpenAsync(configure: o => o.ConnectionString += ";Options=-c statement_timeout=12345");
-        Assert.Equal("12345ms", await ShowAsync(other, "statement_timeout"));
-        Assert.Equal("force_generic_plan", await ShowAsync(other, "plan_cache_mode"));
-    }
-
-    private static Task<string> ShowAsync(PostgreSqlDatabase database, string setting) =>
-        database.RunAsync(
-            async (c, _, ct) =>
-            {
-                await using var command = new NpgsqlCommand("SELECT current_setting($1);", c) { Parameters = { new() { Value = setting } } };
-                return (string)(await command.ExecuteScalarAsync(ct))!;
-            },
-            TestContext.Current.CancellationToken);
 
     private static Task<long> PreparedSnapshotReadsAsync(PostgreSqlDatabase database) =>
         database.RunAsync(

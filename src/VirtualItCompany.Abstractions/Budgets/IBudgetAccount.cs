@@ -45,6 +45,27 @@ public interface IBudgetAccount
     /// <returns>The balance; a scope never used has no limit and nothing spent.</returns>
     ValueTask<BudgetBalance> GetBalanceAsync(BudgetScope scope, CancellationToken cancellationToken = default);
 
+    /// <summary>Reads several budgets' limits, spend and reservations, as <see cref="GetBalanceAsync"/> reads each.</summary>
+    /// <param name="scopes">The budgets.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The balances, in the order of <paramref name="scopes"/>.</returns>
+    /// <remarks>
+    /// The router reads the company's and the project's balance before each call. The default reads them one by one; an
+    /// account over a remote store overrides it to read them in one round trip. Like two calls of
+    /// <see cref="GetBalanceAsync"/>, the balances need not be one consistent snapshot.
+    /// </remarks>
+    async ValueTask<IReadOnlyList<BudgetBalance>> GetBalancesAsync(IReadOnlyList<BudgetScope> scopes, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(scopes);
+        var balances = new BudgetBalance[scopes.Count];
+        for (int i = 0; i < balances.Length; i++)
+        {
+            balances[i] = await GetBalanceAsync(scopes[i], cancellationToken).ConfigureAwait(false);
+        }
+
+        return balances;
+    }
+
     /// <summary>Sets a budget's limit (it may be lowered: reservations already made are not undone).</summary>
     /// <param name="scope">The budget.</param>
     /// <param name="limit">The limit in US dollars, 0 to <see cref="BudgetLimits.MaxAmount"/>; <see langword="null"/> for none.</param>

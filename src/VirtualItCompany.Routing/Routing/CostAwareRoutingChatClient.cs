@@ -355,13 +355,19 @@ public sealed class CostAwareRoutingChatClient : FailoverChatClient
     private async ValueTask<(CallBudget Call, bool NearLimit)> ReadBudgetAsync(ModelCallContext? callContext, CancellationToken cancellationToken)
     {
         double threshold = _table.Options.TierDownThreshold;
-        var company = await Budget.GetBalanceAsync(BudgetScope.Company, cancellationToken).ConfigureAwait(false);
+        BudgetBalance company;
         BudgetBalance? project = null;
         ProjectId? projectId = null;
         if (callContext is not null)
         {
+            // Both at once: an account over a remote store reads them in one round trip.
             projectId = callContext.ProjectId;
-            project = await Budget.GetBalanceAsync(BudgetScope.ForProject(callContext.ProjectId), cancellationToken).ConfigureAwait(false);
+            var balances = await Budget.GetBalancesAsync([BudgetScope.Company, BudgetScope.ForProject(callContext.ProjectId)], cancellationToken).ConfigureAwait(false);
+            (company, project) = (balances[0], balances[1]);
+        }
+        else
+        {
+            company = await Budget.GetBalanceAsync(BudgetScope.Company, cancellationToken).ConfigureAwait(false);
         }
 
         string owner = callContext?.WorkItemId ?? "call_" + Guid.NewGuid().ToString("N");

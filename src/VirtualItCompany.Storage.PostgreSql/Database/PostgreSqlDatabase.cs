@@ -31,9 +31,6 @@ internal sealed class PostgreSqlDatabase : IAsyncDisposable, IDisposable
     /// <summary>How many statements Npgsql prepares per connection when the connection string does not set <c>Max Auto Prepare</c>.</summary>
     internal const int DefaultMaxAutoPrepare = 64;
 
-    /// <summary>The server option added to the connection string's <c>Options</c> unless they set <c>plan_cache_mode</c>.</summary>
-    internal const string GenericPlans = "-c plan_cache_mode=force_generic_plan";
-
     /// <summary>How long disposal waits for the listening loop to stop before it closes the pool under it.</summary>
     private static readonly TimeSpan ListenerStopTimeout = TimeSpan.FromSeconds(5);
     private int _disposed;
@@ -64,15 +61,6 @@ internal sealed class PostgreSqlDatabase : IAsyncDisposable, IDisposable
         if (!given.ContainsKey("No Reset On Close"))
         {
             connection.NoResetOnClose = true;
-        }
-
-        // A prepared statement with parameters is planned again on every run while the server thinks a plan for its values
-        // might beat the generic one (plan_cache_mode=auto): with the store's statements it kept doing so, and planning was
-        // about a fifth of the server's CPU. Their plans do not depend on the values (keys, the ready items' partial index),
-        // so the store asks for generic plans, unless the connection string's Options set plan_cache_mode.
-        if (connection.Options is not { } serverOptions || !serverOptions.Contains("plan_cache_mode", StringComparison.Ordinal))
-        {
-            connection.Options = string.IsNullOrWhiteSpace(connection.Options) ? GenericPlans : connection.Options + " " + GenericPlans;
         }
 
         _dataSource = new NpgsqlDataSourceBuilder(connection.ConnectionString).Build();

@@ -10,35 +10,21 @@ namespace VirtualItCompany.Storage.PostgreSql;
 /// </summary>
 internal sealed partial class PostgreSqlCompanyStore
 {
-    // The oldest item: the oldest ready one (the partial index on ready items, in queue order) or the one whose lease lapsed
-    // first (the partial index on leased items, in expiry order), whichever is older. Each is looked for apart, so that each has a plan
-    // that does not depend on the values (the store asks for generic plans); each skips rows other workers are leasing. The
-    // one not taken stays locked only until the statement ends.
-    private const string LeaseOldestSql = """
-        WITH ready AS (
-            SELECT sequence FROM work_items
-            WHERE lease_token IS NULL AND available_at <= $1 AND NOT (role = ANY ($2))
-            ORDER BY sequence LIMIT 1 FOR UPDATE SKIP LOCKED),
-        lapsed AS (
-            SELECT sequence FROM work_items
-            WHERE lease_token IS NOT NULL AND lease_expires_at <= $1 AND NOT (role = ANY ($2))
-            ORDER BY lease_expires_at LIMIT 1 FOR UPDATE SKIP LOCKED),
-        next AS (
-            SELECT sequence FROM ready UNION ALL SELECT sequence FROM lapsed
-            ORDER BY sequence LIMIT 1)
-        """ + LeaseSqlTail;
+    // The named item is found by its unique index, the oldest by the partial index on ready items: two statements, each with its own plan.
+    private const string LeaseOldestSql = LeaseSqlHead + "ORDER BY sequence LIMIT 1" + LeaseSqlTail;
+    private const string LeaseNamedSql = LeaseSqlHead + "AND item_id = $5" + LeaseSqlTail;
 
-    // The named item, found by its unique index.
-    private const string LeaseNamedSql = """
+    private const string LeaseSqlHead = """
         WITH next AS (
             SELECT sequence FROM work_items
             WHERE ((lease_token IS NULL AND available_at <= $1) OR (lease_token IS NOT NULL AND lease_expires_at <= $1))
-              AND NOT (role = ANY ($2)) AND item_id = $5
-            FOR UPDATE SKIP LOCKED)
-        """ + LeaseSqlTail;
+              AND NOT (role = ANY ($2))
+
+        """;
 
     private const string LeaseSqlTail = """
 
+            FOR UPDATE SKIP LOCKED)
         UPDATE work_items w
         SET lease_token = nextval('lease_tokens'), lease_worker = $3, lease_expires_at = $4, attempts = w.attempts + 1
         FROM next WHERE w.sequence = next.sequence

@@ -44,6 +44,40 @@ public abstract class BudgetAccountConformanceTests
         Assert.Equal(0m, balance.Remaining);
     }
 
+    /// <summary>Several balances read at once are, in the order asked, what each read alone gives: a budget never used among them, a scope asked twice.</summary>
+    /// <returns>A task.</returns>
+    [Fact]
+    public async Task Reads_several_balances_at_once_as_each_alone()
+    {
+        var account = await CreateAsync();
+        await account.SetLimitAsync(BudgetScope.Company, 10m, Ct);
+        await account.SetLimitAsync(ProjectScope, 5m, Ct);
+        var reservation = (await account.TryReserveAsync(new(Project, 2m, "a"), Ct)).Reservation!;
+        await account.SettleAsync(reservation, 0.75m, Ct);
+        Assert.True((await account.TryReserveAsync(new(Project, 0.5m, "b"), Ct)).IsGranted);
+        Assert.True((await account.TryReserveAsync(new(null, 0.25m, "c"), Ct)).IsGranted);
+        var unused = BudgetScope.ForProject(ProjectId.New());
+        BudgetScope[] scopes = [ProjectScope, BudgetScope.Company, unused, ProjectScope];
+
+        var balances = await account.GetBalancesAsync(scopes, Ct);
+
+        Assert.Equal(
+            [
+                new BudgetBalance(ProjectScope, 5m, 0.75m, 0.5m),
+                new BudgetBalance(BudgetScope.Company, 10m, 0.75m, 0.75m),
+                new BudgetBalance(unused, null, 0m, 0m),
+                new BudgetBalance(ProjectScope, 5m, 0.75m, 0.5m),
+            ],
+            balances);
+        foreach (var scope in scopes)
+        {
+            Assert.Equal(await account.GetBalanceAsync(scope, Ct), balances[Array.IndexOf(scopes, scope)]);
+        }
+
+        Assert.Empty(await account.GetBalancesAsync([], Ct));
+        await Assert.ThrowsAsync<ArgumentNullException>(async () => await account.GetBalancesAsync(null!, Ct));
+    }
+
     /// <summary>A reservation the company refuses leaves the project uncharged, and the reverse.</summary>
     /// <returns>A task.</returns>
     [Fact]
