@@ -74,42 +74,26 @@ internal sealed partial class PostgreSqlCompanyStore : IProjectStore, IAddressab
         string[] items = [.. commit.Enqueue.Select(i => JsonSerializer.Serialize(i, _itemJson))];
         var commitId = Guid.CreateVersion7();
         bool prune = Interlocked.Increment(ref _commitsSincePrune) % 256 == 0;
-        if (commit.ExpectedVersion != 0 && commit.Budget.All(o => o is SettleReservation))
+        // The usual commit (an existing project, no limit raised) is one batch in its implicit transaction: one round trip,
+        // and no transaction block left open between two. The others have a transaction block (see WriteCommitAsync).
+        bool oneBatch = commit.ExpectedVersion != 0 && commit.Budget.All(o => o is SettleReservation);
+        Func<NpgsqlConnection, int, CancellationToken, Task<bool>> write = async (c, attempt, ct) =>
         {
-            // The usual commit (an existing project, no limit raised): one round trip, no transaction left open between two.
-            await _database.RunAsync(
-                async (c, attempt, ct) =>
-                {
-                    if (attempt > 0 && await ScalarAsync<bool>(c, "SELECT EXISTS (SELECT 1 FROM commit_log WHERE commit_id = $1);", ct, commitId).ConfigureAwait(false))
-                    {
-                        return true;
-                    }
+            // After a fault the first try may have committed (the reply was lost): then it is done, not done twice.
+            if (attempt > 0 && await ScalarAsync<bool>(c, "SELECT EXISTS (SELECT 1 FROM commit_log WHERE commit_id = $1);", ct, commitId).ConfigureAwait(false))
+            {
+                return true;
+            }
 
-                    await WriteCommitInOneBatchAsync(c, commit, snapshotJson, events, items, commitId, prune, ct).ConfigureAwait(false);
-                    BeforeCommit?.Invoke(attempt);
-                    return true;
-                },
-                cancellationToken).ConfigureAwait(false);
-            Announce(commit);
-            return;
-        }
-
+            await (oneBatch
+                ? WriteCommitInOneBatchAsync(c, commit, snapshotJson, events, items, commitId, prune, ct)
+                : WriteCommitAsync(c, commit, snapshotJson, events, items, commitId, prune, ct)).ConfigureAwait(false);
+            BeforeCommit?.Invoke(attempt);
+            return true;
+        };
         try
         {
-            await _database.InTransactionAsync(
-                async (c, attempt, ct) =>
-                {
-                    // After a fault the first try may have committed (the reply was lost): then it is done, not done twice.
-                    if (attempt > 0 && await ScalarAsync<bool>(c, "SELECT EXISTS (SELECT 1 FROM commit_log WHERE commit_id = $1);", ct, commitId).ConfigureAwait(false))
-                    {
-                        return true;
-                    }
-
-                    await WriteCommitAsync(c, commit, snapshotJson, events, items, commitId, prune, ct).ConfigureAwait(false);
-                    BeforeCommit?.Invoke(attempt);
-                    return true;
-                },
-                cancellationToken).ConfigureAwait(false);
+            await (oneBatch ? _database.RunAsync(write, cancellationToken) : _database.InTransactionAsync(write, cancellationToken)).ConfigureAwait(false);
         }
         catch (ProjectExistsException)
         {
@@ -118,12 +102,7 @@ internal sealed partial class PostgreSqlCompanyStore : IProjectStore, IAddressab
             throw new ConcurrencyException(commit.ProjectId, 0, existing);
         }
 
-        Announce(commit);
-    }
-
-    /// <summary>Wakes this process's waiters for what a commit changed (other processes hear it by <c>NOTIFY</c>).</summary>
-    private void Announce(ProjectCommit commit)
-    {
+        // Wakes this process's waiters for what the commit changed (other processes hear it by NOTIFY).
         if (commit.Enqueue.Count > 0 || commit.RetryAt is not null)
         {
             _database.WorkChanged.Raise();
