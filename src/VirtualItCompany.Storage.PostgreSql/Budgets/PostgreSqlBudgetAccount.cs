@@ -169,20 +169,13 @@ internal sealed class PostgreSqlBudgetAccount : IBudgetAccount
     }
 
     /// <inheritdoc />
-    public async ValueTask<BudgetBalance> GetBalanceAsync(BudgetScope scope, CancellationToken cancellationToken = default)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        await EnsureCompanyLimitAsync().ConfigureAwait(false);
-        var tally = await _database.RunAsync((c, _, ct) => scope.IsCompany ? ReadCompanyTallyAsync(c, ct) : ReadTallyAsync(c, scope.Value, forUpdate: false, ct), cancellationToken).ConfigureAwait(false);
-        return Balance(scope, tally);
-    }
+    public async ValueTask<BudgetBalance> GetBalanceAsync(BudgetScope scope, CancellationToken cancellationToken = default) =>
+        (await GetBalancesAsync([scope], cancellationToken).ConfigureAwait(false))[0];
 
     /// <summary>A budget's balance from its figures; a budget without a row has no limit and nothing spent.</summary>
     private static BudgetBalance Balance(BudgetScope scope, Tally? tally) => tally is not { } t
         ? new BudgetBalance(scope, null, 0m, 0m)
         : new BudgetBalance(scope, t.Limit >= BudgetUnits.Unlimited ? null : BudgetUnits.ToDollars(t.Limit), BudgetUnits.ToDollars(t.Spent), BudgetUnits.ToDollars(t.Reserved));
-
-    private static bool IsCompanyRow(string scope) => scope == BudgetScope.Company.Value || scope.StartsWith("company#", StringComparison.Ordinal);
 
     /// <summary>The company's figures from its rows: the limit of its first row, the spend and reservations of all of them (saturating); <see langword="null"/> when it has none.</summary>
     private static Tally? CompanyTally(IEnumerable<(string Scope, long? Limit, long Spent, long Reserved)> rows)
@@ -214,7 +207,7 @@ internal sealed class PostgreSqlBudgetAccount : IBudgetAccount
         string[] rows = [.. scopes.SelectMany(s => s.IsCompany ? AllCompanyRows : [s.Value]).Distinct(StringComparer.Ordinal)];
         var found = await _database.RunAsync((c, _, ct) => ReadRowsAsync(c, rows, ct), cancellationToken).ConfigureAwait(false);
         return [.. scopes.Select(scope => Balance(scope, scope.IsCompany
-            ? CompanyTally(found.Where(r => IsCompanyRow(r.Scope)))
+            ? CompanyTally(found.Where(r => AllCompanyRows.Contains(r.Scope)))
             : found.Where(r => r.Scope == scope.Value).Select(r => (Tally?)new Tally(r.Limit ?? BudgetUnits.Unlimited, r.Spent, r.Reserved)).FirstOrDefault()))];
     }
 
@@ -308,12 +301,6 @@ internal sealed class PostgreSqlBudgetAccount : IBudgetAccount
     private Task<int> NotifyAsync(NpgsqlConnection c, CancellationToken ct) =>
         ExecuteAsync(c, "SELECT pg_notify($1, $2);", ct, _database.BudgetChannel, _database.InstanceId);
 
-    /// <summary>Reads the company's figures: the limit of its first row, the spend and reservations of all its rows.</summary>
-    private static async Task<Tally?> ReadCompanyTallyAsync(NpgsqlConnection c, CancellationToken ct)
-    {
-        return CompanyTally(await ReadRowsAsync(c, AllCompanyRows, ct).ConfigureAwait(false));
-    }
-
     /// <summary>Reads the budgets' rows of the given scopes (those that exist), in one statement.</summary>
     private static async Task<List<(string Scope, long? Limit, long Spent, long Reserved)>> ReadRowsAsync(NpgsqlConnection c, string[] scopes, CancellationToken ct)
     {
@@ -326,13 +313,6 @@ internal sealed class PostgreSqlBudgetAccount : IBudgetAccount
         }
 
         return rows;
-    }
-
-    private static async Task<Tally?> ReadTallyAsync(NpgsqlConnection c, string scope, bool forUpdate, CancellationToken ct)
-    {
-        await using var command = Command(c, forUpdate ? "SELECT limit_units, spent_units, reserved_units FROM budgets WHERE scope = $1 FOR UPDATE;" : "SELECT limit_units, spent_units, reserved_units FROM budgets WHERE scope = $1;", scope);
-        await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-        return await reader.ReadAsync(ct).ConfigureAwait(false) ? new Tally(reader.IsDBNull(0) ? BudgetUnits.Unlimited : reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2)) : null;
     }
 
     /// <summary>How many rows the company's spend and reservations are spread over (schema version 2), each with a copy of its limit (version 3).</summary>

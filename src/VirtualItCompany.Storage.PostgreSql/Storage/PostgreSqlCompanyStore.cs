@@ -85,9 +85,7 @@ internal sealed partial class PostgreSqlCompanyStore : IProjectStore, IAddressab
                 return true;
             }
 
-            await (oneBatch
-                ? WriteCommitInOneBatchAsync(c, commit, snapshotJson, events, items, commitId, prune, ct)
-                : WriteCommitAsync(c, commit, snapshotJson, events, items, commitId, prune, ct)).ConfigureAwait(false);
+            await WriteCommitAsync(c, commit, snapshotJson, events, items, commitId, prune, ct).ConfigureAwait(false);
             BeforeCommit?.Invoke(attempt);
             return true;
         };
@@ -172,39 +170,6 @@ internal sealed partial class PostgreSqlCompanyStore : IProjectStore, IAddressab
         return found;
     }
 
-    /// <summary>
-    /// Checks and writes a commit of an existing project that raises no limit in one batch and its implicit transaction:
-    /// <c>commit_check</c> (schema version 4) locks the project's and the leased item's rows and raises an error when a
-    /// check fails, which rolls back the whole batch, so nothing is written and nothing is left open.
-    /// </summary>
-    private async Task WriteCommitInOneBatchAsync(NpgsqlConnection c, ProjectCommit commit, string snapshotJson, string[] events, string[] items, Guid commitId, bool prune, CancellationToken ct)
-    {
-        long now = UnixTime.Floor(_database.Time.GetUtcNow());
-        var lease = commit.CompletesLease;
-        await using var batch = new NpgsqlBatch(c);
-        batch.BatchCommands.Add(BatchCommand("SELECT commit_check($1, $2, $3, $4, $5);", commit.ProjectId.Value, commit.ExpectedVersion, Parameters.Text(lease?.Item.Id), Parameters.Bigint(lease?.Token), now));
-        AddHistory(batch, commit, snapshotJson, events);
-        var injected = AddInjectedFault(batch);
-        AddRest(batch, commit, items, commitId, prune, now);
-        try
-        {
-            await batch.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-        }
-        catch (PostgresException ex) when (ex.SqlState is "VC404" or "VC409" or "VC410")
-        {
-            throw ex.SqlState switch
-            {
-                "VC404" => new ProjectNotFoundException(commit.ProjectId),
-                "VC409" => new ConcurrencyException(commit.ProjectId, commit.ExpectedVersion, long.Parse(ex.MessageText, System.Globalization.CultureInfo.InvariantCulture)),
-                _ => new LeaseLostException(lease!),
-            };
-        }
-        catch (PostgresException ex) when (injected is not null && ex.SqlState == PostgresErrorCodes.DivisionByZero)
-        {
-            throw injected;
-        }
-    }
-
     /// <summary>Calls the mid-commit test hook; when it throws, adds a failing statement (so the fault comes with writes already made in the transaction, as a real one would) and returns the exception to throw.</summary>
     private Exception? AddInjectedFault(NpgsqlBatch batch)
     {
@@ -226,9 +191,12 @@ internal sealed partial class PostgreSqlCompanyStore : IProjectStore, IAddressab
     }
 
     /// <summary>
-    /// Checks and writes one commit in the caller's transaction; what it throws rolls it back. Usually one round trip: the
-    /// checks and the writes go in one batch, and the checks' results are read first (a failed check throws, and the
-    /// writes that ran after it are rolled back with the transaction). A commit that raises a limit checks first, alone.
+    /// Checks and writes one commit; what it throws rolls it back, with the caller's transaction block or, when the caller
+    /// has none, with the batch's implicit transaction. The checks go first in one batch with the writes (a commit that
+    /// raises a limit sends them alone, then its writes). They are <c>commit_check</c> (schema version 4), which locks the
+    /// project's row and then the leased item's, so that two commits of a project take turns, and raises an error when a
+    /// check fails; a new project's row is first inserted (a second creator finds it there), and the check then runs on
+    /// what was inserted.
     /// </summary>
     private async Task WriteCommitAsync(NpgsqlConnection c, ProjectCommit commit, string snapshotJson, string[] events, string[] items, Guid commitId, bool prune, CancellationToken ct)
     {
@@ -236,9 +204,14 @@ internal sealed partial class PostgreSqlCompanyStore : IProjectStore, IAddressab
         bool raisesLimits = commit.Budget.Any(o => o is not SettleReservation);
         await using (var batch = new NpgsqlBatch(c))
         {
-            // Check first, holding the project's row (and the leased item's), so that two commits of a project take turns.
-            // A new project's row is its insert: a second creator finds it there.
-            AddChecks(batch, commit, snapshotJson);
+            bool creates = commit.ExpectedVersion == 0;
+            if (creates)
+            {
+                AddCreation(batch, commit, snapshotJson);
+            }
+
+            var lease = commit.CompletesLease;
+            batch.BatchCommands.Add(BatchCommand("SELECT commit_check($1, $2, $3, $4, $5);", commit.ProjectId.Value, creates ? commit.Snapshot.Version : commit.ExpectedVersion, Parameters.Text(lease?.Item.Id), Parameters.Bigint(lease?.Token), now));
             Exception? injected = null;
             if (!raisesLimits)
             {
@@ -247,27 +220,31 @@ internal sealed partial class PostgreSqlCompanyStore : IProjectStore, IAddressab
                 AddRest(batch, commit, items, commitId, prune, now);
             }
 
-            await using var reader = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false);
-            if (await CheckAsync(reader, commit, now, ct).ConfigureAwait(false) is { } refused)
-            {
-                try
-                {
-                    // The rest of the batch ran after the checks; its results (an error among them, say the events' key
-                    // taken by the commit that won) do not matter: the transaction is rolled back.
-                    await reader.DisposeAsync().ConfigureAwait(false);
-                }
-                catch (PostgresException)
-                {
-                }
-
-                throw refused;
-            }
-
             try
             {
+                await using var reader = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                if (creates && await reader.ReadAsync(ct).ConfigureAwait(false) && !reader.GetBoolean(0))
+                {
+                    try
+                    {
+                        // The rest of the batch ran after the insert; its results (an error among them, say the events' key
+                        // taken by the commit that won) do not matter: the transaction is rolled back.
+                        await reader.DisposeAsync().ConfigureAwait(false);
+                    }
+                    catch (PostgresException)
+                    {
+                    }
+
+                    throw new ProjectExistsException();
+                }
+
                 while (await reader.NextResultAsync(ct).ConfigureAwait(false))
                 {
                 }
+            }
+            catch (PostgresException ex) when (Refusal(ex, commit) is { } refused)
+            {
+                throw refused;
             }
             catch (PostgresException ex) when (injected is not null && ex.SqlState == PostgresErrorCodes.DivisionByZero)
             {
@@ -300,62 +277,26 @@ internal sealed partial class PostgreSqlCompanyStore : IProjectStore, IAddressab
         await rest.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 
-    /// <summary>Adds the checks: the project's row locked (or inserted, for a new project), then the leased item's row locked.</summary>
-    private static void AddChecks(NpgsqlBatch batch, ProjectCommit commit, string snapshotJson)
+    /// <summary>Adds a new project's row, with whether it was inserted (<see langword="false"/>: another creator's row is there).</summary>
+    private static void AddCreation(NpgsqlBatch batch, ProjectCommit commit, string snapshotJson)
     {
         var snapshot = commit.Snapshot;
-        if (commit.ExpectedVersion == 0)
-        {
-            batch.BatchCommands.Add(BatchCommand("""
-                WITH inserted AS (
-                    INSERT INTO snapshots (project_id, version, status, created_at_ticks, updated_at, snapshot)
-                    VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (project_id) DO NOTHING RETURNING version)
-                SELECT EXISTS (SELECT 1 FROM inserted);
-                """, commit.ProjectId.Value, snapshot.Version, snapshot.Status.ToString(), snapshot.CreatedAt.UtcTicks, UnixTime.Floor(snapshot.UpdatedAt), snapshotJson));
-        }
-        else
-        {
-            batch.BatchCommands.Add(BatchCommand("SELECT version FROM snapshots WHERE project_id = $1 FOR UPDATE;", commit.ProjectId.Value));
-        }
-
-        if (commit.CompletesLease is { } lease)
-        {
-            batch.BatchCommands.Add(BatchCommand("SELECT lease_token, lease_expires_at FROM work_items WHERE item_id = $1 FOR UPDATE;", lease.Item.Id));
-        }
+        batch.BatchCommands.Add(BatchCommand("""
+            WITH inserted AS (
+                INSERT INTO snapshots (project_id, version, status, created_at_ticks, updated_at, snapshot)
+                VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (project_id) DO NOTHING RETURNING version)
+            SELECT EXISTS (SELECT 1 FROM inserted);
+            """, commit.ProjectId.Value, snapshot.Version, snapshot.Status.ToString(), snapshot.CreatedAt.UtcTicks, UnixTime.Floor(snapshot.UpdatedAt), snapshotJson));
     }
 
-    /// <summary>Reads the checks' results (the batch's first); the exception that refuses the commit, or <see langword="null"/>.</summary>
-    private static async Task<Exception?> CheckAsync(NpgsqlDataReader reader, ProjectCommit commit, long now, CancellationToken ct)
+    /// <summary>The exception for a check <c>commit_check</c> failed (SQLSTATE VC404, VC409 with the version found as the message, VC410), or <see langword="null"/> for any other error.</summary>
+    private static Exception? Refusal(PostgresException exception, ProjectCommit commit) => exception.SqlState switch
     {
-        bool found = await reader.ReadAsync(ct).ConfigureAwait(false);
-        if (commit.ExpectedVersion == 0)
-        {
-            if (!reader.GetBoolean(0))
-            {
-                return new ProjectExistsException();
-            }
-        }
-        else if (!found)
-        {
-            return new ProjectNotFoundException(commit.ProjectId);
-        }
-        else if (reader.GetInt64(0) != commit.ExpectedVersion)
-        {
-            return new ConcurrencyException(commit.ProjectId, commit.ExpectedVersion, reader.GetInt64(0));
-        }
-
-        if (commit.CompletesLease is { } lease)
-        {
-            // The fence: only the item's current, unexpired lease may settle it (a lapsed one is lost even before another worker takes the item).
-            await reader.NextResultAsync(ct).ConfigureAwait(false);
-            if (!await reader.ReadAsync(ct).ConfigureAwait(false) || reader.IsDBNull(0) || reader.GetInt64(0) != lease.Token || reader.IsDBNull(1) || reader.GetInt64(1) <= now)
-            {
-                return new LeaseLostException(lease);
-            }
-        }
-
-        return null;
-    }
+        "VC404" => new ProjectNotFoundException(commit.ProjectId),
+        "VC409" => new ConcurrencyException(commit.ProjectId, commit.ExpectedVersion, long.Parse(exception.MessageText, System.Globalization.CultureInfo.InvariantCulture)),
+        "VC410" when commit.CompletesLease is { } lease => new LeaseLostException(lease),
+        _ => null,
+    };
 
     /// <summary>Adds the snapshot's update (an existing project) and the events.</summary>
     private static void AddHistory(NpgsqlBatch batch, ProjectCommit commit, string snapshotJson, string[] events)
