@@ -47,6 +47,28 @@ public sealed class SchemaTests
     }
 
     [Fact]
+    public async Task A_version_4_item_with_model_call_records_is_marked_journaled_by_the_migration()
+    {
+        await using var schema = new TempSchema();
+        await schema.OpenAsync();
+        string s = schema.Name;
+        // As version 4 left them: two items on the queue, one with a record of a lapsed try; no mark on either.
+        await TestPostgres.ExecuteAsync($"""
+            DELETE FROM "{s}".schema_version WHERE version >= 5;
+            ALTER TABLE "{s}".work_items DROP COLUMN journaled;
+            INSERT INTO "{s}".work_items (item_id, project_id, role, available_at, item) VALUES ('wi_recorded', 'p', 'developer', 0, 'x'), ('wi_clean', 'p', 'developer', 0, 'x');
+            INSERT INTO "{s}".model_calls (work_item_id, call_key, response, provider, model_id, input_tokens, output_tokens, cost, duration_ticks, lease_token, recorded_at_ticks, recorded_offset_minutes)
+            VALUES ('wi_recorded', 'call-1', '', 'offline', 'offline-no-ai', 1, 1, 0, 0, 1, 0, 0);
+            """);
+
+        await schema.OpenAsync();
+
+        Assert.Equal(PostgreSqlSchema.CurrentVersion, await TestPostgres.ScalarAsync<int>($"SELECT max(version) FROM \"{s}\".schema_version;"));
+        Assert.True(await TestPostgres.ScalarAsync<bool>($"SELECT journaled FROM \"{s}\".work_items WHERE item_id = 'wi_recorded';"));
+        Assert.False(await TestPostgres.ScalarAsync<bool>($"SELECT journaled FROM \"{s}\".work_items WHERE item_id = 'wi_clean';"));
+    }
+
+    [Fact]
     public async Task A_schema_of_a_newer_version_is_refused_and_left_as_it_is()
     {
         await using var schema = new TempSchema();

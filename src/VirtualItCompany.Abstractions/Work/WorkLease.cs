@@ -17,4 +17,17 @@ public sealed record WorkLease(WorkItem Item, long Token, string WorkerId, DateT
     /// read before a commit, it may be overtaken: the commit's expected version decides. A renewed lease keeps it as it was.
     /// </value>
     public ProjectSnapshot? Project { get; init; }
+
+    /// <summary>
+    /// Gets the item's model-call records (<see cref="IModelCallJournal.ListAsync"/>) as they were when the lease was taken,
+    /// when the queue learned them in the same step (a store that is also the queue and the journal may, to save the worker
+    /// a read); <see langword="null"/> when it did not: then list them from the journal.
+    /// </summary>
+    /// <value>
+    /// Every record of the item's earlier tries, in the order recorded (often none), or <see langword="null"/>. The list is
+    /// complete for as long as the lease is held: the journal refuses a record under any lease but the item's current one
+    /// (<see cref="IModelCallJournal.RecordAsync"/>), so no earlier try can add one after the lease was taken. A queue sets
+    /// it only from the journal of the store it belongs to. A renewed lease keeps it as it was.
+    /// </value>
+    public IReadOnlyList<ModelCallRecord>? JournaledCalls { get; init; }
 }

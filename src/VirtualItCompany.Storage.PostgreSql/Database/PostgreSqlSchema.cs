@@ -162,6 +162,14 @@ internal static class PostgreSqlSchema
         END;
         $$;
         """,
+
+        // 5: whether an item may have model-call records, on the item's row. A record sets it under the same row lock that
+        // fences the record by its lease, and the commit that removes the records clears it, so a lease that finds it
+        // false knows the journal holds nothing of the item without reading the journal in a round trip of its own.
+        """
+        ALTER TABLE work_items ADD COLUMN IF NOT EXISTS journaled boolean NOT NULL DEFAULT false;
+        UPDATE work_items w SET journaled = true WHERE EXISTS (SELECT 1 FROM model_calls m WHERE m.work_item_id = w.item_id);
+        """,
     ];
 
     /// <summary>Gets the schema version this package writes.</summary>

@@ -89,13 +89,17 @@ internal sealed partial class PostgreSqlCompanyStore
 
     /// <summary>Stores a record if its lease is the item's current, unexpired one and no record of its key is there yet; the rows inserted (0 or 1).</summary>
     private static Task<int> InsertRecordAsync(NpgsqlConnection c, ModelCallRecord record, long now, CancellationToken ct) =>
-        // Fenced like a commit: only the try that holds the item's lease now may add to its record. The item's row is
-        // share-locked until the record commits, so a new lease (SKIP LOCKED) cannot take the item in between and then
-        // read the journal without this record: a record is either in the next try's reading or refused.
+        // Fenced like a commit: only the try that holds the item's lease now may add to its record. The fence marks the
+        // item's row as journaled and keeps it locked until the record commits, so a new lease (SKIP LOCKED) cannot take
+        // the item in between: a record is either refused or committed before the next lease, which then finds the mark
+        // on the row it takes (the row's newest version, whatever its statement's snapshot) and reads the journal.
         ExecuteAsync(c, """
+            WITH fence AS (
+                UPDATE work_items SET journaled = true
+                WHERE item_id = $1 AND lease_token = $11 AND lease_expires_at > $14
+                RETURNING 1)
             INSERT INTO model_calls (work_item_id, call_key, response, provider, model_id, input_tokens, output_tokens, cost, duration_ticks, reservation_id, lease_token, recorded_at_ticks, recorded_offset_minutes)
-            SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13
-            WHERE EXISTS (SELECT 1 FROM work_items WHERE item_id = $1 AND lease_token = $11 AND lease_expires_at > $14 FOR SHARE)
+            SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13 FROM fence
             ON CONFLICT (work_item_id, call_key) DO NOTHING;
             """, ct,
             record.WorkItemId,

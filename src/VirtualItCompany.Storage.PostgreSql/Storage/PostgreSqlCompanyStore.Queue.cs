@@ -28,7 +28,7 @@ internal sealed partial class PostgreSqlCompanyStore
         UPDATE work_items w
         SET lease_token = nextval('lease_tokens'), lease_worker = $3, lease_expires_at = $4, attempts = w.attempts + 1
         FROM next WHERE w.sequence = next.sequence
-        RETURNING w.item, w.lease_token, w.attempts, (SELECT s.snapshot FROM snapshots s WHERE s.project_id = w.project_id);
+        RETURNING w.item, w.lease_token, w.attempts, (SELECT s.snapshot FROM snapshots s WHERE s.project_id = w.project_id), w.journaled;
         """;
 
     // Timers take at most ~49 days; a longer wait returns after a day (waking without new work is allowed).
@@ -117,7 +117,11 @@ internal sealed partial class PostgreSqlCompanyStore
                 var item = JsonSerializer.Deserialize(reader.GetString(0), _itemJson)!;
                 // The project as the statement found it, in the same round trip: the worker does not read it again.
                 var project = reader.IsDBNull(3) ? null : JsonSerializer.Deserialize(reader.GetString(3), _snapshotJson);
-                return new WorkLease(item, reader.GetInt64(1), request.WorkerId, UnixTime.ToTime(expiresAt), reader.GetInt32(2)) { Project = project };
+                // The mark is read from the row this statement locked and updated, its newest version: a record of an earlier
+                // try either committed before (and marked it) or is refused by its fence. Unmarked, the journal holds nothing of
+                // the item, and the worker need not read it.
+                IReadOnlyList<ModelCallRecord>? journaled = reader.GetBoolean(4) ? null : [];
+                return new WorkLease(item, reader.GetInt64(1), request.WorkerId, UnixTime.ToTime(expiresAt), reader.GetInt32(2)) { Project = project, JournaledCalls = journaled };
             },
             cancellationToken).ConfigureAwait(false);
     }

@@ -339,7 +339,7 @@ internal sealed partial class PostgreSqlCompanyStore : IProjectStore, IAddressab
             // The item's try is over: its recorded calls must not answer a later try.
             rest.BatchCommands.Add(BatchCommand("DELETE FROM model_calls WHERE work_item_id = $1;", lease.Item.Id));
             rest.BatchCommands.Add(commit.RetryAt is { } retryAt
-                ? BatchCommand("UPDATE work_items SET lease_token = NULL, lease_worker = NULL, lease_expires_at = NULL, available_at = $2 WHERE item_id = $1;", lease.Item.Id, UnixTime.Ceiling(retryAt))
+                ? BatchCommand("UPDATE work_items SET lease_token = NULL, lease_worker = NULL, lease_expires_at = NULL, available_at = $2, journaled = false WHERE item_id = $1;", lease.Item.Id, UnixTime.Ceiling(retryAt))
                 : BatchCommand("DELETE FROM work_items WHERE item_id = $1;", lease.Item.Id));
         }
 

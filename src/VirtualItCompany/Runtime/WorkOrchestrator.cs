@@ -282,7 +282,8 @@ internal sealed class WorkOrchestrator
 
         var item = lease.Item;
         var events = new List<ProjectEvent>();
-        var records = await _journal.ListAsync(item.Id, cancellationToken).ConfigureAwait(false);
+        // A queue that learned the records with the lease (WorkLease.JournaledCalls) saves the read.
+        var records = lease.JournaledCalls ?? await _journal.ListAsync(item.Id, cancellationToken).ConfigureAwait(false);
         if (records.Count == 0)
         {
             return (events, 0);

@@ -230,6 +230,79 @@ public abstract class ModelCallJournalConformanceTests<TFixture> : StorageSuite<
         Assert.Equal(record, await journal.FindAsync(items[0].Id, "call-1", Ct));
     }
 
+    /// <summary>
+    /// A lease that carries the item's records (<see cref="WorkLease.JournaledCalls"/>) carries every record of the item's
+    /// earlier tries, as listing the journal would: none for a new item or after a commit removed them, and those of a
+    /// lapsed or released try.
+    /// </summary>
+    /// <returns>A task that completes when the test ends.</returns>
+    [Fact]
+    public async Task A_lease_that_carries_the_journal_carries_every_record_of_earlier_tries()
+    {
+        var (storage, journal) = await CreateJournalStorageAsync();
+        var (created, items) = await AddProjectAsync(storage, AgentRole.Developer);
+        var first = await LeaseAsync(storage, "w1");
+        await AssertCarriedAsync(journal, first, []);
+        var one = Record(items[0].Id, "call-1", first.Token);
+        var two = Record(items[0].Id, "call-2", first.Token);
+        Assert.True(await journal.RecordAsync(one, Ct));
+        Assert.True(await journal.RecordAsync(two, Ct));
+
+        Time.Advance(LeaseDuration); // the first try's worker crashed
+        var second = await LeaseAsync(storage, "w2");
+        await AssertCarriedAsync(journal, second, [one, two]);
+        await storage.Store.CommitAsync(ProjectCommits.Retry(created.Snapshot, second, Now, Now + TimeSpan.FromMinutes(1)), Ct);
+
+        Time.Advance(TimeSpan.FromMinutes(1));
+        var third = await LeaseAsync(storage, "w3");
+        await AssertCarriedAsync(journal, third, []);
+        var three = Record(items[0].Id, "call-1", third.Token);
+        Assert.True(await journal.RecordAsync(three, Ct));
+        await storage.Queue.ReleaseAsync(third, Ct);
+
+        var fourth = await LeaseAsync(storage, "w4");
+        Assert.Equal(items[0].Id, fourth.Item.Id);
+        await AssertCarriedAsync(journal, fourth, [three]);
+    }
+
+    /// <summary>
+    /// A record of a try racing the lease that replaces it (the record's try saw its lease valid, the new lease saw it
+    /// lapsed) is either refused or carried by the new lease, never stored and missed.
+    /// </summary>
+    /// <returns>A task that completes when the test ends.</returns>
+    [Fact]
+    public async Task A_lease_that_carries_the_journal_misses_no_record_of_a_try_racing_it()
+    {
+        var (storage, journal) = await CreateJournalStorageAsync();
+        for (int round = 0; round < 25; round++)
+        {
+            var (created, items) = await AddProjectAsync(storage, AgentRole.Developer);
+            var first = await LeaseAsync(storage, "w1");
+            Assert.Equal(items[0].Id, first.Item.Id);
+
+            // The record reads the time when it is called, before the clock moves past its lease.
+            var recording = journal.RecordAsync(Record(items[0].Id, "call-1", first.Token), Ct).AsTask();
+            Time.Advance(LeaseDuration);
+            var second = await TryLeaseAsync(storage, "w2");
+            await recording.WaitAsync(Prompt, Ct);
+            second ??= await LeaseAsync(storage, "w2"); // the record's fence held the item when the lease looked
+
+            Assert.Equal(items[0].Id, second.Item.Id);
+            await AssertCarriedAsync(journal, second, [.. await journal.ListAsync(items[0].Id, Ct)]);
+            await storage.Store.CommitAsync(ProjectCommits.Complete(created.Snapshot, second, Now), Ct);
+        }
+    }
+
+    /// <summary>Asserts that a lease carries either no records (the queue did not learn them) or exactly the expected ones, which the journal lists too.</summary>
+    private static async Task AssertCarriedAsync(IModelCallJournal journal, WorkLease lease, ModelCallRecord[] expected)
+    {
+        Assert.Equal(expected, await journal.ListAsync(lease.Item.Id, Ct));
+        if (lease.JournaledCalls is { } carried)
+        {
+            Assert.Equal(expected, carried);
+        }
+    }
+
     /// <summary>An empty item id or call key is refused with <see cref="ArgumentException"/>.</summary>
     /// <returns>A task that completes when the test ends.</returns>
     [Fact]
