@@ -27,28 +27,6 @@ public abstract class LeaseConformanceTests<TFixture> : StorageSuite<TFixture>
         Assert.Equal([.. items.Select(i => i.Id), later.Id], leased);
     }
 
-    /// <summary>Items whose leases lapsed and items that are ready are leased together oldest first: a lapsed item older than a ready one goes first, a newer one after it.</summary>
-    /// <returns>A task that completes when the test ends.</returns>
-    [Fact]
-    public async Task Lapsed_and_ready_items_are_leased_together_oldest_first()
-    {
-        var (storage, _, items) = await CreateProjectAsync(AgentRole.Developer, AgentRole.Tester, AgentRole.Designer);
-        var first = await LeaseAsync(storage, "w1");
-        var second = await LeaseAsync(storage, "w2");
-        var third = await LeaseAsync(storage, "w3");
-        Assert.Equal([.. items.Select(i => i.Id)], [first.Item.Id, second.Item.Id, third.Item.Id]);
-        await storage.Queue.ReleaseAsync(second, Ct); // ready again
-        Time.Advance(LeaseDuration); // the first's and third's leases lapse
-
-        var leased = new List<string>();
-        while (await TryLeaseAsync(storage, "w4") is { } lease)
-        {
-            leased.Add(lease.Item.Id);
-        }
-
-        Assert.Equal([.. items.Select(i => i.Id)], leased);
-    }
-
     /// <summary>A worker is not given items of the roles it excludes; another worker gets them.</summary>
     /// <returns>A task that completes when the test ends.</returns>
     [Fact]
