@@ -55,6 +55,7 @@ public sealed class SchemaTests
         // As version 4 left them: two items on the queue, one with a record of a lapsed try; no mark on either.
         await TestPostgres.ExecuteAsync($"""
             DELETE FROM "{s}".schema_version WHERE version >= 5;
+            DROP TRIGGER model_calls_mark_journaled ON "{s}".model_calls;
             ALTER TABLE "{s}".work_items DROP COLUMN journaled;
             INSERT INTO "{s}".work_items (item_id, project_id, role, available_at, item) VALUES ('wi_recorded', 'p', 'developer', 0, 'x'), ('wi_clean', 'p', 'developer', 0, 'x');
             INSERT INTO "{s}".model_calls (work_item_id, call_key, response, provider, model_id, input_tokens, output_tokens, cost, duration_ticks, lease_token, recorded_at_ticks, recorded_offset_minutes)
@@ -66,6 +67,26 @@ public sealed class SchemaTests
         Assert.Equal(PostgreSqlSchema.CurrentVersion, await TestPostgres.ScalarAsync<int>($"SELECT max(version) FROM \"{s}\".schema_version;"));
         Assert.True(await TestPostgres.ScalarAsync<bool>($"SELECT journaled FROM \"{s}\".work_items WHERE item_id = 'wi_recorded';"));
         Assert.False(await TestPostgres.ScalarAsync<bool>($"SELECT journaled FROM \"{s}\".work_items WHERE item_id = 'wi_clean';"));
+    }
+
+    [Fact]
+    public async Task A_record_of_a_version_4_host_still_running_marks_its_item_too()
+    {
+        await using var schema = new TempSchema();
+        await schema.OpenAsync();
+        string s = schema.Name;
+        await TestPostgres.ExecuteAsync($"""
+            INSERT INTO "{s}".work_items (item_id, project_id, role, available_at, item, lease_token, lease_expires_at) VALUES ('wi_leased', 'p', 'developer', 0, 'x', 7, 9000000000000);
+            """);
+
+        // The record as a version 4 host writes it: fenced by a share lock, no mark.
+        await TestPostgres.ExecuteAsync($"""
+            INSERT INTO "{s}".model_calls (work_item_id, call_key, response, provider, model_id, input_tokens, output_tokens, cost, duration_ticks, lease_token, recorded_at_ticks, recorded_offset_minutes)
+            SELECT 'wi_leased', 'call-1', '', 'offline', 'offline-no-ai', 1, 1, 0, 0, 7, 0, 0
+            WHERE EXISTS (SELECT 1 FROM "{s}".work_items WHERE item_id = 'wi_leased' AND lease_token = 7 AND lease_expires_at > 0 FOR SHARE);
+            """);
+
+        Assert.True(await TestPostgres.ScalarAsync<bool>($"SELECT journaled FROM \"{s}\".work_items WHERE item_id = 'wi_leased';"));
     }
 
     [Fact]

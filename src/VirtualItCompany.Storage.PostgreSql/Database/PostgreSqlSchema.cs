@@ -166,9 +166,21 @@ internal static class PostgreSqlSchema
         // 5: whether an item may have model-call records, on the item's row. A record sets it under the same row lock that
         // fences the record by its lease, and the commit that removes the records clears it, so a lease that finds it
         // false knows the journal holds nothing of the item without reading the journal in a round trip of its own.
+        // Hosts of version 4 still running while the schema moves on record without setting it: the trigger sets it for
+        // them (for this version's records the fence has set it already, and the trigger only looks). It keeps the schema's
+        // search path of the migration, so it finds the item's row whatever the inserting session's path.
         """
         ALTER TABLE work_items ADD COLUMN IF NOT EXISTS journaled boolean NOT NULL DEFAULT false;
         UPDATE work_items w SET journaled = true WHERE EXISTS (SELECT 1 FROM model_calls m WHERE m.work_item_id = w.item_id);
+        CREATE OR REPLACE FUNCTION mark_journaled() RETURNS trigger
+        LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
+        BEGIN
+            UPDATE work_items SET journaled = true WHERE item_id = NEW.work_item_id AND NOT journaled;
+            RETURN NULL;
+        END;
+        $$;
+        DROP TRIGGER IF EXISTS model_calls_mark_journaled ON model_calls;
+        CREATE TRIGGER model_calls_mark_journaled AFTER INSERT ON model_calls FOR EACH ROW EXECUTE FUNCTION mark_journaled();
         """,
     ];
 
