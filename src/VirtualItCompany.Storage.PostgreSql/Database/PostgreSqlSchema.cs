@@ -167,11 +167,13 @@ internal static class PostgreSqlSchema
         // fences the record by its lease, and the commit that removes the records clears it, so a lease that finds it
         // false knows the journal holds nothing of the item without reading the journal in a round trip of its own.
         // Hosts of version 4 still running while the schema moves on record without setting it: the trigger sets it for
-        // them (for this version's records the fence has set it already, and the trigger only looks). It keeps the schema's
-        // search path of the migration, so it finds the item's row whatever the inserting session's path.
+        // them. This version's records say that their fence has set it (item_marked), so the trigger's condition skips
+        // them without calling the function. The function keeps the migration's search path, so it finds the item's row
+        // whatever the inserting session's path.
         """
         ALTER TABLE work_items ADD COLUMN IF NOT EXISTS journaled boolean NOT NULL DEFAULT false;
         UPDATE work_items w SET journaled = true WHERE EXISTS (SELECT 1 FROM model_calls m WHERE m.work_item_id = w.item_id);
+        ALTER TABLE model_calls ADD COLUMN IF NOT EXISTS item_marked boolean NOT NULL DEFAULT false;
         CREATE OR REPLACE FUNCTION mark_journaled() RETURNS trigger
         LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
         BEGIN
@@ -180,7 +182,7 @@ internal static class PostgreSqlSchema
         END;
         $$;
         DROP TRIGGER IF EXISTS model_calls_mark_journaled ON model_calls;
-        CREATE TRIGGER model_calls_mark_journaled AFTER INSERT ON model_calls FOR EACH ROW EXECUTE FUNCTION mark_journaled();
+        CREATE TRIGGER model_calls_mark_journaled AFTER INSERT ON model_calls FOR EACH ROW WHEN (NOT NEW.item_marked) EXECUTE FUNCTION mark_journaled();
         """,
     ];
 

@@ -98,8 +98,8 @@ internal sealed partial class PostgreSqlCompanyStore
                 UPDATE work_items SET journaled = true
                 WHERE item_id = $1 AND lease_token = $11 AND lease_expires_at > $14
                 RETURNING 1)
-            INSERT INTO model_calls (work_item_id, call_key, response, provider, model_id, input_tokens, output_tokens, cost, duration_ticks, reservation_id, lease_token, recorded_at_ticks, recorded_offset_minutes)
-            SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13 FROM fence
+            INSERT INTO model_calls (work_item_id, call_key, response, provider, model_id, input_tokens, output_tokens, cost, duration_ticks, reservation_id, lease_token, recorded_at_ticks, recorded_offset_minutes, item_marked)
+            SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, true FROM fence
             ON CONFLICT (work_item_id, call_key) DO NOTHING;
             """, ct,
             record.WorkItemId,
