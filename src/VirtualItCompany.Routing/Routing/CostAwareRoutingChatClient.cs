@@ -355,20 +355,12 @@ public sealed class CostAwareRoutingChatClient : FailoverChatClient
     private async ValueTask<(CallBudget Call, bool NearLimit)> ReadBudgetAsync(ModelCallContext? callContext, CancellationToken cancellationToken)
     {
         double threshold = _table.Options.TierDownThreshold;
-        BudgetBalance company;
-        BudgetBalance? project = null;
-        ProjectId? projectId = null;
-        if (callContext is not null)
-        {
-            // Both at once: an account over a remote store reads them in one round trip.
-            projectId = callContext.ProjectId;
-            var balances = await Budget.GetBalancesAsync([BudgetScope.Company, BudgetScope.ForProject(callContext.ProjectId)], cancellationToken).ConfigureAwait(false);
-            (company, project) = (balances[0], balances[1]);
-        }
-        else
-        {
-            company = await Budget.GetBalanceAsync(BudgetScope.Company, cancellationToken).ConfigureAwait(false);
-        }
+        ProjectId? projectId = callContext?.ProjectId;
+        // The company's and the project's at once: an account over a remote store reads them in one round trip.
+        BudgetScope[] scopes = projectId is { } id ? [BudgetScope.Company, BudgetScope.ForProject(id)] : [BudgetScope.Company];
+        var balances = await Budget.GetBalancesAsync(scopes, cancellationToken).ConfigureAwait(false);
+        var company = balances[0];
+        var project = balances.Count > 1 ? balances[1] : null;
 
         string owner = callContext?.WorkItemId ?? "call_" + Guid.NewGuid().ToString("N");
         var call = new CallBudget(callContext, projectId, owner, CallBudget.RoomOf(company), CallBudget.RoomOf(project), company.Remaining ?? 0m, project?.Remaining ?? 0m);
